@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Carter;
+using FluentValidation;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+using NpgsqlTypes;
+using OrderStream.BuildingBlocks.Cqrs;
+using OrderStream.BuildingBlocks.Persistence;
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.Web;
+
+namespace OrderStream.BuildingBlocks.Audit;
+
+/// <summary>The tenant's events of every module, newest first: the audit log is the event store read directly.</summary>
+public static class ListAuditEntries
+{
+    public const string Feature = "can-view-audit-log";
+
+    public sealed record Query(string? Subject, string? Actor, string? Type, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize)
+        : IQuery<PagedList<AuditEntry>>;
+
+    public sealed record AuditEntry(long Sequence, string Id, string Subject, string Type, DateTimeOffset At, string? Actor,
+        string? CorrelationId, string? CausationId, JsonElement Data);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
+            RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
+            RuleFor(q => q.Subject).Must(s => s is null || Guid.TryParse(s, out _)).WithMessage("subject must be an id.");
+            RuleFor(q => q.To).GreaterThan(q => q.From).When(q => q.From is not null && q.To is not null);
+            RuleFor(q => q.Type).MaximumLength(200);
+            RuleFor(q => q.Actor).MaximumLength(200);
+        }
+    }
+
+    internal sealed class Handler(NpgsqlDataSource db, TenantContext tenant) : IRequestHandler<Query, PagedList<AuditEntry>>
+    {
+        // Entries about a user live in the user's stream and in side streams (login attempts) that name the user in UserId.
+        // Tombstones are Marten's placeholders for the sequence numbers of failed transactions: nothing happened there.
+        private const string Filter = $"""
+            from {MartenSetup.EventsSchema}.mt_events
+            where tenant_id = @tenant and type <> 'tombstone'
+              and (@subject::uuid is null or stream_id = @subject or data ->> 'UserId' = @subject::text)
+              and (@actor::text is null or user_name = @actor)
+              and (@type::text is null or type = @type)
+              and (@from::timestamptz is null or timestamp >= @from)
+              and (@to::timestamptz is null or timestamp < @to)
+            """;
+
+        public async Task<PagedList<AuditEntry>> Handle(Query query, CancellationToken ct)
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var count = Command(connection, $"select count(*) {Filter}", query);
+            var total = (long)(await count.ExecuteScalarAsync(ct))!;
+            await using var select = Command(connection,
+                $"select seq_id, id, stream_id, type, timestamp, user_name, correlation_id, causation_id, data {Filter} " +
+                "order by seq_id desc limit @limit offset @offset", query);
+            select.Parameters.AddWithValue("limit", query.PageSize);
+            select.Parameters.AddWithValue("offset", (query.Page - 1) * query.PageSize);
+            var items = new List<AuditEntry>();
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                items.Add(new AuditEntry(reader.GetInt64(0), reader.GetGuid(1).ToString(), reader.GetGuid(2).ToString(), reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                    JsonDocument.Parse(reader.GetString(8)).RootElement));
+            }
+            return new PagedList<AuditEntry>(items, total, query.Page, query.PageSize);
+        }
+
+        private NpgsqlCommand Command(NpgsqlConnection connection, string sql, Query query)
+        {
+            var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("tenant", tenant.Tenant);
+            command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlDbType.Uuid) { Value = query.Subject is null ? DBNull.Value : Guid.Parse(query.Subject) });
+            command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)query.Actor ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("type", NpgsqlDbType.Text) { Value = (object?)query.Type ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)query.From?.ToUniversalTime() ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)query.To?.ToUniversalTime() ?? DBNull.Value });
+            return command;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet("/api/tenants/{tenant}/audit", (string tenant, string? subject, string? actor, string? type,
+                    DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new Query(subject, actor, type, from, to, page ?? 1, pageSize ?? 50), ct))
+                .WithTags("Audit").WithName("ListAuditEntries")
+                .RequireFeature(Feature);
+    }
+}

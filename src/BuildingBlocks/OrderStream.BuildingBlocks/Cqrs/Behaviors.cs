@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using FluentValidation;
+using Marten;
+using MediatR;
+using Microsoft.Extensions.Logging;
+
+namespace OrderStream.BuildingBlocks.Cqrs;
+
+public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidator<TRequest>> validators)
+    : IPipelineBehavior<TRequest, TResponse>
+{
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    {
+        var failures = new List<FluentValidation.Results.ValidationFailure>();
+        foreach (var validator in validators)
+        {
+            var result = await validator.ValidateAsync(new ValidationContext<TRequest>(request), cancellationToken);
+            failures.AddRange(result.Errors);
+        }
+        if (failures.Count > 0) throw new ValidationException(failures);
+        return await next();
+    }
+}
+
+public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior<TRequest, TResponse>> logger)
+    : IPipelineBehavior<TRequest, TResponse>
+{
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await next();
+        }
+        finally
+        {
+            // The request itself is not logged: it may carry passwords or PINs.
+            logger.LogDebug("{Request} handled in {Elapsed} ms", typeof(TRequest).FullName,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}
+
+/// <summary>Commits the one session of the request after a command succeeded; queries and failures commit nothing.</summary>
+public sealed class UnitOfWorkBehavior<TRequest, TResponse>(IDocumentSession session) : IPipelineBehavior<TRequest, TResponse>
+{
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    {
+        var response = await next();
+        if (request is ICommand<TResponse>) await session.SaveChangesAsync(cancellationToken);
+        return response;
+    }
+}

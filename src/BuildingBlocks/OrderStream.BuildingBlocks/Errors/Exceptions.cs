@@ -1,0 +1,26 @@
+namespace OrderStream.BuildingBlocks.Errors;
+
+/// <summary>A refusal the client caused; the exception handler turns it into problem details.</summary>
+public abstract class DomainException(string title, string detail, string? field = null) : Exception(detail)
+{
+    public string Title { get; } = title;
+    public string? Field { get; } = field;
+}
+
+public sealed class NotFoundException(string what, string id) : DomainException("Not found", $"{what} '{id}' does not exist.");
+
+public sealed class ConflictException(string detail, string? field = null) : DomainException("Conflict", detail, field);
+
+public sealed class PreconditionFailedException(string detail) : DomainException("Precondition failed", detail);
+
+public sealed class ForbiddenException(string detail) : DomainException("Forbidden", detail);
+
+public sealed class UnauthorizedException(string detail) : DomainException("Unauthorized", detail);
+
+public sealed class TooManyRequestsException(string detail, TimeSpan retryAfter) : DomainException("Too many requests", detail)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>A rule about one field that needs the database to check (uniqueness, links): answered as a 400 naming the field.</summary>
+public sealed class FieldRuleException(string field, string detail) : DomainException("Validation failed", detail, field);

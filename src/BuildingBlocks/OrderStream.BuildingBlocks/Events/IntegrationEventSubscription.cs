@@ -1,0 +1,97 @@
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrderStream.BuildingBlocks.Contracts;
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.Web;
+
+namespace OrderStream.BuildingBlocks.Events;
+
+/// <summary>A module's stored event that other modules hear about, as the contract event it publishes.</summary>
+public interface IHasIntegrationEvent
+{
+    /// <summary>Null when this particular change is of no interest to other modules.</summary>
+    IIntegrationEvent? ToIntegrationEvent(EventMeta meta);
+}
+
+public sealed record EventMeta(Guid EventId, string Tenant, DateTimeOffset OccurredAt);
+
+/// <summary>An event whose handlers kept failing; kept so that nothing is lost silently and support can replay it.</summary>
+public sealed class UndeliveredIntegrationEvent
+{
+    public Guid Id { get; set; }
+    public string Tenant { get; set; } = "";
+    public string EventType { get; set; } = "";
+    public long Sequence { get; set; }
+    public string Error { get; set; } = "";
+    public DateTimeOffset FailedAt { get; set; }
+}
+
+/// <summary>
+/// The outbox is the event store itself (ADR 0003): events committed with the change are handed to the other modules from
+/// this Marten subscription, after the commit, at least once. Its progress is stored in the database, so a process that
+/// dies after the commit delivers on restart. A failing handler is retried, then recorded; it never fails the writer.
+/// </summary>
+public sealed class IntegrationEventSubscription : SubscriptionBase
+{
+    private const int Attempts = 3;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<IntegrationEventSubscription> _logger;
+    private readonly TimeProvider _clock;
+
+    public IntegrationEventSubscription(IServiceScopeFactory scopes, ILogger<IntegrationEventSubscription> logger, TimeProvider clock)
+    {
+        _scopes = scopes;
+        _logger = logger;
+        _clock = clock;
+        Name = "integration-events";
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
+        IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        foreach (var e in page.Events)
+        {
+            if (e.Data is not IHasIntegrationEvent source) continue;
+            var integrationEvent = source.ToIntegrationEvent(new EventMeta(e.Id, e.TenantId, e.Timestamp));
+            if (integrationEvent is null) continue;
+            var error = await DeliverAsync(integrationEvent, e, cancellationToken);
+            if (error is null) continue;
+            operations.Store(new UndeliveredIntegrationEvent
+            {
+                Id = e.Id, Tenant = e.TenantId, EventType = integrationEvent.GetType().Name, Sequence = e.Sequence,
+                Error = error, FailedAt = _clock.GetUtcNow(),
+            });
+        }
+        return NullChangeListener.Instance;
+    }
+
+    private async Task<string?> DeliverAsync(IIntegrationEvent integrationEvent, IEvent e, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = _scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<TenantContext>().Set(e.TenantId);
+                var actor = scope.ServiceProvider.GetRequiredService<ActorContext>();
+                actor.SystemActor = "integration-events";
+                actor.CorrelationId = e.CorrelationId;
+                actor.CausationId = e.Id.ToString();
+                await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(integrationEvent, ct);
+                return null;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                _logger.LogWarning(ex, "Delivering {Event} {EventId} failed (attempt {Attempt})", integrationEvent.GetType().Name, e.Id, attempt);
+                if (attempt == Attempts) return ex.Message;
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using OrderStream.BuildingBlocks.Web;
+
+namespace OrderStream.BuildingBlocks.Security;
+
+/// <summary>Issues the tenant-bound JWTs that the Host validates (web office login now, POS login later).</summary>
+public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
+{
+    public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, string tenant, string name, IEnumerable<Claim>? extra = null)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + settings.Lifetime;
+        var claims = new List<Claim>
+        {
+            new(CurrentUser.UserIdClaim, userId.ToString()), new(CurrentUser.TenantClaim, tenant), new(CurrentUser.NameClaim, name),
+        };
+        if (extra is not null) claims.AddRange(extra);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(claims), Issuer = settings.Issuer, Audience = settings.Issuer,
+            IssuedAt = now.UtcDateTime, NotBefore = now.UtcDateTime, Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(settings.SigningKey), SecurityAlgorithms.HmacSha256),
+        });
+        return (token, expires);
+    }
+
+    public TokenValidationParameters ValidationParameters() => new()
+    {
+        ValidIssuer = settings.Issuer, ValidAudience = settings.Issuer, IssuerSigningKey = new SymmetricSecurityKey(settings.SigningKey),
+        NameClaimType = CurrentUser.NameClaim, ClockSkew = TimeSpan.FromSeconds(30),
+    };
+}

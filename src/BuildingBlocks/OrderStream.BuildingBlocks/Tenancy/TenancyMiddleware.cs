@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using OrderStream.BuildingBlocks.Web;
+
+namespace OrderStream.BuildingBlocks.Tenancy;
+
+/// <summary>
+/// Sets who is calling (actor, correlation id) and, for every route under /api/tenants/{tenant}: 404 for an unknown tenant,
+/// 403 when the caller's token belongs to another tenant (whoever the caller is), otherwise the tenant of the request's scope.
+/// </summary>
+public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tenants)
+{
+    private const string Prefix = "/api/tenants/";
+    private const string CorrelationHeader = "X-Correlation-Id";
+
+    public async Task InvokeAsync(HttpContext http, TenantContext context, ActorContext actor, IProblemDetailsService problems)
+    {
+        var offered = http.Request.Headers[CorrelationHeader].ToString();
+        actor.CorrelationId = offered.Length is > 0 and <= 64 && offered.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? offered
+            : http.TraceIdentifier;
+        http.TraceIdentifier = actor.CorrelationId;
+        http.Response.Headers[CorrelationHeader] = actor.CorrelationId;
+        actor.User = CurrentUser.From(http.User);
+
+        var path = http.Request.Path.Value ?? "";
+        if (!path.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            await next(http);
+            return;
+        }
+        var code = path[Prefix.Length..].Split('/')[0];
+        if (await tenants.FindAsync(code, http.RequestAborted) is null)
+        {
+            await Refuse(http, problems, StatusCodes.Status404NotFound, "Not found", $"Tenant '{code}' does not exist.");
+            return;
+        }
+        if (actor.User is { } user && user.Tenant != code)
+        {
+            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", "Your token is for another tenant.");
+            return;
+        }
+        context.Set(code);
+        await next(http);
+    }
+
+    private static async Task Refuse(HttpContext http, IProblemDetailsService problems, int status, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}
+
+/// <summary>Tenants change only through the bootstrap command, so a found tenant is cached for the process.</summary>
+public sealed class TenantDirectory(IDocumentStore store)
+{
+    private readonly ConcurrentDictionary<string, Tenant> _cache = new();
+
+    public async Task<Tenant?> FindAsync(string code, CancellationToken ct)
+    {
+        if (_cache.TryGetValue(code, out var cached)) return cached;
+        await using var session = store.QuerySession();
+        var tenant = await session.LoadAsync<Tenant>(code, ct);
+        if (tenant is not null) _cache[code] = tenant;
+        return tenant;
+    }
+}

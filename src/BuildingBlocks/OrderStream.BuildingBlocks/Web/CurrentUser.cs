@@ -1,0 +1,35 @@
+using System.Security.Claims;
+
+namespace OrderStream.BuildingBlocks.Web;
+
+/// <summary>Who is calling, as the token says. The claims are the ones the Identity module's login issues.</summary>
+public sealed record CurrentUser(Guid UserId, string Tenant, string Name)
+{
+    public const string TenantClaim = "tenant";
+    public const string UserIdClaim = "sub";
+    public const string NameClaim = "name";
+    public const string SalePointClaim = "salePointId";
+
+    public static CurrentUser? From(ClaimsPrincipal principal)
+    {
+        if (principal.Identity?.IsAuthenticated != true) return null;
+        var id = principal.FindFirst(UserIdClaim)?.Value ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+        var tenant = principal.FindFirst(TenantClaim)?.Value;
+        if (!Guid.TryParse(id, out var userId) || tenant is null) return null;
+        return new CurrentUser(userId, tenant, principal.FindFirst(NameClaim)?.Value ?? "");
+    }
+}
+
+/// <summary>The actor of the current scope: the caller of an HTTP request, or a named system actor for background work.</summary>
+public sealed class ActorContext
+{
+    public CurrentUser? User { get; set; }
+    public string? SystemActor { get; set; }
+    public string? CorrelationId { get; set; }
+    public string? CausationId { get; set; }
+
+    public string Actor => User?.UserId.ToString() ?? SystemActor ?? "anonymous";
+
+    public CurrentUser RequireUser() =>
+        User ?? throw new Errors.UnauthorizedException("You need to log in.");
+}

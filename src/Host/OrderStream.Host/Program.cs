@@ -1,0 +1,97 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Carter;
+using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OrderStream.BuildingBlocks.Errors;
+using OrderStream.BuildingBlocks.Modules;
+using OrderStream.BuildingBlocks.Persistence;
+using OrderStream.BuildingBlocks.Security;
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Host;
+using Scalar.AspNetCore;
+
+var bootstrap = args.Length > 0 && args[0] == "bootstrap";
+var builder = WebApplication.CreateBuilder(bootstrap ? args[1..] : args);
+
+builder.Services.AddModules(builder.Configuration, builder.Environment, Modules.Assemblies);
+builder.Services.AddOrderStreamMarten(builder.Configuration);
+builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton(jwt);
+builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+{
+    o.MapInboundClaims = false;
+    o.TokenValidationParameters = new TokenIssuer(jwt, TimeProvider.System).ValidationParameters();
+});
+builder.Services.AddAuthorization();
+builder.Services.AddRateLimiter(o =>
+{
+    // Per client address, on top of the per-user lockout: slows guessing across many login codes.
+    var permits = builder.Configuration.GetValue("RateLimiting:LoginPermitsPerMinute", 30);
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) }));
+    o.OnRejected = async (context, ct) =>
+    {
+        context.HttpContext.Response.Headers.RetryAfter = "60";
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = { Status = 429, Title = "Too many requests", Detail = "Too many login attempts from this address. Wait a minute." },
+        });
+    };
+});
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+
+var app = builder.Build();
+
+if (bootstrap)
+{
+    return await Bootstrap.RunAsync(app.Services, builder.Configuration, args[1..]);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseMiddleware<TenancyMiddleware>();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapCarter();
+
+await app.RunAsync();
+return 0;
+
+internal sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var command = db.CreateCommand("select 1");
+            await command.ExecuteScalarAsync(ct);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL does not answer.");
+        }
+    }
+}
+
+public partial class Program;

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+
+namespace OrderStream.Modules.Identity.Authentication;
+
+/// <summary>A user's password and PIN hashes, kept out of the event stream so that the audit log never shows them.</summary>
+internal sealed class UserCredentials
+{
+    public Guid Id { get; set; }
+    public string? PasswordHash { get; set; }
+    public string? PinHash { get; set; }
+}
+
+/// <summary>
+/// PBKDF2-HMAC-SHA256 with a random salt: deliberately slow (ADR 0005). The iteration count is stored in each hash, so it can
+/// be raised later without invalidating existing credentials.
+/// </summary>
+internal sealed class CredentialHasher(int iterations)
+{
+    public const int DefaultIterations = 100_000;
+    private const int SaltBytes = 16, HashBytes = 32;
+
+    // Verified against when the login code is unknown, so that both failures take the same time.
+    private readonly Lazy<string> _dummy = new(() => new CredentialHasher(iterations).Hash("not-a-real-credential"));
+
+    public string Hash(string secret)
+    {
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(secret, salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return $"pbkdf2-sha256${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    public bool Verify(string secret, string? stored)
+    {
+        if (stored is null)
+        {
+            Verify(secret, _dummy.Value);
+            return false;
+        }
+        var parts = stored.Split('$');
+        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var rounds)) return false;
+        var expected = Convert.FromBase64String(parts[3]);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(secret, Convert.FromBase64String(parts[2]), rounds, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+}

@@ -1,0 +1,53 @@
+using Marten;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.Web;
+using OrderStream.Modules.Identity.OnlineStores;
+using OrderStream.Modules.Identity.Users;
+
+namespace OrderStream.Modules.Identity;
+
+/// <summary>What the operator's bootstrap command asks of Identity: a tenant's first administrator, and the demo users.</summary>
+public static class IdentityBootstrap
+{
+    public const string DemoPassword = "demo-password-2026";
+    public const string DemoPin = "4826";
+
+    /// <summary>Creates the System Administrator unless a user with that login code exists. True when created.</summary>
+    public static Task<bool> CreateAdministratorAsync(IServiceProvider services, string tenant, string loginCode, string password) =>
+        InTenant(services, tenant, async (mediator, session) =>
+        {
+            var key = loginCode.ToLowerInvariant();
+            if (await session.Query<User>().AnyAsync(u => u.LoginKey == key)) return false;
+            await mediator.Send(new RegisterUser.Command("System", "Administrator", null, loginCode, "en", null, password, null,
+                true, true, BackOfficeUserType.BusinessGroupManager, null, null, null, null, null, null));
+            return true;
+        });
+
+    /// <summary>A handful of users of every back-office type, with an online store for the OSA.</summary>
+    public static Task<IReadOnlyList<string>> SeedDemoUsersAsync(IServiceProvider services, string tenant) =>
+        InTenant<IReadOnlyList<string>>(services, tenant, async (mediator, _) =>
+        {
+            var store = await mediator.Send(new ManageOnlineStores.Save(null, null, "shop", "Demo Online Shop"));
+            Task<User> Add(string first, string last, string login, BackOfficeUserType type, string[]? pcs = null, string? salesperson = null,
+                Guid? onlineStore = null) =>
+                mediator.Send(new RegisterUser.Command(first, last, $"{login}@demo.example", login, "en", null, DemoPassword, DemoPin, true,
+                    false, type, null, pcs, salesperson, onlineStore?.ToString(), onlineStore is null ? null : OsaAccessMode.ReportsOnly,
+                    onlineStore is null ? null : ["sales-summary", "open-orders"]));
+            await Add("Berta", "Gruber", "bgruber", BackOfficeUserType.BusinessGroupManager);
+            var pc = await Add("Paul", "Koch", "pkoch", BackOfficeUserType.ProductionCoordinator);
+            await Add("Anna", "Egger", "aegger", BackOfficeUserType.AccountExecutive, [pc.Id.ToString()], "SP-001");
+            await Add("Jürgen", "Müller", "jmuller", BackOfficeUserType.AccountExecutive, [pc.Id.ToString()], "SP-002");
+            await Add("Olga", "Steiner", "osteiner", BackOfficeUserType.OnlineStoreAdministrator, onlineStore: store);
+            return ["bgruber (BGM)", "pkoch (PC)", "aegger (AE)", "jmuller (AE)", "osteiner (OSA)"];
+        });
+
+    private static async Task<T> InTenant<T>(IServiceProvider services, string tenant, Func<IMediator, IQuerySession, Task<T>> work)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
+        scope.ServiceProvider.GetRequiredService<ActorContext>().SystemActor = "bootstrap";
+        return await work(scope.ServiceProvider.GetRequiredService<IMediator>(), scope.ServiceProvider.GetRequiredService<IQuerySession>());
+    }
+}

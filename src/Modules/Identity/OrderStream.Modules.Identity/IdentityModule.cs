@@ -1,0 +1,52 @@
+using JasperFx.Events.Projections;
+using JasperFx.MultiTenancy;
+using Marten;
+using Marten.Schema;
+using Marten.Schema.Indexing.Unique;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrderStream.BuildingBlocks.Modules;
+using OrderStream.BuildingBlocks.Web;
+using OrderStream.Modules.Identity.Authentication;
+using OrderStream.Modules.Identity.OnlineStores;
+using OrderStream.Modules.Identity.Preferences;
+using OrderStream.Modules.Identity.Users;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace OrderStream.Modules.Identity;
+
+/// <summary>Registers the Identity module: its documents in schema "identity" and its services.</summary>
+public sealed class IdentityModule : IModule
+{
+    public const string Schema = "identity";
+
+    /// <summary>Managing users needs either of these secure features (PRODUCT.md).</summary>
+    internal static readonly string[] ManageUsers = ["may-access-back-office-users", "can-maintain-employee-data"];
+
+    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton(new CredentialHasher(configuration.GetValue("Security:HashIterations", CredentialHasher.DefaultIterations)));
+        services.AddScoped<IFeatureDecider, SystemAdministratorDecider>();
+        services.ConfigureMarten(opts =>
+        {
+            opts.Storage.ExtendedSchemaObjects.Add(new Extension("pg_trgm"));
+            opts.Projections.Snapshot<User>(SnapshotLifecycle.Inline);
+            var users = opts.Schema.For<User>().DatabaseSchemaName(Schema).MultiTenanted()
+                .Duplicate(u => u.IsActive).Duplicate(u => u.SortName).Duplicate(u => u.CreatedAt)
+                .Duplicate(u => u.SearchText, configure: i => { i.Method = IndexMethod.gin; i.Mask = "? gin_trgm_ops"; })
+                .Duplicate(u => u.LoginKey)
+                .UniqueIndex(UniqueIndexType.Computed, "ux_users_email", TenancyScope.PerTenant, u => u.EmailKey!)
+                .UniqueIndex(UniqueIndexType.DuplicatedField, "ux_users_logincode", TenancyScope.PerTenant, u => u.LoginKey)
+                .UniqueIndex(UniqueIndexType.Computed, "ux_users_salespersonid", TenancyScope.PerTenant, u => u.SalespersonKey!);
+            opts.Projections.Snapshot<OnlineStore>(SnapshotLifecycle.Inline);
+            opts.Schema.For<OnlineStore>().DatabaseSchemaName(Schema).MultiTenanted()
+                .UniqueIndex(UniqueIndexType.Computed, "ux_onlinestores_code", TenancyScope.PerTenant, s => s.CodeKey);
+            opts.Projections.Snapshot<LoginGuard>(SnapshotLifecycle.Inline);
+            opts.Schema.For<LoginGuard>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Schema.For<UserCredentials>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Schema.For<UserListPreferences>().DatabaseSchemaName(Schema).MultiTenanted();
+        });
+    }
+}

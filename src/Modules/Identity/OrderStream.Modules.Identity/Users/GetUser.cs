@@ -1,0 +1,34 @@
+using Carter;
+using Marten;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OrderStream.BuildingBlocks.Cqrs;
+using OrderStream.BuildingBlocks.Errors;
+using OrderStream.BuildingBlocks.Web;
+
+namespace OrderStream.Modules.Identity.Users;
+
+internal static class GetUser
+{
+    public sealed record Query(Guid Id) : IQuery<User>;
+
+    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, User>
+    {
+        public async Task<User> Handle(Query query, CancellationToken ct) =>
+            await session.LoadAsync<User>(query.Id, ct) ?? throw new NotFoundException("User", query.Id.ToString());
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet("/api/tenants/{tenant}/users/{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                {
+                    var user = await mediator.Send(new Query(id), ct);
+                    return http.WithETag(user.Version, UserResponse.From(user));
+                })
+                .WithTags("Users").WithName("GetUser").Produces<UserResponse>()
+                .RequireFeature(IdentityModule.ManageUsers);
+    }
+}

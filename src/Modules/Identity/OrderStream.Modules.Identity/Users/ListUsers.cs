@@ -1,0 +1,91 @@
+using Carter;
+using FluentValidation;
+using Marten;
+using Marten.Linq;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OrderStream.BuildingBlocks.Cqrs;
+using OrderStream.BuildingBlocks.Web;
+
+namespace OrderStream.Modules.Identity.Users;
+
+/// <summary>The user list: search (case- and accent-insensitive, inside words), filters, sorting and paging.</summary>
+internal static class ListUsers
+{
+    public enum Status { Active, Inactive, All }
+
+    public enum SortBy { LastName, CreatedAt, LoginCode }
+
+    public sealed record Query(string? Search, Status Status, BackOfficeUserType? Type, bool? NeedsAssignment, SortBy Sort, bool Descending,
+        int Page, int PageSize) : IQuery<PagedList<UserListItem>>;
+
+    public sealed record UserListItem(string Id, string FirstName, string LastName, string? Email, string LoginCode, BackOfficeUserType? Type,
+        bool IsActive, bool IsSystemAdministrator, bool NeedsAssignment, string Language, string? Phone, string? City, DateTimeOffset CreatedAt);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
+            RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
+            RuleFor(q => q.Search).MaximumLength(100);
+        }
+    }
+
+    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, PagedList<UserListItem>>
+    {
+        public async Task<PagedList<UserListItem>> Handle(Query q, CancellationToken ct)
+        {
+            IQueryable<User> users = session.Query<User>();
+            if (q.Status != Status.All)
+            {
+                var active = q.Status == Status.Active;
+                users = users.Where(u => u.IsActive == active);
+            }
+            if (q.Type is { } type) users = users.Where(u => u.Type == type);
+            if (q.NeedsAssignment is { } needs) users = users.Where(u => u.NeedsAssignment == needs);
+            var term = User.SearchKey(q.Search ?? "");
+            // LIKE wildcards in the term are searched for literally, not as patterns.
+            term = term.Replace("%", "").Replace("_", "");
+            if (term.Length > 0) users = users.Where(u => u.SearchText.Contains(term));
+
+            var total = await users.CountAsync(ct);
+            var ordered = (q.Sort, q.Descending) switch
+            {
+                (SortBy.CreatedAt, false) => users.OrderBy(u => u.CreatedAt),
+                (SortBy.CreatedAt, true) => users.OrderByDescending(u => u.CreatedAt),
+                (SortBy.LoginCode, false) => users.OrderBy(u => u.LoginKey),
+                (SortBy.LoginCode, true) => users.OrderByDescending(u => u.LoginKey),
+                (_, false) => users.OrderBy(u => u.SortName),
+                (_, true) => users.OrderByDescending(u => u.SortName),
+            };
+            var page = await ordered.ThenBy(u => u.Id).Skip((q.Page - 1) * q.PageSize).Take(q.PageSize).ToListAsync(ct);
+            return new PagedList<UserListItem>(page.Select(u => new UserListItem(u.Id.ToString(), u.FirstName, u.LastName, u.Email,
+                    u.LoginCode, u.Type, u.IsActive, u.IsSystemAdministrator, u.NeedsAssignment, u.Language, u.Contact.Phone, u.Contact.City,
+                    u.CreatedAt)).ToList(), total, q.Page, q.PageSize);
+        }
+    }
+
+    private enum Order { Asc, Desc }
+
+    /// <summary>Query values are matched case-insensitively (status=active); anything else is a 400 naming the parameter.</summary>
+    private static T Parse<T>(string? value, T fallback, string field) where T : struct, Enum =>
+        value is null ? fallback
+        : Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+        : throw new OrderStream.BuildingBlocks.Errors.FieldRuleException(field,
+            $"{field} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}.");
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet("/api/tenants/{tenant}/users", (string? search, string? status, string? type, bool? needsAssignment,
+                    string? sort, string? order, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new Query(search, Parse(status, Status.Active, "status"), type is null ? null : Parse(type, default(BackOfficeUserType), "type"),
+                        needsAssignment, Parse(sort, SortBy.LastName, "sort"), Parse(order, Order.Asc, "order") == Order.Desc,
+                        page ?? 1, pageSize ?? 50), ct))
+                .WithTags("Users").WithName("ListUsers")
+                .RequireFeature(IdentityModule.ManageUsers);
+    }
+}

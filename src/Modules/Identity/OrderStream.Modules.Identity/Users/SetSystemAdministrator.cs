@@ -1,0 +1,50 @@
+using Carter;
+using Marten;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OrderStream.BuildingBlocks.Cqrs;
+using OrderStream.BuildingBlocks.Errors;
+using OrderStream.BuildingBlocks.Persistence;
+using OrderStream.BuildingBlocks.Web;
+
+namespace OrderStream.Modules.Identity.Users;
+
+/// <summary>Only a System Administrator sets or clears the flag; the tenant's last active one keeps it (seed 001, PRODUCT.md).</summary>
+internal static class SetSystemAdministrator
+{
+    public sealed record Body(bool? Value);
+
+    public sealed record Command(Guid Id, bool Value, long? ExpectedVersion) : ICommand<Unit>;
+
+    internal sealed class Handler(IDocumentSession session, ActorContext actor, TimeProvider clock) : IRequestHandler<Command, Unit>
+    {
+        public async Task<Unit> Handle(Command c, CancellationToken ct)
+        {
+            var caller = await session.LoadAsync<User>(actor.RequireUser().UserId, ct);
+            if (caller is not { IsActive: true, IsSystemAdministrator: true })
+                throw new ForbiddenException("Only a System Administrator can set or clear the System Administrator flag.");
+            var (stream, user) = await session.FetchForUpdateAsync<User>(c.Id, c.ExpectedVersion, "user", ct);
+            if (user.IsSystemAdministrator == c.Value) return Unit.Value;
+            if (!c.Value && user.IsActive && await SystemAdministrators.IsLastActiveAsync(session, user.Id, ct))
+                throw new ConflictException($"{user.EmployeeName()} is the last active System Administrator of this tenant and keeps the flag.");
+            stream.AppendOne(new SystemAdministratorFlagChanged(user.Id, clock.GetUtcNow(), c.Value));
+            return Unit.Value;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPut("/api/tenants/{tenant}/users/{id:guid}/system-administrator", async (Guid id, Body body, IMediator mediator,
+                    HttpContext http, IQuerySession session, CancellationToken ct) =>
+                {
+                    if (body.Value is not { } value) throw new FieldRuleException("value", "value must be true or false.");
+                    await mediator.Send(new Command(id, value, ETags.ExpectedVersion(http.Request)), ct);
+                    var user = await session.LoadAsync<User>(id, ct);
+                    return http.WithETag(user!.Version, UserResponse.From(user));
+                })
+                .WithTags("Users").WithName("SetSystemAdministrator").RequireFeature(IdentityModule.ManageUsers);
+    }
+}
