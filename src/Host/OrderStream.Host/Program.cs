@@ -28,10 +28,11 @@ builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(jwt);
 builder.Services.AddSingleton<TokenIssuer>();
-builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer>((o, issuer) =>
 {
     o.MapInboundClaims = false;
-    o.TokenValidationParameters = new TokenIssuer(jwt, TimeProvider.System).ValidationParameters();
+    o.TokenValidationParameters = issuer.ValidationParameters();
 });
 builder.Services.AddAuthorization();
 builder.Services.AddRateLimiter(o =>

@@ -25,8 +25,10 @@ public sealed record EventMeta(Guid EventId, string Tenant, DateTimeOffset Occur
 public sealed class UndeliveredIntegrationEvent
 {
     public Guid Id { get; set; }
+    public Guid EventId { get; set; }
     public string Tenant { get; set; } = "";
     public string EventType { get; set; } = "";
+    public string Handler { get; set; } = "";
     public long Sequence { get; set; }
     public string Error { get; set; } = "";
     public DateTimeOffset FailedAt { get; set; }
@@ -60,36 +62,47 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
             if (e.Data is not IHasIntegrationEvent source) continue;
             var integrationEvent = source.ToIntegrationEvent(new EventMeta(e.Id, e.TenantId, e.Timestamp));
             if (integrationEvent is null) continue;
-            var error = await DeliverAsync(integrationEvent, e, cancellationToken);
-            if (error is null) continue;
-            operations.Store(new UndeliveredIntegrationEvent
+            var handlerType = typeof(INotificationHandler<>).MakeGenericType(integrationEvent.GetType());
+            int handlers;
+            await using (var scope = _scopes.CreateAsyncScope()) handlers = scope.ServiceProvider.GetServices(handlerType).Count();
+            // Each handler on its own: one that keeps failing neither fails the writer nor starves the other handlers.
+            for (var index = 0; index < handlers; index++)
             {
-                Id = e.Id, Tenant = e.TenantId, EventType = integrationEvent.GetType().Name, Sequence = e.Sequence,
-                Error = error, FailedAt = _clock.GetUtcNow(),
-            });
+                var error = await DeliverAsync(integrationEvent, handlerType, index, e, cancellationToken);
+                if (error is null) continue;
+                operations.Store(new UndeliveredIntegrationEvent
+                {
+                    Id = Guid.CreateVersion7(), EventId = e.Id, Tenant = e.TenantId, EventType = integrationEvent.GetType().Name,
+                    Handler = error.Value.Handler, Sequence = e.Sequence, Error = error.Value.Message, FailedAt = _clock.GetUtcNow(),
+                });
+            }
         }
         return NullChangeListener.Instance;
     }
 
-    private async Task<string?> DeliverAsync(IIntegrationEvent integrationEvent, IEvent e, CancellationToken ct)
+    private async Task<(string Handler, string Message)?> DeliverAsync(IIntegrationEvent integrationEvent, Type handlerType, int index,
+        IEvent e, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
+            await using var scope = _scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(index)!;
             try
             {
-                await using var scope = _scopes.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<TenantContext>().Set(e.TenantId);
                 var actor = scope.ServiceProvider.GetRequiredService<ActorContext>();
                 actor.SystemActor = "integration-events";
                 actor.CorrelationId = e.CorrelationId;
                 actor.CausationId = e.Id.ToString();
-                await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(integrationEvent, ct);
+                await (Task)handlerType.GetMethod(nameof(INotificationHandler<IIntegrationEvent>.Handle))!.Invoke(handler, [integrationEvent, ct])!;
                 return null;
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                _logger.LogWarning(ex, "Delivering {Event} {EventId} failed (attempt {Attempt})", integrationEvent.GetType().Name, e.Id, attempt);
-                if (attempt == Attempts) return ex.Message;
+                var failure = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
+                _logger.LogWarning(failure, "{Handler} failed on {Event} {EventId} (attempt {Attempt})", handler.GetType().Name,
+                    integrationEvent.GetType().Name, e.Id, attempt);
+                if (attempt == Attempts) return (handler.GetType().FullName!, failure.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
             }
         }

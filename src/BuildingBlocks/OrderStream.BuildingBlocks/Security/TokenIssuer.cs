@@ -29,6 +29,12 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
     public TokenValidationParameters ValidationParameters() => new()
     {
         ValidIssuer = settings.Issuer, ValidAudience = settings.Issuer, IssuerSigningKey = new SymmetricSecurityKey(settings.SigningKey),
-        NameClaimType = CurrentUser.NameClaim, ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = CurrentUser.NameClaim,
+        // Lifetimes are checked on the injected clock, the same one that issued the token (tests travel in time).
+        LifetimeValidator = (notBefore, expires, _, _) =>
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            return (notBefore is null || notBefore <= now.AddSeconds(30)) && expires is not null && expires > now.AddSeconds(-30);
+        },
     };
 }

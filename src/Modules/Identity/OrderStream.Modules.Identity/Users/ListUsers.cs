@@ -47,8 +47,7 @@ internal static class ListUsers
             if (q.Type is { } type) users = users.Where(u => u.Type == type);
             if (q.NeedsAssignment is { } needs) users = users.Where(u => u.NeedsAssignment == needs);
             var term = User.SearchKey(q.Search ?? "");
-            // LIKE wildcards in the term are searched for literally, not as patterns.
-            term = term.Replace("%", "").Replace("_", "");
+            // Marten escapes LIKE wildcards in Contains, so '%' and '_' are searched for literally (a test holds it to that).
             if (term.Length > 0) users = users.Where(u => u.SearchText.Contains(term));
 
             var total = await users.CountAsync(ct);

@@ -46,13 +46,13 @@ internal static class Catalogues
 internal class UserFieldsValidator<T> : AbstractValidator<T> where T : IUserFields
 {
     // Printed on invoices and purchase orders (seeds 000, 002): letters of any script, spaces and common punctuation only.
-    private const string NamePattern = @"^[\p{L}\p{M}][\p{L}\p{M} .'\-]*$";
+    private const string NamePattern = @"^[\p{L}\p{M}][\p{L}\p{M} .,'\-]*$";
     private const string PhonePattern = @"^\+?[0-9][0-9 ()\-/]{4,24}$";
 
     public UserFieldsValidator()
     {
-        RuleFor(u => u.FirstName).NotEmpty().MaximumLength(100).Matches(NamePattern).WithMessage("First name may hold letters, spaces, dots, apostrophes and hyphens.");
-        RuleFor(u => u.LastName).NotEmpty().MaximumLength(100).Matches(NamePattern).WithMessage("Last name may hold letters, spaces, dots, apostrophes and hyphens.");
+        RuleFor(u => u.FirstName).NotEmpty().MaximumLength(100).Matches(NamePattern).WithMessage("First name may hold letters, spaces, dots, commas, apostrophes and hyphens.");
+        RuleFor(u => u.LastName).NotEmpty().MaximumLength(100).Matches(NamePattern).WithMessage("Last name may hold letters, spaces, dots, commas, apostrophes and hyphens.");
         RuleFor(u => u.Email).EmailAddress().MaximumLength(254).When(u => u.Email is not null);
         RuleFor(u => u.LoginCode).NotEmpty().Length(2, 64).Matches(@"^[A-Za-z0-9._@\-]+$")
             .WithMessage("Login code may hold letters, digits, dots, underscores, @ and hyphens.");
@@ -71,7 +71,7 @@ internal class UserFieldsValidator<T> : AbstractValidator<T> where T : IUserFiel
             RuleForEach(u => u.Contact!.AddressLines).NotEmpty().MaximumLength(100);
             RuleFor(u => u.Contact!.PostalCode).Matches(@"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$").WithMessage("Postal code must be 2 to 10 letters, digits, spaces or hyphens.")
                 .When(u => !string.IsNullOrEmpty(u.Contact!.PostalCode));
-            RuleFor(u => u.Contact!.City).MaximumLength(100).Matches(NamePattern).WithMessage("City may hold letters, spaces, dots, apostrophes and hyphens.")
+            RuleFor(u => u.Contact!.City).MaximumLength(100).Matches(NamePattern).WithMessage("City may hold letters, spaces, dots, commas, apostrophes and hyphens.")
                 .When(u => !string.IsNullOrEmpty(u.Contact!.City));
             RuleFor(u => u.Contact!.Country).Must(c => Catalogues.Countries.Contains(c!)).WithMessage("Country must be an ISO 3166 two-letter code such as AT.")
                 .When(u => !string.IsNullOrEmpty(u.Contact!.Country));

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test against a throwaway PostgreSQL (installed with apt-get when missing). CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")"
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is needed (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2; exit 1; }
+
+source .ci/pg.sh
+trap pg_stop EXIT
+pg_start
+
+# Weasel needs Patched.DistributedLock.Postgres 1.3.3, which the package feed lacks: a local shim stands in (ADR 0001).
+[ -f nuget-local/Patched.DistributedLock.Postgres.1.3.3.nupkg ] || dotnet pack build/shim -c Release -o nuget-local >/dev/null
+
+dotnet restore OrderStream.sln
+dotnet build OrderStream.sln --no-restore
+export SNAPSHOOTER_STRICT_MODE=true   # a missing snapshot fails instead of being written
+
+log="$(mktemp)"
+set +e
+dotnet test OrderStream.sln --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/Total:/ {for(i=1;i<=NF;i++){if($i=="Passed:")p+=$(i+1); if($i=="Failed:")f+=$(i+1); if($i=="Skipped:")s+=$(i+1)}} END {printf "%d passed, %d failed, %d skipped\n",p,f,s}' "$log"
+rm -f "$log"
+exit "$status"

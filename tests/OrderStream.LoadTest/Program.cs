@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using OrderStream.Modules.Identity.Authentication;
+
+// Usage: OrderStream.LoadTest <url> <tenant> <adminLogin> <adminPassword> <scenario> [count]
+//   create N   - creates N users without credentials over HTTP with 8 concurrent clients; prints users per second
+//   list       - user-list pages (search terms, filters, plain pages) one after another; prints p50/p95/p99
+//   hash       - the cost of one credential hash at the production iteration count
+if (args.Length < 5) { Console.Error.WriteLine("usage: <url> <tenant> <login> <password> create|list|hash [count]"); return 2; }
+var (url, tenant, login, password, scenario) = (args[0].TrimEnd('/'), args[1], args[2], args[3], args[4]);
+var count = args.Length > 5 ? int.Parse(args[5]) : 10_000;
+
+if (scenario == "hash")
+{
+    var hasher = new CredentialHasher(CredentialHasher.DefaultIterations);
+    hasher.Hash("warm-up");
+    var samples = Enumerable.Range(0, 30).Select(_ => Time(() => hasher.Hash("correct-horse-battery"))).ToList();
+    Report($"hash (PBKDF2-SHA256, {CredentialHasher.DefaultIterations} iterations)", samples);
+    return 0;
+}
+
+var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+using var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
+var logged = await (await http.PostAsJsonAsync($"/api/tenants/{tenant}/auth/login", new { loginCode = login, password })).Content.ReadFromJsonAsync<JsonObject>();
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)logged!["token"]!);
+
+string[] first = ["Anna", "Bernd", "Clara", "Dieter", "Eva", "Franz", "Greta", "Hans", "Ines", "Jürgen", "Karin", "Lukas", "Zoë", "Šime"];
+string[] last = ["Gruber", "Huber", "Müller", "Wagner", "Steiner", "Moser", "Mayer", "Bauer", "Egger", "Pichler", "Šimić", "Novák"];
+
+if (scenario == "create")
+{
+    var prefix = Guid.NewGuid().ToString("N")[..6];
+    var next = -1;
+    var failures = 0;
+    var latencies = new List<double>[8];
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
+    {
+        latencies[worker] = [];
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var response = await http.PostAsJsonAsync($"/api/tenants/{tenant}/users", new
+            {
+                firstName = first[i % first.Length], lastName = last[i / first.Length % last.Length] + (i % 7 == 0 ? "-Berger" : ""),
+                loginCode = $"{prefix}{i}", email = $"{prefix}{i}@load.example",
+            });
+            latencies[worker].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+        }
+    }));
+    watch.Stop();
+    Console.WriteLine($"created {count - failures} users ({failures} failed) in {watch.Elapsed.TotalSeconds:F1} s: {count / watch.Elapsed.TotalSeconds:F0} per second, 8 clients");
+    Report("create latency", latencies.SelectMany(l => l).ToList());
+    return failures == 0 ? 0 : 1;
+}
+
+if (scenario == "list")
+{
+    string[] queries =
+    [
+        "users", "users?page=20", "users?search=muller", "users?search=gruber&pageSize=50", "users?search=zoe",
+        "users?search=load.example&page=3", "users?status=all&sort=createdAt&order=desc", "users?search=ines%20egg", "users?search=nov",
+        "users?type=accountExecutive", "users?search=berger&status=all",
+    ];
+    foreach (var q in queries) await http.GetAsync($"/api/tenants/{tenant}/{q}"); // warm-up
+    var all = new List<double>();
+    foreach (var q in queries)
+    {
+        var samples = new List<double>();
+        for (var i = 0; i < 40; i++)
+            samples.Add(await TimeAsync(async () => (await http.GetAsync($"/api/tenants/{tenant}/{q}")).EnsureSuccessStatusCode()));
+        var total = (long)(await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/{q}"))!["total"]!;
+        Report($"{q} (total {total})", samples);
+        all.AddRange(samples);
+    }
+    Report("all user-list queries", all);
+    return 0;
+}
+
+Console.Error.WriteLine($"unknown scenario {scenario}");
+return 2;
+
+static double Time(Action action)
+{
+    var started = Stopwatch.GetTimestamp();
+    action();
+    return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+}
+
+static async Task<double> TimeAsync(Func<Task> action)
+{
+    var started = Stopwatch.GetTimestamp();
+    await action();
+    return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+}
+
+static void Report(string what, List<double> samples)
+{
+    samples.Sort();
+    double P(double p) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(p * samples.Count) - 1)];
+    Console.WriteLine($"{what}: n={samples.Count} p50={P(0.50):F1} ms p95={P(0.95):F1} ms p99={P(0.99):F1} ms max={samples[^1]:F1} ms");
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using OrderStream.Tests.TestKit;
+using Xunit;
+
+namespace OrderStream.Tests.Identity;
+
+public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task The_back_office_users_report_lists_every_user_with_status_as_csv_and_json()
+    {
+        var admin = await api.CreateTenantAsync();
+        await admin.CreateUserAsync(new { firstName = "Anna", lastName = "Zeller, Jr.", loginCode = "azeller", type = "BusinessGroupManager" });
+        var leaver = (string)(await admin.CreateUserAsync(new { firstName = "Lea", lastName = "Ver", loginCode = "lver" }))["id"]!;
+        await admin.PostAsync($"users/{leaver}/deactivate", null);
+
+        var csv = await admin.GetAsync("reports/back-office-users?format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,firstName,lastName,loginCode,email,type,status,createdAt,lastStatusChangeAt", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.Contains(lines, l => l.Contains(",Lea,Ver,lver,,,inactive,"));
+        Assert.Contains(lines, l => l.Contains(",Anna,\"Zeller, Jr.\",azeller,,BusinessGroupManager,active,"));
+
+        var json = await admin.GetAsync("reports/back-office-users");
+        Assert.Equal(3, System.Text.Json.Nodes.JsonNode.Parse(await json.Content.ReadAsStringAsync())!.AsArray().Count);
+        Assert.Equal(["format"], (await (await admin.GetAsync("reports/back-office-users?format=pdf")).ErrorsAsync()).Keys);
+    }
+
+    [Fact]
+    public async Task Each_admin_saves_their_own_user_list_layout()
+    {
+        var admin = await api.CreateTenantAsync();
+        var defaults = await (await admin.GetAsync("me/preferences/user-list")).ReadAsync();
+        Assert.Equal("lastName", (string)defaults["sortBy"]!);
+
+        var saved = await admin.PutAsync("me/preferences/user-list", new { columns = new[] { "loginCode", "lastName", "city" }, sortBy = "createdAt", descending = true });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var read = await (await admin.GetAsync("me/preferences/user-list")).ReadAsync();
+        Assert.Equal(["loginCode", "lastName", "city"], read["columns"]!.AsArray().Select(c => (string)c!));
+        Assert.True((bool)read["descending"]!);
+
+        var bad = await admin.PutAsync("me/preferences/user-list", new { columns = new[] { "salary" } });
+        Assert.Equal(["columns[0]"], (await bad.ErrorsAsync()).Keys);
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrderStream.Host;
+using OrderStream.Tests.TestKit;
+using Xunit;
+
+namespace OrderStream.Tests.Platform;
+
+public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private Task<int> Run(params string[] args) =>
+        Bootstrap.RunAsync(api.Services, api.Services.GetRequiredService<IConfiguration>(), args);
+
+    [Fact]
+    public async Task Bootstrap_is_idempotent_and_the_admin_can_log_in()
+    {
+        string[] args = ["--tenant", "idem", "--name", "Idem Ltd", "--time-zone", "Europe/Vienna", "--currency", "EUR",
+            "--admin-login", "admin", "--admin-password", TenantClient.AdminPassword];
+        Assert.Equal(0, await Run(args));
+        Assert.Equal(0, await Run(args));
+        var admin = new TenantClient(api.CreateClient(), "idem");
+        await admin.LogInAsync("admin", TenantClient.AdminPassword);
+        Assert.Equal(1, (long)(await (await admin.GetAsync("users")).ReadAsync())["total"]!);
+    }
+
+    [Fact]
+    public async Task The_demo_switch_seeds_users_of_every_type()
+    {
+        Assert.Equal(0, await Run("--demo"));
+        var admin = new TenantClient(api.CreateClient(), "demo");
+        await admin.LogInAsync("admin", OrderStream.Modules.Identity.IdentityBootstrap.DemoPassword);
+        var users = await (await admin.GetAsync("users?pageSize=50")).ReadAsync();
+        var types = users["items"]!.AsArray().Select(u => (string?)u!["type"]).Distinct().ToList();
+        Assert.Equal(4, types.Count(t => t is not null));
+    }
+
+    [Theory]
+    [InlineData("--tenant", "Bad Code")]
+    [InlineData("--time-zone", "Mars/Olympus")]
+    [InlineData("--currency", "XYZ")]
+    [InlineData("--admin-password", "short")]
+    public async Task Bad_arguments_are_refused_with_exit_code_2(string option, string value)
+    {
+        var args = new Dictionary<string, string>
+        {
+            ["--tenant"] = "bad-args", ["--name"] = "Bad", ["--time-zone"] = "Europe/Vienna", ["--currency"] = "EUR",
+            ["--admin-login"] = "admin", ["--admin-password"] = TenantClient.AdminPassword, [option] = value,
+        };
+        Assert.Equal(2, await Run(args.SelectMany(kv => new[] { kv.Key, kv.Value }).ToArray()));
+    }
+}

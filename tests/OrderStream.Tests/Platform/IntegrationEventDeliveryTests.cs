@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Marten;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using OrderStream.BuildingBlocks.Events;
+using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Tests.TestKit;
+using Xunit;
+
+namespace OrderStream.Tests.Platform;
+
+/// <summary>Integration events reach other modules after the commit, durably, and a failing handler harms nobody (ADR 0003).</summary>
+public sealed class IntegrationEventDeliveryTests
+{
+    public sealed class Received
+    {
+        public ConcurrentBag<UserCreated> Events { get; } = [];
+
+        public async Task<UserCreated> WaitForAsync(string userId)
+        {
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < until)
+            {
+                if (Events.FirstOrDefault(e => e.UserId == userId) is { } found) return found;
+                await Task.Delay(100);
+            }
+            throw new TimeoutException($"UserCreated for {userId} was not delivered.");
+        }
+    }
+
+    private sealed class Recorder(Received received) : INotificationHandler<UserCreated>
+    {
+        public Task Handle(UserCreated notification, CancellationToken cancellationToken)
+        {
+            received.Events.Add(notification);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class AlwaysFails : INotificationHandler<UserCreated>
+    {
+        public Task Handle(UserCreated notification, CancellationToken cancellationToken) =>
+            notification.EmployeeName == "Fail Me" ? throw new InvalidOperationException("handler is broken") : Task.CompletedTask;
+    }
+
+    private static Action<IServiceCollection> With(Received received, bool failing = false) => services =>
+    {
+        services.AddSingleton(received);
+        if (failing) services.AddTransient<INotificationHandler<UserCreated>, AlwaysFails>();
+        services.AddTransient<INotificationHandler<UserCreated>, Recorder>();
+    };
+
+    [Fact]
+    public async Task An_event_committed_while_delivery_was_down_is_delivered_after_restart()
+    {
+        var database = Database.Create();
+        var before = new Received();
+        string userId, tenant;
+        await using (var crashed = new ApiFactory(database, new() { ["IntegrationEvents:Deliver"] = "false" }, With(before)))
+        {
+            var admin = await crashed.CreateTenantAsync();
+            tenant = admin.Tenant;
+            userId = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Dora", "Durable")))["id"]!;
+            await Task.Delay(1000);
+            Assert.Empty(before.Events); // committed, but the process "died" before handing it over
+        }
+
+        var after = new Received();
+        await using var restarted = new ApiFactory(database, null, With(after));
+        _ = restarted.Server;
+        var delivered = await after.WaitForAsync(userId);
+        Assert.Equal("Dora Durable", delivered.EmployeeName);
+        Assert.Equal(tenant, delivered.Tenant);
+    }
+
+    [Fact]
+    public async Task A_failing_handler_fails_neither_the_request_nor_the_other_handlers_and_is_recorded()
+    {
+        var received = new Received();
+        await using var api = new ApiFactory(null, null, With(received, failing: true));
+        var admin = await api.CreateTenantAsync();
+        var response = await admin.PostAsync("users", TenantClient.NewUser("Fail", "Me"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var id = (string)(await response.ReadAsync())["id"]!;
+
+        await received.WaitForAsync(id);
+        var store = api.Services.GetRequiredService<IDocumentStore>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        UndeliveredIntegrationEvent? undelivered = null;
+        while (undelivered is null && DateTime.UtcNow < until)
+        {
+            await using var session = store.QuerySession();
+            undelivered = await session.Query<UndeliveredIntegrationEvent>().FirstOrDefaultAsync(u => u.Tenant == admin.Tenant);
+            if (undelivered is null) await Task.Delay(100);
+        }
+        Assert.NotNull(undelivered);
+        Assert.Equal(nameof(UserCreated), undelivered.EventType);
+        Assert.Contains(nameof(AlwaysFails), undelivered.Handler);
+        Assert.Equal("handler is broken", undelivered.Error);
+    }
+}

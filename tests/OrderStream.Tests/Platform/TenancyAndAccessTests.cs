@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using OrderStream.Tests.TestKit;
+using Xunit;
+
+namespace OrderStream.Tests.Platform;
+
+public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Without_a_token_tenant_routes_answer_401()
+    {
+        var admin = await api.CreateTenantAsync();
+        var anonymous = new TenantClient(api.CreateClient(), admin.Tenant);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("users")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("audit")).StatusCode);
+        anonymous.Http.DefaultRequestHeaders.Authorization = new("Bearer", "forged.token.value");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_works_only_for_its_own_tenant_whoever_holds_it()
+    {
+        var acme = await api.CreateTenantAsync();
+        var globex = await api.CreateTenantAsync();
+        var secret = (string)(await globex.CreateUserAsync(TenantClient.NewUser("Hidden", "Person")))["id"]!;
+
+        var crossing = new TenantClient(acme.Http, globex.Tenant);
+        var list = await crossing.GetAsync("users");
+        Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
+        Assert.Contains("another tenant", (string)(await list.ReadAsync())["detail"]!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await crossing.GetAsync($"users/{secret}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await crossing.PostAsync("users", TenantClient.NewUser())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await crossing.GetAsync("audit")).StatusCode);
+
+        // Within its own tenant the other tenant's user id simply does not exist.
+        Assert.Equal(HttpStatusCode.NotFound, (await acme.GetAsync($"users/{secret}")).StatusCode);
+        Assert.Equal(0, (long)(await (await acme.GetAsync($"audit?subject={secret}")).ReadAsync())["total"]!);
+    }
+
+    [Fact]
+    public async Task An_unknown_tenant_is_404_as_problem_details()
+    {
+        var response = await api.CreateClient().PostAsJsonAsync("/api/tenants/no-such-tenant/auth/login", new { loginCode = "a", password = "b" });
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task A_user_without_the_feature_is_403_and_told_which_feature_is_needed()
+    {
+        var admin = await api.CreateTenantAsync();
+        await admin.CreateUserAsync(TenantClient.NewUser(login: "clerk", password: "clerk-password-1"));
+        var clerk = new TenantClient(api.CreateClient(), admin.Tenant);
+        await clerk.LogInAsync("clerk", "clerk-password-1");
+        var refused = await clerk.GetAsync("users");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("may-access-back-office-users", (string)(await refused.ReadAsync())["detail"]!);
+        Assert.Equal(HttpStatusCode.OK, (await clerk.GetAsync("me/preferences/user-list")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deactivated_administrator_s_token_stops_working_at_once()
+    {
+        var admin = await api.CreateTenantAsync();
+        var second = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "admin2", password: "admin2-password")))["id"]!;
+        await admin.PutAsync($"users/{second}/system-administrator", new { value = true });
+        var other = new TenantClient(api.CreateClient(), admin.Tenant);
+        await other.LogInAsync("admin2", "admin2-password");
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("users")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"users/{second}/deactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync("users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_and_ready_checks_postgres()
+    {
+        var client = api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Correlation_ids_are_echoed_and_recorded_on_the_events()
+    {
+        var admin = await api.CreateTenantAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, admin.Url("users")) { Content = JsonContent.Create(TenantClient.NewUser("Cor", "Relation")) };
+        request.Headers.Add("X-Correlation-Id", "case-4711");
+        var response = await admin.Http.SendAsync(request);
+        Assert.Equal("case-4711", response.Headers.GetValues("X-Correlation-Id").Single());
+        var id = (string)(await response.ReadAsync())["id"]!;
+        var entry = (await (await admin.GetAsync($"audit?subject={id}&type=user_registered")).ReadAsync())["items"]![0]!;
+        Assert.Equal("case-4711", (string)entry["correlationId"]!);
+        Assert.Equal(admin.UserId, (string)entry["actor"]!);
+    }
+}

@@ -1,0 +1,86 @@
+using FsCheck;
+using FsCheck.Xunit;
+using OrderStream.BuildingBlocks.Web;
+using OrderStream.Modules.Identity.Authentication;
+using OrderStream.Modules.Identity.Users;
+using Xunit;
+
+namespace OrderStream.Tests.Unit;
+
+public sealed class RulesTests
+{
+    [Theory]
+    [InlineData("Jürgen  Müller", "jurgen muller")]
+    [InlineData("  ZOË\tŠimić ", "zoe simic")]
+    [InlineData("Ångström", "angstrom")]
+    [InlineData("", "")]
+    public void Search_keys_are_lower_case_without_accents_with_white_space_collapsed(string text, string key) =>
+        Assert.Equal(key, User.SearchKey(text));
+
+    [Property]
+    public bool Search_keys_are_idempotent(NonNull<string> text) => User.SearchKey(User.SearchKey(text.Get)) == User.SearchKey(text.Get);
+
+    [Fact]
+    public void A_hash_verifies_only_its_own_secret_and_never_repeats()
+    {
+        var hasher = new CredentialHasher(1000);
+        var hash = hasher.Hash("correct-horse");
+        Assert.True(hasher.Verify("correct-horse", hash));
+        Assert.False(hasher.Verify("correct-horsf", hash));
+        Assert.False(hasher.Verify("correct-horse", null));
+        Assert.False(hasher.Verify("correct-horse", "garbage"));
+        Assert.NotEqual(hash, hasher.Hash("correct-horse"));
+        Assert.StartsWith("pbkdf2-sha256$1000$", hash);
+    }
+
+    [Fact]
+    public void A_hash_keeps_its_own_iteration_count_so_the_cost_can_be_raised_later()
+    {
+        var old = new CredentialHasher(1000).Hash("1234");
+        Assert.True(new CredentialHasher(5000).Verify("1234", old));
+    }
+
+    [Fact]
+    public void The_login_guard_counts_consecutive_failures_and_a_lock_or_success_resets_them()
+    {
+        var guard = new LoginGuard();
+        var at = DateTimeOffset.UnixEpoch;
+        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 1));
+        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 2));
+        Assert.Equal(2, guard.ConsecutiveFailures);
+        guard.Apply(new LoginLockedOut(Guid.Empty, at, "web-office", at.AddMinutes(15)));
+        Assert.Equal((0, at.AddMinutes(15)), (guard.ConsecutiveFailures, guard.LockedUntil));
+        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 1));
+        guard.Apply(new LoginSucceeded(Guid.Empty, at.AddHours(1), "web-office"));
+        Assert.Equal((0, at.AddHours(1)), (guard.ConsecutiveFailures, guard.LastLoginAt));
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("Zeller, Jr.", "\"Zeller, Jr.\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("=SUM(A1)", "'=SUM(A1)")]
+    [InlineData("@cmd", "'@cmd")]
+    [InlineData(null, "")]
+    public void Csv_fields_are_quoted_and_formulas_defused(string? field, string expected) =>
+        Assert.Equal(expected + "\r\n", Csv.Line(field));
+
+    [Fact]
+    public void Needs_assignment_holds_for_an_active_pc_or_ae_without_links_only()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        var contact = new Contact(null, null, null, null, null, null);
+        User Make(BackOfficeUserType? type) => User.Create(new UserRegistered(Guid.NewGuid(), at, "t", "A", "B", null, "ab", "en", contact,
+            true, false, Profile.None with { Type = type }));
+        Assert.True(Make(BackOfficeUserType.ProductionCoordinator).NeedsAssignment);
+        Assert.True(Make(BackOfficeUserType.AccountExecutive).NeedsAssignment);
+        Assert.False(Make(BackOfficeUserType.BusinessGroupManager).NeedsAssignment);
+        Assert.False(Make(null).NeedsAssignment);
+        var pc = Make(BackOfficeUserType.ProductionCoordinator);
+        pc.Apply(new CounterpartLinked(pc.Id, Guid.NewGuid(), at));
+        Assert.False(pc.NeedsAssignment);
+        var lone = Make(BackOfficeUserType.AccountExecutive);
+        lone.Apply(new UserDeactivated(lone.Id, at, "t", null, "A B"));
+        Assert.False(lone.NeedsAssignment);
+    }
+}
