@@ -34,6 +34,8 @@ if (scenario == "create")
     var prefix = Guid.NewGuid().ToString("N")[..6];
     var next = -1;
     var failures = 0;
+    var done = 0;
+    var chunk = Stopwatch.StartNew();
     var latencies = new List<double>[8];
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
@@ -50,6 +52,13 @@ if (scenario == "create")
             });
             latencies[worker].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+            // Throughput per 10,000 users shows the JIT warm-up apart from the steady state.
+            if (Interlocked.Increment(ref done) % 10_000 == 0)
+                lock (chunk)
+                {
+                    Console.WriteLine($"  users {done - 9_999}-{done}: {10_000 / chunk.Elapsed.TotalSeconds:F0} per second");
+                    chunk.Restart();
+                }
         }
     }));
     watch.Stop();

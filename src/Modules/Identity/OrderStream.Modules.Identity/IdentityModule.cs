@@ -29,8 +29,10 @@ public sealed class IdentityModule : IModule
     {
         services.AddSingleton(new CredentialHasher(configuration.GetValue("Security:HashIterations", CredentialHasher.DefaultIterations)));
         services.AddScoped<IFeatureDecider, SystemAdministratorDecider>();
-        services.ConfigureMarten(opts =>
+        services.AddSingleton<AdministratorCache>();
+        services.ConfigureMarten((sp, opts) =>
         {
+            opts.Listeners.Add(sp.GetRequiredService<AdministratorCache>());
             opts.Storage.ExtendedSchemaObjects.Add(new Extension("pg_trgm"));
             opts.Projections.Snapshot<User>(SnapshotLifecycle.Inline);
             var users = opts.Schema.For<User>().DatabaseSchemaName(Schema).MultiTenanted()

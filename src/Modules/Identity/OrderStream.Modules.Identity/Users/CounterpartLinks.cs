@@ -19,8 +19,8 @@ internal static class CounterpartLinks
             fields.ReportCodes?.Distinct().ToList() ?? []);
     }
 
-    /// <summary>Appends the link changes to this user's stream and to each counterpart's stream.</summary>
-    public static async Task ApplyAsync(IDocumentSession session, Guid userId, IReadOnlyCollection<Guid> current, IUserFields fields,
+    /// <summary>Appends the link changes to this user's stream and to each counterpart's stream; returns those of this user's stream.</summary>
+    public static async Task<IReadOnlyList<object>> ApplyAsync(IDocumentSession session, Guid userId, IReadOnlyCollection<Guid> current, IUserFields fields,
         DateTimeOffset at, CancellationToken ct)
     {
         var (field, counterpartType, label) = fields.Type switch
@@ -34,7 +34,8 @@ internal static class CounterpartLinks
 
         var added = requested.Except(current).ToList();
         var removed = current.Except(requested).ToList();
-        var counterparts = (await session.LoadManyAsync<User>(ct, added.Concat(removed).ToArray())).ToDictionary(u => u.Id);
+        var changed = added.Concat(removed).ToArray();
+        var counterparts = changed.Length == 0 ? [] : (await session.LoadManyAsync<User>(ct, changed)).ToDictionary(u => u.Id);
 
         foreach (var id in added)
         {
@@ -54,15 +55,18 @@ internal static class CounterpartLinks
             && await session.Query<User>().AnyAsync(u => u.Type == wanted && u.IsActive, ct))
             throw new FieldRuleException(field, $"Link at least one {label}.");
 
+        var own = new List<object>();
         foreach (var id in added)
         {
-            session.Events.Append(userId, new CounterpartLinked(userId, id, at));
+            own.Add(new CounterpartLinked(userId, id, at));
             session.Events.Append(id, new CounterpartLinked(id, userId, at));
         }
         foreach (var id in removed)
         {
-            session.Events.Append(userId, new CounterpartUnlinked(userId, id, at));
+            own.Add(new CounterpartUnlinked(userId, id, at));
             session.Events.Append(id, new CounterpartUnlinked(id, userId, at));
         }
+        if (own.Count > 0) session.Events.Append(userId, own.ToArray());
+        return own;
     }
 }

@@ -37,17 +37,28 @@ internal static class RegisterUser
                 c.Language ?? "en", c.Contact?.ToContact() ?? new Contact(null, null, null, null, null, null), c.AllowLogin ?? true,
                 c.IsSystemAdministrator ?? false, await CounterpartLinks.ProfileAsync(session, c, ct));
             session.Events.StartStream<User>(id, registered);
-            await CounterpartLinks.ApplyAsync(session, id, [], c, at, ct);
+            // The answer is built from the events themselves, so the created user need not be read back.
+            var user = User.Create(registered);
+            foreach (var linked in await CounterpartLinks.ApplyAsync(session, id, [], c, at, ct)) user.Apply((CounterpartLinked)linked);
+            var version = 1 + user.CounterpartIds.Count;
             if (c.Password is not null || c.Pin is not null)
             {
                 session.Store(new UserCredentials
                 {
                     Id = id, PasswordHash = c.Password is null ? null : hasher.Hash(c.Password), PinHash = c.Pin is null ? null : hasher.Hash(c.Pin),
                 });
-                if (c.Password is not null) session.Events.Append(id, new PasswordChanged(id, at));
-                if (c.Pin is not null) session.Events.Append(id, new PinChanged(id, at));
+                if (c.Password is not null) Append(new PasswordChanged(id, at), user.Apply);
+                if (c.Pin is not null) Append(new PinChanged(id, at), user.Apply);
             }
-            return User.Create(registered);
+            user.Version = version;
+            return user;
+
+            void Append<T>(T e, Action<T> apply) where T : notnull
+            {
+                session.Events.Append(id, e);
+                apply(e);
+                version++;
+            }
         }
 
         private async Task<bool> CallerIsSystemAdministrator(CancellationToken ct) =>
@@ -57,11 +68,11 @@ internal static class RegisterUser
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/users", async (string tenant, Command command, IMediator mediator, IDocumentSession session,
+            app.MapPost("/api/tenants/{tenant}/users", async (string tenant, Command command, IMediator mediator, HttpContext http,
                     CancellationToken ct) =>
                 {
-                    var created = await mediator.Send(command, ct);
-                    var user = await session.LoadAsync<User>(created.Id, ct) ?? created;
+                    var user = await mediator.Send(command, ct);
+                    http.Response.Headers.ETag = ETags.Of(user.Version);
                     return Results.Created($"/api/tenants/{tenant}/users/{user.Id}", UserResponse.From(user));
                 })
                 .WithTags("Users").WithName("RegisterUser")

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measures the figures of issue #2 on this machine: bash tests/OrderStream.LoadTest/bench.sh [users]
+#   1. creating users without credentials over HTTP, 8 concurrent clients (also seeds the tenant)
+#   2. user-list pages (search, filters, paging) on that tenant, one request at a time
+#   3. the cost of one credential hash
+# The service runs in Release, Production environment, against a throwaway PostgreSQL; everything stays on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+users="${1:-100000}"
+source .ci/pg.sh
+trap 'kill ${host:-} 2>/dev/null || true; pg_stop' EXIT
+pg_start
+dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
+dotnet build tests/OrderStream.LoadTest -c Release -v quiet -nologo
+
+export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning
+dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --tenant bench --name Bench --time-zone Europe/Vienna \
+  --currency EUR --admin-login admin --admin-password bench-password-1
+dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls http://127.0.0.1:5099 &
+host=$!
+for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5099/health/ready >/dev/null && break; sleep 1; done
+
+load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
+$load http://127.0.0.1:5099 bench admin bench-password-1 create "$users"
+"$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d orderstream -qc "vacuum analyze identity.mt_doc_user"
+$load http://127.0.0.1:5099 bench admin bench-password-1 list
+$load http://127.0.0.1:5099 bench admin bench-password-1 hash
