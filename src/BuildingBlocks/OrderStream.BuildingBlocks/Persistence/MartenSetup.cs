@@ -3,6 +3,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.MultiTenancy;
 using Marten;
+using Weasel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -36,6 +37,8 @@ public static class MartenSetup
         var marten = services.AddMarten(opts =>
             {
                 opts.Connection(dataSource);
+                // Enums as their names: the audit log shows "AccountExecutive", not 2.
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
                 opts.DatabaseSchemaName = PlatformSchema;
                 opts.Events.DatabaseSchemaName = EventsSchema;
                 opts.Events.TenancyStyle = TenancyStyle.Conjoined;
