@@ -4,6 +4,7 @@
 #   2. user-list pages (search, filters, paging) on that tenant, one request at a time
 #   3. the cost of one credential hash
 # The service runs in Release, Production environment, against a throwaway PostgreSQL; everything stays on loopback.
+# PGDATA_KEEP=/some/dir keeps the database between runs; then `bench.sh 0` measures again without creating users.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 users="${1:-100000}"
@@ -21,7 +22,7 @@ host=$!
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5099/health/ready >/dev/null && break; sleep 1; done
 
 load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
-$load http://127.0.0.1:5099 bench admin bench-password-1 create "$users"
+[ "$users" -gt 0 ] && $load http://127.0.0.1:5099 bench admin bench-password-1 create "$users"
 "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d orderstream -qc "vacuum analyze identity.mt_doc_user"
 $load http://127.0.0.1:5099 bench admin bench-password-1 list
 $load http://127.0.0.1:5099 bench admin bench-password-1 hash

@@ -24,7 +24,7 @@ internal static class BackOfficeUsersReport
                 {
                     format = (format ?? "json").ToLowerInvariant();
                     if (format is not ("json" or "csv")) throw new FieldRuleException("format", "format must be csv or json.");
-                    var rows = session.Query<User>().OrderBy(u => u.SortName).ThenBy(u => u.Id).ToAsyncEnumerable(ct)
+                    var rows = session.Query<UserListEntry>().OrderBy(u => u.SortName).ThenBy(u => u.Id).ToAsyncEnumerable(ct)
                         .Select(u => new Row(u.Id.ToString(), u.FirstName, u.LastName, u.LoginCode, u.Email, u.Type?.ToString(),
                             u.IsActive ? "active" : "inactive", u.CreatedAt, u.LastStatusChangeAt));
                     if (format == "json") return Results.Ok(await rows.ToListAsync(ct));

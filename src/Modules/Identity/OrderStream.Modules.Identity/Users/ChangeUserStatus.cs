@@ -76,6 +76,6 @@ internal static class SystemAdministrators
     public static async Task<bool> IsLastActiveAsync(IDocumentSession session, Guid userId, CancellationToken ct)
     {
         await session.QueryAsync<int>("select 1 from (select pg_advisory_xact_lock(hashtext('sysadmins:' || ?))) l", ct, session.TenantId);
-        return !await session.Query<User>().AnyAsync(u => u.IsSystemAdministrator && u.IsActive && u.Id != userId, ct);
+        return !await session.Query<UserListEntry>().AnyAsync(u => u.IsSystemAdministrator && u.IsActive && u.Id != userId, ct);
     }
 }

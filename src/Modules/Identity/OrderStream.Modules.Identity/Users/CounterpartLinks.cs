@@ -52,7 +52,7 @@ internal static class CounterpartLinks
                     field);
         }
         if (counterpartType is { } wanted && requested.Count == 0
-            && await session.Query<User>().AnyAsync(u => u.Type == wanted && u.IsActive, ct))
+            && await session.Query<UserListEntry>().AnyAsync(u => u.Type == wanted && u.IsActive, ct))
             throw new FieldRuleException(field, $"Link at least one {label}.");
 
         var own = new List<object>();

@@ -72,7 +72,7 @@ internal sealed record UserReactivated(Guid UserId, DateTimeOffset At, string By
 
 /// <summary>
 /// A user: an event stream, and this snapshot of it kept inline in the same transaction (ADR 0003). The lower-case keys
-/// and the search text exist for unique indexes and for the user list search.
+/// exist for the unique indexes; the list reads <see cref="UserListEntry"/>.
 /// </summary>
 internal sealed class User
 {
@@ -99,8 +99,6 @@ internal sealed class User
     public string? EmailKey { get; set; }
     public string LoginKey { get; set; } = "";
     public string? SalespersonKey { get; set; }
-    public string SearchText { get; set; } = "";
-    public string SortName { get; set; } = "";
     public bool NeedsAssignment { get; set; }
 
     public string EmployeeName() => EmployeeName(FirstName, LastName);
@@ -174,11 +172,12 @@ internal sealed class User
         EmailKey = Email is null ? null : Email.Trim().ToLowerInvariant();
         LoginKey = LoginCode.Trim().ToLowerInvariant();
         SalespersonKey = Profile.SalespersonId is null ? null : Profile.SalespersonId.Trim().ToLowerInvariant();
-        SearchText = SearchKey($"{FirstName} {LastName} {LoginCode} {Email}");
-        SortName = SearchKey($"{LastName} {FirstName}");
-        NeedsAssignment = IsActive && Type is BackOfficeUserType.ProductionCoordinator or BackOfficeUserType.AccountExecutive
-                          && CounterpartIds.Count == 0;
+        NeedsAssignment = NeedsCounterpart(IsActive, Type, CounterpartIds.Count);
     }
+
+    /// <summary>An active PC or AE without any counterpart (ADR 0006).</summary>
+    public static bool NeedsCounterpart(bool active, BackOfficeUserType? type, int counterparts) =>
+        active && type is BackOfficeUserType.ProductionCoordinator or BackOfficeUserType.AccountExecutive && counterparts == 0;
 
     /// <summary>Lower case, accents removed, white space collapsed: what search and sorting compare.</summary>
     public static string SearchKey(string text)
