@@ -1,8 +1,5 @@
-using Marten;
-using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using OrderStream.BuildingBlocks.Tenancy;
-using OrderStream.BuildingBlocks.Web;
 using OrderStream.Modules.Identity.OnlineStores;
 using OrderStream.Modules.Identity.Users;
 

@@ -1,13 +1,11 @@
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
-using Marten;
 using Marten.Schema;
 using Marten.Schema.Indexing.Unique;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
-using OrderStream.BuildingBlocks.Web;
 using OrderStream.Modules.Identity.Authentication;
 using OrderStream.Modules.Identity.OnlineStores;
 using OrderStream.Modules.Identity.Preferences;

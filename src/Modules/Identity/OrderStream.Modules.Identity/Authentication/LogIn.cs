@@ -1,12 +1,3 @@
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Errors;
 using OrderStream.BuildingBlocks.Security;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Identity.Users;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using Marten;
 using Marten.Services;
 using OrderStream.BuildingBlocks.Tenancy;
-using OrderStream.BuildingBlocks.Web;
 using OrderStream.Modules.Identity.Users;
 
 namespace OrderStream.Modules.Identity.Authentication;

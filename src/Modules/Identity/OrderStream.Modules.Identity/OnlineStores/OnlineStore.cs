@@ -1,14 +1,3 @@
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Persistence;
-using OrderStream.BuildingBlocks.Web;
-
 namespace OrderStream.Modules.Identity.OnlineStores;
 
 internal sealed record OnlineStoreCreated(Guid Id, DateTimeOffset At, string Code, string Name);

@@ -1,13 +1,3 @@
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Web;
-
 namespace OrderStream.Modules.Identity.Preferences;
 
 /// <summary>Each administrator's own layout of the user list: which columns, in which order (seed 002, item 5).</summary>

@@ -1,11 +1,4 @@
 using System.Globalization;
-using Carter;
-using Marten;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Errors;
-using OrderStream.BuildingBlocks.Web;
 using OrderStream.Modules.Identity.Users;
 
 namespace OrderStream.Modules.Identity.Reports;

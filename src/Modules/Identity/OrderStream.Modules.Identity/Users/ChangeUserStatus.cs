@@ -1,15 +1,3 @@
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Errors;
-using OrderStream.BuildingBlocks.Persistence;
-using OrderStream.BuildingBlocks.Web;
-
 namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>Deactivate and reactivate: nothing is deleted, every change is kept in the status history (billing depends on it).</summary>

@@ -1,5 +1,3 @@
-using Marten;
-using OrderStream.BuildingBlocks.Errors;
 using OrderStream.Modules.Identity.OnlineStores;
 
 namespace OrderStream.Modules.Identity.Users;

@@ -1,13 +1,3 @@
-using Carter;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Errors;
-using OrderStream.BuildingBlocks.Web;
-
 namespace OrderStream.Modules.Identity.Users;
 
 internal static class GetUser

@@ -1,13 +1,4 @@
-using Carter;
-using FluentValidation;
-using Marten;
 using Marten.Linq;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Web;
 
 namespace OrderStream.Modules.Identity.Users;
 

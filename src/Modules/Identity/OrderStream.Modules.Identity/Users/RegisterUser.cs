@@ -1,12 +1,3 @@
-using Carter;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Errors;
-using OrderStream.BuildingBlocks.Web;
 using OrderStream.Modules.Identity.Authentication;
 
 namespace OrderStream.Modules.Identity.Users;

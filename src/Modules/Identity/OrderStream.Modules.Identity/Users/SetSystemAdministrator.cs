@@ -1,14 +1,3 @@
-using Carter;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using OrderStream.BuildingBlocks.Cqrs;
-using OrderStream.BuildingBlocks.Errors;
-using OrderStream.BuildingBlocks.Persistence;
-using OrderStream.BuildingBlocks.Web;
-
 namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>Only a System Administrator sets or clears the flag; the tenant's last active one keeps it (seed 001, PRODUCT.md).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FluentValidation;
 
 namespace OrderStream.Modules.Identity.Users;
 
