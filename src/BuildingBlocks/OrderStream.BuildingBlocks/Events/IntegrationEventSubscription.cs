@@ -64,7 +64,7 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
             if (integrationEvent is null) continue;
             var handlerType = typeof(INotificationHandler<>).MakeGenericType(integrationEvent.GetType());
             int handlers;
-            await using (var scope = _scopes.CreateAsyncScope()) handlers = scope.ServiceProvider.GetServices(handlerType).Count();
+            await using (var scope = Scope(e)) handlers = scope.ServiceProvider.GetServices(handlerType).Count();
             // Each handler on its own: one that keeps failing neither fails the writer nor starves the other handlers.
             for (var index = 0; index < handlers; index++)
             {
@@ -85,26 +85,36 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var scope = _scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(index)!;
+            var name = handlerType.Name;
             try
             {
-                scope.ServiceProvider.GetRequiredService<TenantContext>().Set(e.TenantId);
-                var actor = scope.ServiceProvider.GetRequiredService<ActorContext>();
-                actor.SystemActor = "integration-events";
-                actor.CorrelationId = e.CorrelationId;
-                actor.CausationId = e.Id.ToString();
+                // Handlers are resolved inside the event's tenant scope: their sessions belong to that tenant.
+                await using var scope = Scope(e);
+                var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(index)!;
+                name = handler.GetType().FullName!;
                 await (Task)handlerType.GetMethod(nameof(INotificationHandler<IIntegrationEvent>.Handle))!.Invoke(handler, [integrationEvent, ct])!;
                 return null;
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 var failure = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
-                _logger.LogWarning(failure, "{Handler} failed on {Event} {EventId} (attempt {Attempt})", handler.GetType().Name,
+                _logger.LogWarning(failure, "{Handler} failed on {Event} {EventId} (attempt {Attempt})", name,
                     integrationEvent.GetType().Name, e.Id, attempt);
-                if (attempt == Attempts) return (handler.GetType().FullName!, failure.Message);
+                if (attempt == Attempts) return (name, failure.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
             }
         }
+    }
+
+    /// <summary>A scope as the event's tenant, acting as the delivery (caused by the event, in its correlation).</summary>
+    private AsyncServiceScope Scope(IEvent e)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(e.TenantId);
+        var actor = scope.ServiceProvider.GetRequiredService<ActorContext>();
+        actor.SystemActor = "integration-events";
+        actor.CorrelationId = e.CorrelationId;
+        actor.CausationId = e.Id.ToString();
+        return scope;
     }
 }
