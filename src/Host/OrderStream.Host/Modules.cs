@@ -8,5 +8,6 @@ public static class Modules
     public static readonly IReadOnlyList<Assembly> Assemblies =
     [
         typeof(OrderStream.Modules.Identity.IdentityModule).Assembly,
+        typeof(OrderStream.Modules.Billing.BillingModule).Assembly,
     ];
 }

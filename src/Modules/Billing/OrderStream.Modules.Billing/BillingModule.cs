@@ -1,0 +1,30 @@
+using JasperFx.Events.Projections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrderStream.BuildingBlocks.Modules;
+using OrderStream.Modules.Billing.Accounts;
+using OrderStream.Modules.Billing.Settings;
+using OrderStream.Modules.Billing.Statements;
+
+namespace OrderStream.Modules.Billing;
+
+/// <summary>Registers the Billing module: its documents in schema "billing".</summary>
+public sealed class BillingModule : IModule
+{
+    public const string Schema = "billing";
+
+    /// <summary>Reading statements and managing billing; the Roles issue maps these onto the catalogue.</summary>
+    internal static readonly string[] ViewBilling = ["can-view-billing", "can-manage-billing"];
+    internal static readonly string[] ManageBilling = ["can-manage-billing"];
+
+    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
+        services.ConfigureMarten(opts =>
+        {
+            opts.Projections.Snapshot<BillingAccount>(SnapshotLifecycle.Inline);
+            opts.Schema.For<BillingAccount>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Projections.Snapshot<BillingSettings>(SnapshotLifecycle.Inline);
+            opts.Schema.For<BillingSettings>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Schema.For<ClosedStatement>().DatabaseSchemaName(Schema).MultiTenanted();
+        });
+}

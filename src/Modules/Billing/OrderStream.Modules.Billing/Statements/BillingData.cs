@@ -1,0 +1,30 @@
+using System.Globalization;
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Billing.Accounts;
+using OrderStream.Modules.Billing.Settings;
+
+namespace OrderStream.Modules.Billing.Statements;
+
+/// <summary>Everything a statement is worked out from, read once per request.</summary>
+internal sealed record BillingData(IReadOnlyCollection<BillingAccount> Accounts, IReadOnlyList<ClosedStatement> Closed,
+    BillingSettingsResponse Settings, TimeZoneInfo Zone, DateTimeOffset Now)
+{
+    public static async Task<BillingData> LoadAsync(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var settings = await BillingSettingsSlice.ReadAsync(session, tenants, tenant.Tenant, ct);
+        var accounts = await session.Query<BillingAccount>().ToListAsync(ct);
+        var closed = await session.Query<ClosedStatement>().ToListAsync(ct);
+        return new BillingData(accounts, closed, settings, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), clock.GetUtcNow());
+    }
+
+    public Statement StatementFor(MonthWindow month) =>
+        Closed.FirstOrDefault(c => c.Id == month.Key)?.Statement
+        ?? StatementCalculator.Compute(Accounts, month, Settings.PricePerUser, Settings.Currency, Now, Closed, Zone);
+
+    /// <summary>A month as the API names it (yyyy-MM), or a 400 naming the field.</summary>
+    public static (int Year, int Month) ParseMonth(string? value, string field) =>
+        DateTime.TryParseExact(value, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m) && m.Year is >= 2000 and <= 2100
+            ? (m.Year, m.Month)
+            : throw new FieldRuleException(field, $"{field} must be a month written yyyy-MM, such as 2026-07.");
+}

@@ -1,0 +1,93 @@
+using OrderStream.Modules.Billing.Accounts;
+
+namespace OrderStream.Modules.Billing.Statements;
+
+internal sealed record StatementAccount(string UserId, string Name, BillingReason Reason);
+
+internal sealed record StatementEmployee(string EmployeeName, IReadOnlyList<StatementAccount> Accounts);
+
+/// <summary>A correction for a closed month, carried on a later open statement: +1 or -1 employee at that month's price.</summary>
+internal sealed record AdjustmentLine(string ForMonth, string EmployeeName, int Change, decimal Amount);
+
+internal sealed record Statement(string Month, bool Provisional, bool Closed, string Currency, decimal UnitPrice, int Count, decimal Total,
+    IReadOnlyList<StatementEmployee> Employees, IReadOnlyList<AdjustmentLine> Adjustments, decimal AdjustmentsTotal, decimal GrandTotal);
+
+/// <summary>A statement frozen by closing its month: it never changes again (ADR 0008).</summary>
+internal sealed class ClosedStatement
+{
+    public string Id { get; set; } = "";
+    public Statement Statement { get; set; } = null!;
+    public DateTimeOffset ClosedAt { get; set; }
+    public string ClosedBy { get; set; } = "";
+}
+
+internal sealed record StatementClosed(string Month, int Count, decimal Total, decimal AdjustmentsTotal, DateTimeOffset At, string By);
+
+/// <summary>Works out statements from Billing's accounts; pure, so the simulator can feed it hypothetical accounts.</summary>
+internal static class StatementCalculator
+{
+    public static (int Count, IReadOnlyList<StatementEmployee> Employees) Employees(IEnumerable<BillingAccount> accounts, MonthWindow month)
+    {
+        var employees = new List<StatementEmployee>();
+        foreach (var group in accounts
+                     .Select(a => (Account: a, Reason: BillingPolicy.Billable(a.Periods, month)))
+                     .Where(x => x.Reason is not null)
+                     .Select(x => (x.Account, x.Reason, Name: x.Account.NameAt(month.End)))
+                     .GroupBy(x => BillingPolicy.EmployeeKey(x.Name)))
+        {
+            var accountsOfEmployee = group.OrderBy(x => x.Account.UserId)
+                .Select(x => new StatementAccount(x.Account.UserId.ToString(), x.Name, x.Reason!.Value)).ToList();
+            employees.Add(new StatementEmployee(string.Join(' ', group.First().Name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
+                accountsOfEmployee));
+        }
+        employees.Sort((a, b) => string.Compare(BillingPolicy.EmployeeKey(a.EmployeeName), BillingPolicy.EmployeeKey(b.EmployeeName), StringComparison.Ordinal));
+        return (employees.Count, employees);
+    }
+
+    public static Statement Compute(IReadOnlyCollection<BillingAccount> accounts, MonthWindow month, decimal price, string currency,
+        DateTimeOffset now, IReadOnlyList<ClosedStatement> closed, TimeZoneInfo zone)
+    {
+        var (count, employees) = Employees(accounts, month);
+        var adjustments = Adjustments(accounts, month, closed, zone);
+        var adjustmentsTotal = adjustments.Sum(a => a.Amount);
+        return new Statement(month.Key, month.End > now, false, currency, price, count, count * price, employees, adjustments,
+            adjustmentsTotal, count * price + adjustmentsTotal);
+    }
+
+    /// <summary>
+    /// For each closed month before <paramref name="month"/> whose nearer months are all closed too (so this is the next open
+    /// statement after it): the employees its recomputation adds or drops, less what later closed statements already settled.
+    /// </summary>
+    private static List<AdjustmentLine> Adjustments(IReadOnlyCollection<BillingAccount> accounts, MonthWindow month,
+        IReadOnlyList<ClosedStatement> closed, TimeZoneInfo zone)
+    {
+        var closedByMonth = closed.ToDictionary(c => c.Id);
+        var lines = new List<AdjustmentLine>();
+        foreach (var c in closed.Where(c => string.CompareOrdinal(c.Id, month.Key) < 0).OrderBy(c => c.Id))
+        {
+            var cursor = Parse(c.Id, zone).Next(zone);
+            var nextOpen = true;
+            for (; string.CompareOrdinal(cursor.Key, month.Key) < 0; cursor = cursor.Next(zone))
+                if (!closedByMonth.ContainsKey(cursor.Key)) { nextOpen = false; break; }
+            if (!nextOpen) continue;
+
+            var frozen = c.Statement.Employees.ToDictionary(e => BillingPolicy.EmployeeKey(e.EmployeeName), e => e.EmployeeName);
+            var now = Employees(accounts, Parse(c.Id, zone)).Employees.ToDictionary(e => BillingPolicy.EmployeeKey(e.EmployeeName), e => e.EmployeeName);
+            var settled = closed.Where(d => string.CompareOrdinal(d.Id, c.Id) > 0)
+                .SelectMany(d => d.Statement.Adjustments).Where(a => a.ForMonth == c.Id)
+                .GroupBy(a => BillingPolicy.EmployeeKey(a.EmployeeName)).ToDictionary(g => g.Key, g => g.Sum(a => a.Change));
+            foreach (var key in frozen.Keys.Union(now.Keys).Union(settled.Keys).Order(StringComparer.Ordinal))
+            {
+                var target = (now.ContainsKey(key) ? 1 : 0) - (frozen.ContainsKey(key) ? 1 : 0);
+                var change = target - settled.GetValueOrDefault(key);
+                if (change != 0)
+                    lines.Add(new AdjustmentLine(c.Id, now.GetValueOrDefault(key) ?? frozen.GetValueOrDefault(key) ?? key, change,
+                        change * c.Statement.UnitPrice));
+            }
+        }
+        return lines;
+    }
+
+    public static MonthWindow Parse(string month, TimeZoneInfo zone) =>
+        MonthWindow.Of(int.Parse(month[..4]), int.Parse(month[5..]), zone);
+}
