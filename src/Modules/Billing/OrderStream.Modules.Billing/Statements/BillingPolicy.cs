@@ -26,7 +26,7 @@ internal sealed record MonthWindow(int Year, int Month, DateTimeOffset Start, Da
     public MonthWindow Next(TimeZoneInfo zone) => Month == 12 ? Of(Year + 1, 1, zone) : Of(Year, Month + 1, zone);
 
     /// <summary>Midnight of a local date as an instant; where a daylight-saving jump skips midnight, the day starts when the clock resumes.</summary>
-    private static DateTimeOffset LocalMidnight(DateTime date, TimeZoneInfo zone)
+    public static DateTimeOffset LocalMidnight(DateTime date, TimeZoneInfo zone)
     {
         var local = DateTime.SpecifyKind(date, DateTimeKind.Unspecified);
         while (zone.IsInvalidTime(local)) local = local.AddMinutes(1);

@@ -73,16 +73,17 @@ internal static class StatementCalculator
 
             var frozen = c.Statement.Employees.ToDictionary(e => BillingPolicy.EmployeeKey(e.EmployeeName), e => e.EmployeeName);
             var now = Employees(accounts, Parse(c.Id, zone)).Employees.ToDictionary(e => BillingPolicy.EmployeeKey(e.EmployeeName), e => e.EmployeeName);
-            var settled = closed.Where(d => string.CompareOrdinal(d.Id, c.Id) > 0)
-                .SelectMany(d => d.Statement.Adjustments).Where(a => a.ForMonth == c.Id)
-                .GroupBy(a => BillingPolicy.EmployeeKey(a.EmployeeName)).ToDictionary(g => g.Key, g => g.Sum(a => a.Change));
+            var settledLines = closed.Where(d => string.CompareOrdinal(d.Id, c.Id) > 0)
+                .SelectMany(d => d.Statement.Adjustments).Where(a => a.ForMonth == c.Id).ToList();
+            var settled = settledLines.GroupBy(a => BillingPolicy.EmployeeKey(a.EmployeeName)).ToDictionary(g => g.Key, g => g.Sum(a => a.Change));
+            var names = settledLines.GroupBy(a => BillingPolicy.EmployeeKey(a.EmployeeName)).ToDictionary(g => g.Key, g => g.First().EmployeeName);
+            foreach (var (key, name) in frozen.Concat(now)) names[key] = name;
             foreach (var key in frozen.Keys.Union(now.Keys).Union(settled.Keys).Order(StringComparer.Ordinal))
             {
                 var target = (now.ContainsKey(key) ? 1 : 0) - (frozen.ContainsKey(key) ? 1 : 0);
                 var change = target - settled.GetValueOrDefault(key);
                 if (change != 0)
-                    lines.Add(new AdjustmentLine(c.Id, now.GetValueOrDefault(key) ?? frozen.GetValueOrDefault(key) ?? key, change,
-                        change * c.Statement.UnitPrice));
+                    lines.Add(new AdjustmentLine(c.Id, names[key], change, change * c.Statement.UnitPrice));
             }
         }
         return lines;
