@@ -12,6 +12,12 @@ if (args.Length < 5) { Console.Error.WriteLine("usage: <url> <tenant> <login> <p
 var (url, tenant, login, password, scenario) = (args[0].TrimEnd('/'), args[1], args[2], args[3], args[4]);
 var count = args.Length > 5 ? int.Parse(args[5]) : 10_000;
 
+if (scenario == "billing-seed")
+{
+    await BillingSeed.RunAsync(tenant, count);
+    return 0;
+}
+
 if (scenario == "hash")
 {
     var hasher = new CredentialHasher(CredentialHasher.DefaultIterations);
@@ -87,6 +93,21 @@ if (scenario == "list")
         all.AddRange(samples);
     }
     Report("all user-list queries", all);
+    return 0;
+}
+
+if (scenario == "billing")
+{
+    string[] queries = ["billing/statements/2026-10", "billing/statements/2024-03", "billing/statements/2022-01",
+        "billing/statements/2026-10?format=csv", "billing/statements?from=2021-11&to=2026-10"];
+    foreach (var q in queries) (await http.GetAsync($"/api/tenants/{tenant}/{q}")).EnsureSuccessStatusCode(); // warm-up
+    foreach (var q in queries)
+    {
+        var samples = new List<double>();
+        for (var i = 0; i < 20; i++)
+            samples.Add(await TimeAsync(async () => (await http.GetAsync($"/api/tenants/{tenant}/{q}")).EnsureSuccessStatusCode()));
+        Report(q, samples);
+    }
     return 0;
 }
 

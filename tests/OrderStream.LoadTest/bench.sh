@@ -3,6 +3,7 @@
 #   1. creating users without credentials over HTTP, 8 concurrent clients (also seeds the tenant)
 #   2. user-list pages (search, filters, paging) on that tenant, one request at a time
 #   3. the cost of one credential hash
+#   4. billing statements for a tenant with 50,000 accounts and five years of history (seeded into Billing's own streams)
 # The service runs in Release, Production environment, against a throwaway PostgreSQL; everything stays on loopback.
 # PGDATA_KEEP=/some/dir keeps the database between runs; then `bench.sh 0` measures again without creating users.
 set -euo pipefail
@@ -26,3 +27,9 @@ load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
 "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d orderstream -qc "vacuum analyze identity.mt_doc_user, identity.mt_doc_userlistentry"  # what autovacuum does after a bulk load
 $load http://127.0.0.1:5099 bench admin bench-password-1 list
 $load http://127.0.0.1:5099 bench admin bench-password-1 hash
+
+dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --tenant billing --name Billing --time-zone Europe/Vienna \
+  --currency EUR --admin-login admin --admin-password bench-password-1 | grep -q "Created tenant" \
+  && $load http://127.0.0.1:5099 billing admin bench-password-1 billing-seed 50000
+"$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d orderstream -qc "vacuum analyze billing.mt_doc_billingaccount"
+$load http://127.0.0.1:5099 billing admin bench-password-1 billing

@@ -13,14 +13,32 @@ internal sealed record BillingData(IReadOnlyCollection<BillingAccount> Accounts,
         CancellationToken ct)
     {
         var settings = await BillingSettingsSlice.ReadAsync(session, tenants, tenant.Tenant, ct);
-        var accounts = await session.Query<BillingAccount>().ToListAsync(ct);
+        // Only what the policy reads: the processed-event ids, which grow with the history, stay in the database.
+        var accounts = await session.Query<BillingAccount>()
+            .Select(a => new BillingAccount { Id = a.Id, UserId = a.UserId, Periods = a.Periods, Names = a.Names }).ToListAsync(ct);
         var closed = await session.Query<ClosedStatement>().ToListAsync(ct);
         return new BillingData(accounts, closed, settings, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), clock.GetUtcNow());
     }
 
+    /// <summary>Employee keys of the names seen in this request, worked out once however many months are computed.</summary>
+    public EmployeeKeys Keys { get; } = new();
+
     public Statement StatementFor(MonthWindow month) =>
         Closed.FirstOrDefault(c => c.Id == month.Key)?.Statement
-        ?? StatementCalculator.Compute(Accounts, month, Settings.PricePerUser, Settings.Currency, Now, Closed, Zone);
+        ?? StatementCalculator.Compute(Accounts, month, Settings.PricePerUser, Settings.Currency, Now, Closed, Zone, Keys);
+
+    /// <summary>Count and total of a month for the series: the frozen figures of a closed month, otherwise counted without listing.</summary>
+    public (int Count, decimal Total) FiguresFor(MonthWindow month)
+    {
+        if (Closed.FirstOrDefault(c => c.Id == month.Key)?.Statement is { } frozen) return (frozen.Count, frozen.GrandTotal);
+        if (Closed.Count > 0)
+        {
+            var statement = StatementFor(month); // adjustments may apply
+            return (statement.Count, statement.GrandTotal);
+        }
+        var count = StatementCalculator.CountEmployees(Accounts, month, Keys);
+        return (count, count * Settings.PricePerUser);
+    }
 
     /// <summary>A month as the API names it (yyyy-MM), or a 400 naming the field.</summary>
     public static (int Year, int Month) ParseMonth(string? value, string field) =>

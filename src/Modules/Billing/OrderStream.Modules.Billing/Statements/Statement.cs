@@ -23,31 +23,53 @@ internal sealed class ClosedStatement
 
 internal sealed record StatementClosed(string Month, int Count, decimal Total, decimal AdjustmentsTotal, DateTimeOffset At, string By);
 
+/// <summary>A memo of <see cref="BillingPolicy.EmployeeKey"/>: names repeat across accounts and months.</summary>
+internal sealed class EmployeeKeys
+{
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+
+    public string Of(string name)
+    {
+        if (!_keys.TryGetValue(name, out var key)) _keys[name] = key = BillingPolicy.EmployeeKey(name);
+        return key;
+    }
+}
+
 /// <summary>Works out statements from Billing's accounts; pure, so the simulator can feed it hypothetical accounts.</summary>
 internal static class StatementCalculator
 {
-    public static (int Count, IReadOnlyList<StatementEmployee> Employees) Employees(IEnumerable<BillingAccount> accounts, MonthWindow month)
+    public static int CountEmployees(IEnumerable<BillingAccount> accounts, MonthWindow month, EmployeeKeys keys)
     {
+        var employees = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var account in accounts)
+            if (BillingPolicy.Billable(account.Periods, month) is not null) employees.Add(keys.Of(account.NameAt(month.End)));
+        return employees.Count;
+    }
+
+    public static (int Count, IReadOnlyList<StatementEmployee> Employees) Employees(IEnumerable<BillingAccount> accounts, MonthWindow month,
+        EmployeeKeys? keys = null)
+    {
+        keys ??= new EmployeeKeys();
         var employees = new List<StatementEmployee>();
         foreach (var group in accounts
                      .Select(a => (Account: a, Reason: BillingPolicy.Billable(a.Periods, month)))
                      .Where(x => x.Reason is not null)
                      .Select(x => (x.Account, x.Reason, Name: x.Account.NameAt(month.End)))
-                     .GroupBy(x => BillingPolicy.EmployeeKey(x.Name)))
+                     .GroupBy(x => keys.Of(x.Name)))
         {
             var accountsOfEmployee = group.OrderBy(x => x.Account.UserId)
                 .Select(x => new StatementAccount(x.Account.UserId.ToString(), x.Name, x.Reason!.Value)).ToList();
             employees.Add(new StatementEmployee(string.Join(' ', group.First().Name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
                 accountsOfEmployee));
         }
-        employees.Sort((a, b) => string.Compare(BillingPolicy.EmployeeKey(a.EmployeeName), BillingPolicy.EmployeeKey(b.EmployeeName), StringComparison.Ordinal));
+        employees.Sort((a, b) => string.Compare(keys.Of(a.EmployeeName), keys.Of(b.EmployeeName), StringComparison.Ordinal));
         return (employees.Count, employees);
     }
 
     public static Statement Compute(IReadOnlyCollection<BillingAccount> accounts, MonthWindow month, decimal price, string currency,
-        DateTimeOffset now, IReadOnlyList<ClosedStatement> closed, TimeZoneInfo zone)
+        DateTimeOffset now, IReadOnlyList<ClosedStatement> closed, TimeZoneInfo zone, EmployeeKeys? keys = null)
     {
-        var (count, employees) = Employees(accounts, month);
+        var (count, employees) = Employees(accounts, month, keys);
         var adjustments = Adjustments(accounts, month, closed, zone);
         var adjustmentsTotal = adjustments.Sum(a => a.Amount);
         return new Statement(month.Key, month.End > now, false, currency, price, count, count * price, employees, adjustments,

@@ -51,8 +51,8 @@ internal static class GetStatement
                     var points = new List<SeriesPoint>();
                     for (var window = MonthWindow.Of(fy, fm, data.Zone); points.Count < months; window = window.Next(data.Zone))
                     {
-                        var s = data.StatementFor(window);
-                        points.Add(new SeriesPoint(s.Month, s.Count, s.GrandTotal, s.Provisional, data.Closed.Any(c => c.Id == s.Month)));
+                        var (count, total) = data.FiguresFor(window);
+                        points.Add(new SeriesPoint(window.Key, count, total, window.End > data.Now, data.Closed.Any(c => c.Id == window.Key)));
                     }
                     return new Series(data.Settings.Currency, points);
                 })
