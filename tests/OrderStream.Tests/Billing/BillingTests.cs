@@ -86,6 +86,24 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_statement_read_again_after_a_change_shows_the_change()
+    {
+        await using var factory = new ApiFactory(null, null);
+        factory.Clock.SetUtcNow(new DateTimeOffset(2028, 3, 15, 10, 0, 0, TimeSpan.Zero));
+        var admin = await factory.CreateTenantAsync();
+        var xaver = await Create(admin, "Xaver", "Kern");
+        await factory.WaitForDeliveryAsync();
+        // Created mid-March, nobody is billed for March yet; the statement is read (and remembered) now.
+        Assert.Equal(0, (int)(await (await admin.GetAsync("billing/statements/2028-03")).ReadAsync())["count"]!);
+
+        await Post(admin, $"users/{xaver}/deactivate");
+        await factory.WaitForDeliveryAsync();
+        var march = await (await admin.GetAsync("billing/statements/2028-03")).ReadAsync();
+        Assert.Equal(1, (int)march["count"]!);
+        Assert.Equal("Xaver Kern", (string)march["employees"]![0]!["employeeName"]!);
+    }
+
+    [Fact]
     public async Task Only_a_past_month_can_be_closed_once_and_a_closed_statement_never_changes()
     {
         var admin = await api.CreateTenantAsync();

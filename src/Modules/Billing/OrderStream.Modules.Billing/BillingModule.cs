@@ -18,13 +18,18 @@ public sealed class BillingModule : IModule
     internal static readonly string[] ViewBilling = ["can-view-billing", "can-manage-billing"];
     internal static readonly string[] ManageBilling = ["can-manage-billing"];
 
-    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
+    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton<BillingAccountsCache>();
         services.ConfigureMarten(opts =>
         {
+            opts.Projections.Add<BillingRevisionProjection>(ProjectionLifecycle.Inline);
+            opts.Schema.For<BillingRevision>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<BillingAccount>(SnapshotLifecycle.Inline);
             opts.Schema.For<BillingAccount>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<BillingSettings>(SnapshotLifecycle.Inline);
             opts.Schema.For<BillingSettings>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Schema.For<ClosedStatement>().DatabaseSchemaName(Schema).MultiTenanted();
         });
+    }
 }

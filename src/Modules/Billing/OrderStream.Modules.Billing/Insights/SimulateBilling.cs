@@ -38,12 +38,12 @@ internal static class SimulateBilling
         private static bool BeADate(string value) => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
     }
 
-    internal sealed class Handler(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock)
-        : IRequestHandler<Command, Result>
+    internal sealed class Handler(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock,
+        BillingAccountsCache cache) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command c, CancellationToken ct)
         {
-            var data = await BillingData.LoadAsync(session, tenants, tenant, clock, ct);
+            var data = await BillingData.LoadAsync(session, tenants, tenant, clock, cache, ct);
             var simulated = data.Accounts.ToDictionary(a => a.UserId, Copy);
             foreach (var (change, i) in c.Changes!.Select((x, i) => (x, i)))
             {

@@ -10,12 +10,10 @@ internal sealed record BillingData(IReadOnlyCollection<BillingAccount> Accounts,
     BillingSettingsResponse Settings, TimeZoneInfo Zone, DateTimeOffset Now)
 {
     public static async Task<BillingData> LoadAsync(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock,
-        CancellationToken ct)
+        BillingAccountsCache cache, CancellationToken ct)
     {
         var settings = await BillingSettingsSlice.ReadAsync(session, tenants, tenant.Tenant, ct);
-        // Only what the policy reads: the processed-event ids, which grow with the history, stay in the database.
-        var accounts = await session.Query<BillingAccount>()
-            .Select(a => new BillingAccount { Id = a.Id, UserId = a.UserId, Periods = a.Periods, Names = a.Names }).ToListAsync(ct);
+        var accounts = await cache.AccountsAsync(session, tenant.Tenant, ct);
         var closed = await session.Query<ClosedStatement>().ToListAsync(ct);
         return new BillingData(accounts, closed, settings, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), clock.GetUtcNow());
     }

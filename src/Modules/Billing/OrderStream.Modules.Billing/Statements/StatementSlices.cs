@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Billing.Accounts;
 
 namespace OrderStream.Modules.Billing.Statements;
 
@@ -8,13 +9,13 @@ internal static class GetStatement
 {
     internal sealed record Query(string Month) : IQuery<Statement>;
 
-    internal sealed class Handler(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock)
-        : IRequestHandler<Query, Statement>
+    internal sealed class Handler(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock,
+        BillingAccountsCache cache) : IRequestHandler<Query, Statement>
     {
         public async Task<Statement> Handle(Query q, CancellationToken ct)
         {
             var (year, month) = BillingData.ParseMonth(q.Month, "month");
-            var data = await BillingData.LoadAsync(session, tenants, tenant, clock, ct);
+            var data = await BillingData.LoadAsync(session, tenants, tenant, clock, cache, ct);
             var statement = data.StatementFor(MonthWindow.Of(year, month, data.Zone));
             return statement with { Closed = data.Closed.Any(c => c.Id == statement.Month) };
         }
@@ -41,13 +42,13 @@ internal static class GetStatement
                 .WithTags("Billing").WithName("GetStatement").RequireFeature(BillingModule.ViewBilling);
 
             app.MapGet("/api/tenants/{tenant}/billing/statements", async (string? from, string? to, IQuerySession session,
-                    TenantDirectory tenants, TenantContext tenantContext, TimeProvider clock, CancellationToken ct) =>
+                    TenantDirectory tenants, TenantContext tenantContext, TimeProvider clock, BillingAccountsCache cache, CancellationToken ct) =>
                 {
                     var (fy, fm) = BillingData.ParseMonth(from, "from");
                     var (ty, tm) = BillingData.ParseMonth(to, "to");
                     var months = (ty - fy) * 12 + tm - fm + 1;
                     if (months is < 1 or > 120) throw new FieldRuleException("to", "to must be from 0 to 119 months after from.");
-                    var data = await BillingData.LoadAsync(session, tenants, tenantContext, clock, ct);
+                    var data = await BillingData.LoadAsync(session, tenants, tenantContext, clock, cache, ct);
                     var points = new List<SeriesPoint>();
                     for (var window = MonthWindow.Of(fy, fm, data.Zone); points.Count < months; window = window.Next(data.Zone))
                     {
@@ -83,13 +84,13 @@ internal static class CloseStatement
 {
     internal sealed record Command(string Month) : ICommand<Statement>;
 
-    internal sealed class Handler(IDocumentSession session, TenantDirectory tenants, TenantContext tenant, ActorContext actor, TimeProvider clock)
-        : IRequestHandler<Command, Statement>
+    internal sealed class Handler(IDocumentSession session, TenantDirectory tenants, TenantContext tenant, ActorContext actor, TimeProvider clock,
+        BillingAccountsCache cache) : IRequestHandler<Command, Statement>
     {
         public async Task<Statement> Handle(Command c, CancellationToken ct)
         {
             var (year, month) = BillingData.ParseMonth(c.Month, "month");
-            var data = await BillingData.LoadAsync(session, tenants, tenant, clock, ct);
+            var data = await BillingData.LoadAsync(session, tenants, tenant, clock, cache, ct);
             var window = MonthWindow.Of(year, month, data.Zone);
             if (window.End > data.Now) throw new ConflictException($"{window.Key} has not ended yet; only a past month can be closed.", "month");
             if (data.Closed.Any(x => x.Id == window.Key)) throw new ConflictException($"{window.Key} is closed already.", "month");
