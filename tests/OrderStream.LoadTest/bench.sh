@@ -24,6 +24,15 @@ for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5099/health/ready >/dev/null 
 
 load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
 [ "$users" -gt 0 ] && $load http://127.0.0.1:5099 bench admin bench-password-1 create "$users"
+# Reads are measured on a settled system: first wait until other modules (Billing) have been handed every event.
+delivered() {
+  "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d orderstream -tAc \
+    "select coalesce((select max(last_seq_id) from events.mt_event_progression where name like 'integration-events%'), 0)
+            >= (select coalesce(max(seq_id), 0) from events.mt_events)" | grep -q t
+}
+started=$(date +%s)
+until delivered; do sleep 1; done
+echo "integration events all delivered $(( $(date +%s) - started )) s after the last user was created"
 "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d orderstream -qc "vacuum analyze identity.mt_doc_user, identity.mt_doc_userlistentry"  # what autovacuum does after a bulk load
 $load http://127.0.0.1:5099 bench admin bench-password-1 list
 $load http://127.0.0.1:5099 bench admin bench-password-1 hash

@@ -76,10 +76,9 @@ public sealed class LoginTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.OK, (await LogIn(admin, "target", "right-password-1")).StatusCode);
 
         var audit = await (await admin.GetAsync($"audit?subject={id}&pageSize=50")).ReadAsync();
-        var types = audit["items"]!.AsArray().Select(e => (string)e!["type"]!).ToList();
-        Assert.Equal(5, types.Count(t => t == "login_failed"));
-        Assert.Single(types, "login_locked_out");
-        Assert.Equal("login_succeeded", types[0]);
+        // Other modules' entries about the user (Billing's account) arrive on their own schedule; the login entries keep their order.
+        var types = audit["items"]!.AsArray().Select(e => (string)e!["type"]!).Where(t => t.StartsWith("login_", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["login_succeeded", "login_locked_out", "login_failed", "login_failed", "login_failed", "login_failed", "login_failed"], types);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class BillingModule : IModule
         services.AddSingleton<BillingAccountsCache>();
         services.ConfigureMarten(opts =>
         {
-            opts.Projections.Add<BillingRevisionProjection>(ProjectionLifecycle.Inline);
+            opts.Listeners.Add(new BillingRevisionStamp());
             opts.Schema.For<BillingRevision>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<BillingAccount>(SnapshotLifecycle.Inline);
             opts.Schema.For<BillingAccount>().DatabaseSchemaName(Schema).MultiTenanted();

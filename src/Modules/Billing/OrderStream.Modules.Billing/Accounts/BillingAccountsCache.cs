@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using JasperFx.Events;
-using Marten.Events.Projections;
 using Npgsql;
 
 namespace OrderStream.Modules.Billing.Accounts;
@@ -14,15 +12,18 @@ internal sealed class BillingRevision
     public Guid Stamp { get; set; }
 }
 
-/// <summary>Stamps the revision in the transaction of every account event, whoever appends it.</summary>
-internal sealed partial class BillingRevisionProjection : EventProjection
+/// <summary>
+/// Stamps a new revision in every transaction that appends account events, whoever appends them (once per transaction, not
+/// per event: a bulk load of thousands of events writes one stamp).
+/// </summary>
+internal sealed class BillingRevisionStamp : DocumentSessionListenerBase
 {
-    public BillingRevision Create(IEvent<AccountOpened> e) => Stamp(e);
-    public BillingRevision Create(IEvent<AccountRenamed> e) => Stamp(e);
-    public BillingRevision Create(IEvent<AccountDeactivated> e) => Stamp(e);
-    public BillingRevision Create(IEvent<AccountReactivated> e) => Stamp(e);
-
-    private static BillingRevision Stamp(IEvent e) => new() { Stamp = e.Id };
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        if (session.PendingChanges.Streams().Any(s => s.Events.Any(e => e.Data is AccountOpened or AccountRenamed or AccountDeactivated or AccountReactivated)))
+            session.Store(new BillingRevision { Stamp = Guid.NewGuid() });
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>

@@ -27,13 +27,19 @@ internal static class SameNameWarnings
                     var active = (await session.Query<BillingAccount>().ToListAsync(ct)).Where(a => a.IsActive)
                         .Select(a => new Account(a.UserId.ToString(), a.Names[^1].EmployeeName)).ToList();
                     var countedAsOne = active.GroupBy(a => BillingPolicy.EmployeeKey(a.Name)).Where(g => g.Count() > 1)
-                        .Select(g => new Group(g.First().Name, g.OrderBy(a => a.UserId).ToList())).OrderBy(g => g.EmployeeName).ToList();
+                        .Select(g => Ordered(g.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.UserId))).OrderBy(g => g.EmployeeName).ToList();
                     var possiblyOne = active.GroupBy(a => Loose(a.Name))
                         .Where(g => g.Select(a => BillingPolicy.EmployeeKey(a.Name)).Distinct().Count() > 1)
-                        .Select(g => new Group(g.First().Name, g.OrderBy(a => a.Name).ToList())).OrderBy(g => g.EmployeeName).ToList();
+                        .Select(g => Ordered(g.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.UserId))).OrderBy(g => g.EmployeeName).ToList();
                     return new Result(countedAsOne, possiblyOne);
                 })
                 .WithTags("Billing").WithName("SameNameWarnings").RequireFeature(BillingModule.ViewBilling);
+    }
+
+    private static Group Ordered(IEnumerable<Account> accounts)
+    {
+        var list = accounts.ToList();
+        return new Group(list[0].Name, list);
     }
 
     /// <summary>Letters and digits only, without accents, upper case: "Jürgen-Müller" and "Jurgen Muller" meet here.</summary>

@@ -57,9 +57,10 @@ internal static class StatementCalculator
                      .Select(x => (x.Account, x.Reason, Name: x.Account.NameAt(month.End)))
                      .GroupBy(x => keys.Of(x.Name)))
         {
-            var accountsOfEmployee = group.OrderBy(x => x.Account.UserId)
-                .Select(x => new StatementAccount(x.Account.UserId.ToString(), x.Name, x.Reason!.Value)).ToList();
-            employees.Add(new StatementEmployee(string.Join(' ', group.First().Name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
+            // Shown under the name of the employee's earliest account, whatever order the accounts were read in.
+            var ordered = group.OrderBy(x => x.Account.Periods[0].From).ThenBy(x => x.Account.UserId).ToList();
+            var accountsOfEmployee = ordered.Select(x => new StatementAccount(x.Account.UserId.ToString(), x.Name, x.Reason!.Value)).ToList();
+            employees.Add(new StatementEmployee(string.Join(' ', ordered[0].Name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
                 accountsOfEmployee));
         }
         employees.Sort((a, b) => string.Compare(keys.Of(a.EmployeeName), keys.Of(b.EmployeeName), StringComparison.Ordinal));
