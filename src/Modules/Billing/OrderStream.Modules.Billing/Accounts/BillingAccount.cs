@@ -66,8 +66,20 @@ internal sealed class RecordUserLifecycle(IDocumentSession session, ILogger<Reco
     INotificationHandler<UserCreated>, INotificationHandler<UserRenamed>, INotificationHandler<UserDeactivated>,
     INotificationHandler<UserReactivated>
 {
-    public Task Handle(UserCreated e, CancellationToken ct) =>
-        Record(e.UserId, e.EventId, id => new AccountOpened(id, e.OccurredAt, e.EmployeeName, e.EventId), ct);
+    /// <summary>A new account needs no read first: its stream cannot exist yet, unless this event was delivered before.</summary>
+    public async Task Handle(UserCreated e, CancellationToken ct)
+    {
+        var userId = Guid.Parse(e.UserId);
+        session.Events.StartStream<BillingAccount>(BillingAccount.StreamId(userId), new AccountOpened(userId, e.OccurredAt, e.EmployeeName, e.EventId));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
+        {
+            // Redelivered: the account was opened by the first delivery.
+        }
+    }
 
     public Task Handle(UserRenamed e, CancellationToken ct) =>
         Record(e.UserId, e.EventId, id => new AccountRenamed(id, e.OccurredAt, e.EmployeeName, e.EventId), ct);
