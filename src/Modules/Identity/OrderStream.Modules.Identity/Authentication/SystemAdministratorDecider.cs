@@ -14,7 +14,7 @@ internal sealed class SystemAdministratorDecider(IQuerySession session, TenantCo
     public async Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct)
     {
         if (cache.TryGet(tenant.Tenant, user.UserId, out var allowed)) return allowed;
-        allowed = await session.LoadAsync<User>(user.UserId, ct) is { IsActive: true, IsSystemAdministrator: true };
+        allowed = await session.LoadAsync<User>(user.UserId, ct) is { IsActiveSystemAdministrator: true };
         cache.Set(tenant.Tenant, user.UserId, allowed);
         return allowed;
     }

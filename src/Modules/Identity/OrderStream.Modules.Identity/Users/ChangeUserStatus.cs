@@ -49,8 +49,7 @@ internal static class ChangeUserStatus
         private static async Task<IResult> Change(Command command, IMediator mediator, HttpContext http, IQuerySession session, CancellationToken ct)
         {
             await mediator.Send(command, ct);
-            var user = await session.LoadAsync<User>(command.Id, ct);
-            return http.WithETag(user!.Version, UserResponse.From(user));
+            return await UserResponse.CurrentAsync(http, session, command.Id, ct);
         }
     }
 }

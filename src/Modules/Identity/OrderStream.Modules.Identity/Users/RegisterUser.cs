@@ -53,7 +53,7 @@ internal static class RegisterUser
         }
 
         private async Task<bool> CallerIsSystemAdministrator(CancellationToken ct) =>
-            await session.LoadAsync<User>(actor.RequireUser().UserId, ct) is { IsActive: true, IsSystemAdministrator: true };
+            await session.LoadAsync<User>(actor.RequireUser().UserId, ct) is { IsActiveSystemAdministrator: true };
     }
 
     public sealed class Endpoint : ICarterModule

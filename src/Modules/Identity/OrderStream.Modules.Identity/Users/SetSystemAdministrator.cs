@@ -12,7 +12,7 @@ internal static class SetSystemAdministrator
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             var caller = await session.LoadAsync<User>(actor.RequireUser().UserId, ct);
-            if (caller is not { IsActive: true, IsSystemAdministrator: true })
+            if (caller is not { IsActiveSystemAdministrator: true })
                 throw new ForbiddenException("Only a System Administrator can set or clear the System Administrator flag.");
             var (stream, user) = await session.FetchForUpdateAsync<User>(c.Id, c.ExpectedVersion, "user", ct);
             if (user.IsSystemAdministrator == c.Value) return Unit.Value;
@@ -31,8 +31,7 @@ internal static class SetSystemAdministrator
                 {
                     if (body.Value is not { } value) throw new FieldRuleException("value", "value must be true or false.");
                     await mediator.Send(new Command(id, value, ETags.ExpectedVersion(http.Request)), ct);
-                    var user = await session.LoadAsync<User>(id, ct);
-                    return http.WithETag(user!.Version, UserResponse.From(user));
+                    return await UserResponse.CurrentAsync(http, session, id, ct);
                 })
                 .WithTags("Users").WithName("SetSystemAdministrator").RequireFeature(IdentityModule.ManageUsers);
     }

@@ -72,8 +72,7 @@ internal static class UpdateUser
                     await mediator.Send(new Command(id, ETags.ExpectedVersion(http.Request), b.FirstName, b.LastName, b.Email, b.LoginCode,
                         b.Language, b.Contact, b.Password, b.Pin, b.AllowLogin, b.Type, b.AccountExecutiveIds, b.ProductionCoordinatorIds,
                         b.SalespersonId, b.OnlineStoreId, b.AccessMode, b.ReportCodes), ct);
-                    var user = await session.LoadAsync<User>(id, ct);
-                    return http.WithETag(user!.Version, UserResponse.From(user));
+                    return await UserResponse.CurrentAsync(http, session, id, ct);
                 })
                 .WithTags("Users").WithName("UpdateUser").Produces<UserResponse>().ProducesValidationProblem()
                 .RequireFeature(IdentityModule.ManageUsers);

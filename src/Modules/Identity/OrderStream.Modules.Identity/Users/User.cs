@@ -95,11 +95,16 @@ internal sealed class User
     public DateTimeOffset LastStatusChangeAt { get; set; }
     public List<StatusChange> StatusHistory { get; set; } = [];
 
-    public BackOfficeUserType? Type { get; set; }
     public string? EmailKey { get; set; }
     public string LoginKey { get; set; } = "";
     public string? SalespersonKey { get; set; }
-    public bool NeedsAssignment { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore] public BackOfficeUserType? Type => Profile.Type;
+
+    [System.Text.Json.Serialization.JsonIgnore] public bool NeedsAssignment => NeedsCounterpart(IsActive, Type, CounterpartIds.Count);
+
+    /// <summary>Who may set the flag and, until the Roles module decides, who holds every feature (ADR 0007).</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public bool IsActiveSystemAdministrator => IsActive && IsSystemAdministrator;
 
     public string EmployeeName() => EmployeeName(FirstName, LastName);
 
@@ -168,11 +173,9 @@ internal sealed class User
 
     private void Refresh()
     {
-        Type = Profile.Type;
         EmailKey = Email is null ? null : Email.Trim().ToLowerInvariant();
         LoginKey = LoginCode.Trim().ToLowerInvariant();
         SalespersonKey = Profile.SalespersonId is null ? null : Profile.SalespersonId.Trim().ToLowerInvariant();
-        NeedsAssignment = NeedsCounterpart(IsActive, Type, CounterpartIds.Count);
     }
 
     /// <summary>An active PC or AE without any counterpart (ADR 0006).</summary>

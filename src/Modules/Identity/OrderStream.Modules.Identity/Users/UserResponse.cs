@@ -7,6 +7,13 @@ internal sealed record UserResponse(string Id, long Version, string FirstName, s
     string? OnlineStoreId, OsaAccessMode? AccessMode, IReadOnlyList<string> ReportCodes, bool NeedsAssignment, bool HasPassword,
     bool HasPin, DateTimeOffset CreatedAt, DateTimeOffset LastStatusChangeAt, IReadOnlyList<StatusChange> StatusHistory)
 {
+    /// <summary>The user as it is now, with its ETag: what every change to a user answers.</summary>
+    public static async Task<IResult> CurrentAsync(HttpContext http, IQuerySession session, Guid id, CancellationToken ct)
+    {
+        var user = await session.LoadAsync<User>(id, ct) ?? throw new NotFoundException("User", id.ToString());
+        return http.WithETag(user.Version, From(user));
+    }
+
     public static UserResponse From(User u)
     {
         var links = u.CounterpartIds.Select(id => id.ToString()).ToList();
