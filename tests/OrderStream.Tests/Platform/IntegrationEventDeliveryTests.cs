@@ -98,4 +98,54 @@ public sealed class IntegrationEventDeliveryTests
         Assert.Contains(nameof(AlwaysFails), undelivered.Handler);
         Assert.Equal("handler is broken", undelivered.Error);
     }
+
+    /// <summary>Takes pages; a page with "Fail Me" in it fails whole, so only the one-at-a-time retry can deliver the rest.</summary>
+    private sealed class BatchRecorder(Received received) : IIntegrationEventBatchHandler
+    {
+        public Task HandleAsync(IReadOnlyList<OrderStream.BuildingBlocks.Contracts.IIntegrationEvent> events, CancellationToken ct)
+        {
+            var created = events.OfType<UserCreated>().ToList();
+            if (created.Any(e => e.EmployeeName == "Fail Me")) throw new InvalidOperationException("batch handler is broken");
+            foreach (var e in created) received.Events.Add(e);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_page_that_fails_a_batch_handler_is_retried_event_by_event_and_only_the_bad_event_is_recorded()
+    {
+        var database = Database.Create();
+        string tenant, good, bad;
+        await using (var down = new ApiFactory(database, new() { ["IntegrationEvents:Deliver"] = "false" }, null))
+        {
+            var admin = await down.CreateTenantAsync();
+            tenant = admin.Tenant;
+            bad = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Fail", "Me")))["id"]!;
+            good = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Good", "Batch")))["id"]!;
+        }
+
+        // Both events wait in the store, so the restarted delivery hands them over in one page.
+        var received = new Received();
+        await using var api = new ApiFactory(database, null, services =>
+        {
+            services.AddSingleton(received);
+            services.AddTransient<IIntegrationEventBatchHandler, BatchRecorder>();
+        });
+        _ = api.Server;
+        await received.WaitForAsync(good);
+        var store = api.Services.GetRequiredService<IDocumentStore>();
+        IReadOnlyList<UndeliveredIntegrationEvent> undelivered = [];
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (undelivered.Count == 0 && DateTime.UtcNow < until)
+        {
+            await using var session = store.QuerySession();
+            undelivered = await session.Query<UndeliveredIntegrationEvent>().Where(u => u.Tenant == tenant).ToListAsync();
+            if (undelivered.Count == 0) await Task.Delay(100);
+        }
+        var record = Assert.Single(undelivered);
+        Assert.Contains(nameof(BatchRecorder), record.Handler);
+        Assert.Equal("batch handler is broken", record.Error);
+        Assert.DoesNotContain(received.Events, e => e.UserId == bad);
+        Assert.Single(received.Events, e => e.UserId == good);
+    }
 }

@@ -32,6 +32,7 @@ public static class ModuleRegistration
         services.Scan(scan => scan.FromAssemblies(assemblies)
             .AddClasses(c => c.AssignableTo(typeof(IRequestHandler<,>)), publicOnly: false).AsImplementedInterfaces().WithTransientLifetime()
             .AddClasses(c => c.AssignableTo(typeof(INotificationHandler<>)), publicOnly: false).AsImplementedInterfaces().WithTransientLifetime()
+            .AddClasses(c => c.AssignableTo<Events.IIntegrationEventBatchHandler>(), publicOnly: false).As<Events.IIntegrationEventBatchHandler>().WithTransientLifetime()
             .AddClasses(c => c.AssignableTo(typeof(IPipelineBehavior<,>)), publicOnly: false).AsImplementedInterfaces().WithTransientLifetime());
         services.AddValidatorsFromAssemblies(assemblies, ServiceLifetime.Singleton, includeInternalTypes: true);
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using OrderStream.BuildingBlocks.Contracts;
+using OrderStream.BuildingBlocks.Events;
 using OrderStream.Modules.Identity.Contracts;
 
 namespace OrderStream.Modules.Billing.Accounts;
@@ -61,48 +63,46 @@ internal sealed class BillingAccount
     }
 }
 
-/// <summary>Records Identity's user lifecycle in Billing's own streams. Idempotent: a redelivered event changes nothing.</summary>
-internal sealed class RecordUserLifecycle(IDocumentSession session, ILogger<RecordUserLifecycle> logger) :
-    INotificationHandler<UserCreated>, INotificationHandler<UserRenamed>, INotificationHandler<UserDeactivated>,
-    INotificationHandler<UserReactivated>
+/// <summary>
+/// Records Identity's user lifecycle in Billing's own streams, a delivered page at a time in one transaction (a burst of
+/// new users would otherwise cost Billing a transaction each). Idempotent: a redelivered event changes nothing.
+/// </summary>
+internal sealed class RecordUserLifecycle(IDocumentSession session, ILogger<RecordUserLifecycle> logger) : IIntegrationEventBatchHandler
 {
-    /// <summary>A new account needs no read first: its stream cannot exist yet, unless this event was delivered before.</summary>
-    public async Task Handle(UserCreated e, CancellationToken ct)
+    public async Task HandleAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken ct)
     {
-        var userId = Guid.Parse(e.UserId);
-        session.Events.StartStream<BillingAccount>(BillingAccount.StreamId(userId), new AccountOpened(userId, e.OccurredAt, e.EmployeeName, e.EventId));
-        try
+        var changes = events.Select(Change).OfType<(Guid Stream, object Change, Guid Source)>().ToList();
+        if (changes.Count == 0) return;
+        var accounts = (await session.LoadManyAsync<BillingAccount>(ct, changes.Select(c => c.Stream).Distinct()))
+            .ToDictionary(a => a.Id);
+        var recorded = accounts.Values.SelectMany(a => a.SourceEvents).ToHashSet();
+        var opened = accounts.Keys.ToHashSet();
+        foreach (var (stream, change, source) in changes)
         {
-            await session.SaveChangesAsync(ct);
+            if (!recorded.Add(source)) continue;
+            if (change is AccountOpened)
+            {
+                if (opened.Add(stream)) session.Events.StartStream<BillingAccount>(stream, change);
+            }
+            else if (opened.Contains(stream)) session.Events.Append(stream, change);
+            // Events arrive in order, so this is an account created before Billing existed: nothing to anchor it to.
+            else logger.LogWarning("Billing has no account for stream {Stream}; {Event} is not recorded", stream, change.GetType().Name);
         }
-        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
-        {
-            // Redelivered: the account was opened by the first delivery.
-        }
+        await session.SaveChangesAsync(ct);
     }
 
-    public Task Handle(UserRenamed e, CancellationToken ct) =>
-        Record(e.UserId, e.EventId, id => new AccountRenamed(id, e.OccurredAt, e.EmployeeName, e.EventId), ct);
+    private static (Guid Stream, object Change, Guid Source)? Change(IIntegrationEvent e) => e switch
+    {
+        UserCreated x => Of(x.UserId, id => new AccountOpened(id, x.OccurredAt, x.EmployeeName, x.EventId), x.EventId),
+        UserRenamed x => Of(x.UserId, id => new AccountRenamed(id, x.OccurredAt, x.EmployeeName, x.EventId), x.EventId),
+        UserDeactivated x => Of(x.UserId, id => new AccountDeactivated(id, x.OccurredAt, x.EventId), x.EventId),
+        UserReactivated x => Of(x.UserId, id => new AccountReactivated(id, x.OccurredAt, x.EventId), x.EventId),
+        _ => null,
+    };
 
-    public Task Handle(UserDeactivated e, CancellationToken ct) =>
-        Record(e.UserId, e.EventId, id => new AccountDeactivated(id, e.OccurredAt, e.EventId), ct);
-
-    public Task Handle(UserReactivated e, CancellationToken ct) =>
-        Record(e.UserId, e.EventId, id => new AccountReactivated(id, e.OccurredAt, e.EventId), ct);
-
-    private async Task Record(string user, Guid eventId, Func<Guid, object> change, CancellationToken ct)
+    private static (Guid, object, Guid) Of(string user, Func<Guid, object> change, Guid source)
     {
         var userId = Guid.Parse(user);
-        var stream = await session.Events.FetchForWriting<BillingAccount>(BillingAccount.StreamId(userId), ct);
-        if (stream.Aggregate?.SourceEvents.Contains(eventId) == true) return;
-        var e = change(userId);
-        if (stream.Aggregate is null && e is not AccountOpened)
-        {
-            // Events are delivered in order, so this is an account created before Billing existed: nothing to anchor it to.
-            logger.LogWarning("Billing has no account for user {UserId}; {Event} is not recorded", userId, e.GetType().Name);
-            return;
-        }
-        stream.AppendOne(e);
-        await session.SaveChangesAsync(ct);
+        return (BillingAccount.StreamId(userId), change(userId), source);
     }
 }
