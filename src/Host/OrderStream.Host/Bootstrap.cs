@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Marten;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Identity;
+using OrderStream.Modules.Roles;
 
 namespace OrderStream.Host;
 
@@ -35,8 +36,10 @@ public static partial class Bootstrap
             var created = await CreateTenantAsync(store, tenant, services.GetRequiredService<TimeProvider>());
             Console.WriteLine(created ? $"Created tenant '{tenant.Id}' ({tenant.Name})." : $"Tenant '{tenant.Id}' exists already; left as it is.");
 
-            var admin = await IdentityBootstrap.CreateAdministratorAsync(services, tenant.Id, adminLogin, adminPassword);
+            var (admin, adminId) = await IdentityBootstrap.CreateAdministratorAsync(services, tenant.Id, adminLogin, adminPassword);
             Console.WriteLine(admin ? $"Created System Administrator '{adminLogin}'." : $"User '{adminLogin}' exists already; left as it is.");
+            var roles = await RolesBootstrap.SeedAsync(services, tenant.Id, adminId);
+            if (roles > 0) Console.WriteLine($"Created {roles} default roles; '{adminLogin}' holds the Administrator role.");
             if (demo && admin)
                 Console.WriteLine("Seeded the demo users: " + string.Join(", ", await IdentityBootstrap.SeedDemoUsersAsync(services, tenant.Id)) + ".");
             if (demo) PrintDemo(configuration, tenant.Id, adminLogin, adminPassword);

@@ -257,8 +257,12 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["value"], (await (await admin.PutAsync($"users/{second}/system-administrator", new { })).ErrorsAsync()).Keys);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"users/{admin.UserId}/system-administrator", new { value = false })).StatusCode);
 
-        // The former administrator now holds nothing: their token no longer opens the user module.
-        Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync("users")).StatusCode);
+        // The flag is a privilege tier, not a set of rights: the Administrator role still opens the user module...
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("users")).StatusCode);
+        // ...but what is limited to System Administrators is no longer theirs to give.
+        var refused = await admin.PutAsync($"users/{second}/grants/randomise-all-names", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("System Administrator", (string)(await refused.ReadAsync())["detail"]!);
     }
 
     [Fact]

@@ -65,6 +65,7 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
         var admin = await api.CreateTenantAsync();
         var second = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "admin2", password: "admin2-password")))["id"]!;
         await admin.PutAsync($"users/{second}/system-administrator", new { value = true });
+        await admin.GiveRoleAsync(second, "Administrator");
         var other = new TenantClient(api.CreateClient(), admin.Tenant);
         await other.LogInAsync("admin2", "admin2-password");
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("users")).StatusCode);

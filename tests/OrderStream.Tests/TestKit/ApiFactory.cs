@@ -108,6 +108,23 @@ public sealed class TenantClient(HttpClient http, string tenant)
         return await Http.SendAsync(request);
     }
 
+    public Task<HttpResponseMessage> DeleteAsync(string path) => Http.DeleteAsync(Url(path));
+
+    /// <summary>The id of one of the tenant's roles, by name (the default roles are seeded by the bootstrap command).</summary>
+    public async Task<string> RoleIdAsync(string name)
+    {
+        var roles = await (await GetAsync("roles")).ReadAsync();
+        return (string)roles["items"]!.AsArray().Single(r => (string)r!["name"]! == name)!["id"]!;
+    }
+
+    /// <summary>Gives a user one of the tenant's roles by name; fails the test when refused.</summary>
+    public async Task GiveRoleAsync(string userId, string role)
+    {
+        var response = await Http.PutAsync(Url($"users/{userId}/roles/{await RoleIdAsync(role)}"), null);
+        if (!response.IsSuccessStatusCode)
+            throw new Xunit.Sdk.XunitException($"give role: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>Creates a user and returns its JSON; fails the test with the answer's body when it was not created.</summary>
     public async Task<JsonObject> CreateUserAsync(object body)
     {

@@ -5,6 +5,9 @@ public abstract class DomainException(string title, string detail, string? field
 {
     public string Title { get; } = title;
     public string? Field { get; } = field;
+
+    /// <summary>More members of the problem details (e.g. the holders of a role that cannot be deleted).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
 }
 
 public sealed class NotFoundException(string what, string id) : DomainException("Not found", $"{what} '{id}' does not exist.");

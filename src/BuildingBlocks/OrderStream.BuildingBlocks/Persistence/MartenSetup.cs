@@ -33,6 +33,7 @@ public static class MartenSetup
             NoResetOnClose = true, MaxAutoPrepare = 200, AutoPrepareMinUsages = 2,
         }.ConnectionString).Build();
         services.AddSingleton(dataSource);
+        services.AddSingleton<CommittedStreams>();
 
         var marten = services.AddMarten(opts =>
             {
@@ -55,6 +56,8 @@ public static class MartenSetup
             .UseLightweightSessions()
             .BuildSessionsWith<TenantSessionFactory>(ServiceLifetime.Scoped)
             .ApplyAllDatabaseChangesOnStartup();
+
+        services.ConfigureMarten((sp, opts) => opts.Listeners.Add(sp.GetRequiredService<CommittedStreams>()));
 
         // Delivery can be switched off to stand for a process that died between commit and hand-over (see the tests).
         if (configuration.GetValue("IntegrationEvents:Deliver", true))

@@ -11,15 +11,15 @@ public static class IdentityBootstrap
     public const string DemoPassword = "demo-password-2026";
     public const string DemoPin = "4826";
 
-    /// <summary>Creates the System Administrator unless a user with that login code exists. True when created.</summary>
-    public static Task<bool> CreateAdministratorAsync(IServiceProvider services, string tenant, string loginCode, string password) =>
+    /// <summary>Creates the System Administrator unless a user with that login code exists; answers whether it was created, and the user.</summary>
+    public static Task<(bool Created, Guid UserId)> CreateAdministratorAsync(IServiceProvider services, string tenant, string loginCode, string password) =>
         InTenant(services, tenant, async (mediator, session) =>
         {
             var key = loginCode.ToLowerInvariant();
-            if (await session.Query<User>().AnyAsync(u => u.LoginKey == key)) return false;
-            await mediator.Send(new RegisterUser.Command("System", "Administrator", null, loginCode, "en", null, password, null,
+            if (await session.Query<User>().FirstOrDefaultAsync(u => u.LoginKey == key) is { } existing) return (false, existing.Id);
+            var admin = await mediator.Send(new RegisterUser.Command("System", "Administrator", null, loginCode, "en", null, password, null,
                 true, true, BackOfficeUserType.BusinessGroupManager, null, null, null, null, null, null));
-            return true;
+            return (true, admin.Id);
         });
 
     /// <summary>A handful of users of every back-office type, with an online store for the OSA.</summary>

@@ -26,11 +26,8 @@ public sealed class IdentityModule : IModule
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton(new CredentialHasher(configuration.GetValue("Security:HashIterations", CredentialHasher.DefaultIterations)));
-        services.AddScoped<IFeatureDecider, SystemAdministratorDecider>();
-        services.AddSingleton<AdministratorCache>();
         services.ConfigureMarten((sp, opts) =>
         {
-            opts.Listeners.Add(sp.GetRequiredService<AdministratorCache>());
             opts.Storage.ExtendedSchemaObjects.Add(new Extension("pg_trgm"));
             opts.Projections.Snapshot<User>(SnapshotLifecycle.Inline);
             opts.Schema.For<User>().DatabaseSchemaName(Schema).MultiTenanted()

@@ -1,0 +1,13 @@
+using MediatR;
+
+namespace OrderStream.Modules.Identity.Contracts;
+
+/// <summary>
+/// What other modules may know of users to decide about them: status, the System Administrator flag, the back-office type
+/// and its data-scope links. Answered by Identity from its own records; <c>UserIds</c> null means every user of the tenant.
+/// </summary>
+public sealed record GetUserAccessFacts(IReadOnlyList<Guid>? UserIds) : IRequest<IReadOnlyList<UserAccessFacts>>;
+
+/// <summary>Type is the back-office user type's name or null; AccessMode "FullStoreAccess" or "ReportsOnly" for an OSA.</summary>
+public sealed record UserAccessFacts(Guid UserId, string Name, bool IsActive, bool IsSystemAdministrator, string? Type,
+    IReadOnlyList<Guid> CounterpartIds, Guid? OnlineStoreId, string? AccessMode, IReadOnlyList<string> ReportCodes);

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Microsoft.Extensions.DependencyInjection;
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.Roles.Grants;
+using OrderStream.Modules.Roles.Roles;
+
+namespace OrderStream.Modules.Roles.Decisions;
+
+/// <summary>
+/// Decisions from memory (ADR 0010): per tenant, every user's tenant-wide holdings compiled into one frozen dictionary,
+/// loaded on first use. A commit that touches a role, a user's grants or the user (Identity) marks just that entry stale;
+/// the next decision of the tenant reloads the stale entries and recompiles only the users they concern.
+/// </summary>
+internal sealed class AccessEngine
+{
+    private readonly IDocumentStore _store;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly FeatureCatalogue _catalogue;
+    private readonly ConcurrentDictionary<string, Lazy<Task<TenantAccess>>> _tenants = new();
+
+    public AccessEngine(IDocumentStore store, IServiceScopeFactory scopes, FeatureCatalogue catalogue, OrderStream.BuildingBlocks.Persistence.CommittedStreams committed)
+    {
+        _store = store;
+        _scopes = scopes;
+        _catalogue = catalogue;
+        committed.Committed += (tenant, streams) =>
+        {
+            if (_tenants.TryGetValue(tenant, out var loading) && loading.IsValueCreated && loading.Value.IsCompletedSuccessfully)
+                loading.Value.Result.MarkStale(streams);
+        };
+    }
+
+    /// <summary>The tenant's access, up to date with every commit made on this instance.</summary>
+    public async Task<TenantAccess> TenantAsync(string tenant, CancellationToken ct)
+    {
+        var lazy = _tenants.GetOrAdd(tenant, t => new Lazy<Task<TenantAccess>>(() => LoadAsync(t)));
+        TenantAccess access;
+        try { access = await lazy.Value.WaitAsync(ct); }
+        catch when (!ct.IsCancellationRequested)
+        {
+            _tenants.TryRemove(new KeyValuePair<string, Lazy<Task<TenantAccess>>>(tenant, lazy)); // a failed load is tried again next time
+            throw;
+        }
+        if (access.HasStale) await access.RefreshAsync(this, ct);
+        return access;
+    }
+
+    private async Task<TenantAccess> LoadAsync(string tenant)
+    {
+        await using var session = _store.QuerySession(tenant);
+        var roles = await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync();
+        var access = await session.Query<UserAccess>().ToListAsync();
+        var custom = await session.Query<CustomFeature>().ToListAsync();
+        var facts = await FactsAsync(tenant, null, CancellationToken.None);
+        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, facts);
+    }
+
+    internal async Task<IReadOnlyList<UserAccessFacts>> FactsAsync(string tenant, IReadOnlyList<Guid>? users, CancellationToken ct)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetUserAccessFacts(users), ct);
+    }
+
+    internal async Task<(IReadOnlyList<Role> Roles, IReadOnlyList<UserAccess> Access, IReadOnlyList<CustomFeature> Custom)> ReloadAsync(
+        string tenant, IReadOnlyCollection<Guid> roleIds, IReadOnlyCollection<Guid> accessIds, CancellationToken ct)
+    {
+        await using var session = _store.QuerySession(tenant);
+        var roles = roleIds.Count == 0 ? [] : await session.LoadManyAsync<Role>(ct, roleIds);
+        var access = accessIds.Count == 0 ? [] : await session.LoadManyAsync<UserAccess>(ct, accessIds);
+        var custom = await session.Query<CustomFeature>().ToListAsync(ct);
+        return (roles, access, custom);
+    }
+}
+
+/// <summary>One user as the engine knows them: facts from Identity, grants from this module, and the compiled holdings.</summary>
+internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, FrozenDictionary<string, Holding> Holdings);
+
+internal sealed class TenantAccess
+{
+    private readonly object _write = new();
+    private readonly FeatureCatalogue _catalogue;
+    private FrozenDictionary<string, SecureFeature> _custom;
+    private readonly ConcurrentDictionary<Guid, Role> _roles;
+    private readonly ConcurrentDictionary<Guid, UserEntry> _users = new();
+    private readonly ConcurrentDictionary<Guid, Guid> _accessStreamToUser = new();
+    private readonly ConcurrentDictionary<Guid, byte> _stale = new();
+
+    public string Tenant { get; }
+
+    public TenantAccess(string tenant, FeatureCatalogue catalogue, IEnumerable<SecureFeature> custom, IEnumerable<Role> roles,
+        IEnumerable<UserAccess> access, IEnumerable<UserAccessFacts> facts)
+    {
+        Tenant = tenant;
+        _catalogue = catalogue;
+        _custom = custom.ToFrozenDictionary(f => f.Code);
+        _roles = new ConcurrentDictionary<Guid, Role>(roles.Select(r => KeyValuePair.Create(r.Id, r)));
+        var byUser = access.ToDictionary(a => a.UserId);
+        foreach (var f in facts) Put(f, byUser.GetValueOrDefault(f.UserId) ?? UserAccess.Empty(f.UserId));
+    }
+
+    public bool HasStale => !_stale.IsEmpty;
+
+    public SecureFeature? Feature(string code) => _catalogue.Find(code) ?? _custom.GetValueOrDefault(code);
+
+    public IEnumerable<SecureFeature> Features => _catalogue.Features.Concat(_custom.Values);
+
+    public Role? Role(Guid id) => _roles.GetValueOrDefault(id);
+
+    public IEnumerable<Role> Roles => _roles.Values;
+
+    public UserEntry? User(Guid id) => _users.GetValueOrDefault(id);
+
+    public IEnumerable<UserEntry> Users => _users.Values;
+
+    /// <summary>The hot path: does the user hold the feature (tenant-wide) at the qualifier? No allocation, no I/O.</summary>
+    public bool Holds(Guid userId, string feature, int? minQualifier = null) =>
+        _users.TryGetValue(userId, out var user) && user.Facts.IsActive
+        && user.Holdings.TryGetValue(feature, out var holding) && holding.Meets(minQualifier);
+
+    public IEnumerable<Guid> HoldersOf(Guid roleId) =>
+        _users.Values.Where(u => u.Access.Roles.Any(r => r.RoleId == roleId)).Select(u => u.Facts.UserId);
+
+    public void MarkStale(IReadOnlyList<Guid> streams)
+    {
+        // Streams the engine does not know (other modules' records, users never asked about) cost nothing: unknown users
+        // are loaded when first asked about, unknown roles when a known user's grants name them.
+        foreach (var id in streams)
+            if (_roles.ContainsKey(id) || _users.ContainsKey(id) || _accessStreamToUser.ContainsKey(id)) _stale[id] = 0;
+    }
+
+    /// <summary>The user, loaded on first mention (a user created since the tenant was loaded); null when Identity has no such user.</summary>
+    public async Task<UserEntry?> UserAsync(AccessEngine engine, Guid userId, CancellationToken ct)
+    {
+        if (_users.TryGetValue(userId, out var known)) return known;
+        _stale[userId] = 0;
+        await RefreshAsync(engine, ct);
+        return _users.GetValueOrDefault(userId);
+    }
+
+    /// <summary>Custom features are few and rarely added: an unknown code rereads them before it is called unknown.</summary>
+    public async Task<SecureFeature?> FeatureAsync(AccessEngine engine, string code, CancellationToken ct)
+    {
+        if (Feature(code) is { } known) return known;
+        var (_, _, custom) = await engine.ReloadAsync(Tenant, [], [], ct);
+        lock (_write) _custom = custom.Select(c => c.ToFeature()).ToFrozenDictionary(f => f.Code);
+        return Feature(code);
+    }
+
+    /// <summary>Reloads what commits marked stale: roles (recompiling their holders), users' grants, users' facts.</summary>
+    public async Task RefreshAsync(AccessEngine engine, CancellationToken ct)
+    {
+        // Taken off first: a commit marking an id again while this reload runs makes the next decision reload it once more.
+        var ids = _stale.Keys.ToList();
+        if (ids.Count == 0) return;
+        foreach (var id in ids) _stale.TryRemove(id, out _);
+        try { await ReloadAsync(engine, ids, ct); }
+        catch
+        {
+            foreach (var id in ids) _stale[id] = 0;
+            throw;
+        }
+    }
+
+    private async Task ReloadAsync(AccessEngine engine, List<Guid> ids, CancellationToken ct)
+    {
+        // Any id may be a role, a user-access stream or a user: each kind of lookup ignores ids that are not its kind.
+        var userIds = ids.Select(id => _accessStreamToUser.TryGetValue(id, out var user) ? user : id).Distinct().ToList();
+        var (roles, access, custom) = await engine.ReloadAsync(Tenant, ids, userIds.Select(UserAccess.StreamId).ToList(), ct);
+        var missing = access.SelectMany(a => a.Roles).Select(r => r.RoleId).Where(id => !_roles.ContainsKey(id) && roles.All(r => r.Id != id))
+            .Distinct().ToList();
+        if (missing.Count > 0) roles = [.. roles, .. (await engine.ReloadAsync(Tenant, missing, [], ct)).Roles];
+        var facts = await engine.FactsAsync(Tenant, userIds, ct);
+        lock (_write)
+        {
+            _custom = custom.Select(c => c.ToFeature()).ToFrozenDictionary(f => f.Code);
+            var recompile = new HashSet<Guid>();
+            foreach (var role in roles)
+            {
+                if (role.IsDeleted) _roles.TryRemove(role.Id, out _);
+                else _roles[role.Id] = role;
+                recompile.UnionWith(HoldersOf(role.Id));
+            }
+            var accessByUser = access.ToDictionary(a => a.UserId);
+            foreach (var f in facts)
+            {
+                Put(f, accessByUser.GetValueOrDefault(f.UserId) ?? _users.GetValueOrDefault(f.UserId)?.Access ?? UserAccess.Empty(f.UserId));
+                recompile.Remove(f.UserId);
+            }
+            foreach (var id in recompile)
+                if (_users.TryGetValue(id, out var user)) Put(user.Facts, user.Access);
+        }
+    }
+
+    private void Put(UserAccessFacts facts, UserAccess access)
+    {
+        _accessStreamToUser[UserAccess.StreamId(facts.UserId)] = facts.UserId;
+        _users[facts.UserId] = new UserEntry(facts, access, Compile(facts, access, null)
+            .Where(s => s.Value.Why is null).GroupBy(s => s.Feature.Code)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(s => s.Value.Holding).Aggregate((a, b) => a.Max(b))));
+    }
+
+    /// <summary>A grant that applies to the user, and why it gives nothing if it does not count.</summary>
+    internal sealed record Source(SecureFeature Feature, Role? Role, Guid? SalePointId, int? Qualifier, (Holding Holding, string? Why) Value);
+
+    /// <summary>
+    /// Every grant the user has (direct, tenant-wide roles, and roles at <paramref name="salePointId"/>), each judged by the
+    /// tier and type rules against the user's facts now. Used to compile holdings and to explain a decision.
+    /// </summary>
+    public IReadOnlyList<Source> Compile(UserAccessFacts facts, UserAccess access, Guid? salePointId)
+    {
+        var raw = new List<(SecureFeature Feature, Role? Role, Guid? SalePoint, int? Qualifier)>();
+        foreach (var grant in access.Grants)
+            if (Feature(grant.FeatureCode) is { } feature) raw.Add((feature, null, null, grant.Qualifier));
+        foreach (var assignment in access.Roles)
+        {
+            if (assignment.SalePointId is { } at && at != salePointId) continue;
+            if (!_roles.TryGetValue(assignment.RoleId, out var role)) continue;
+            foreach (var grant in role.Grants)
+                if (Feature(grant.FeatureCode) is { } feature) raw.Add((feature, role, assignment.SalePointId, grant.Qualifier));
+        }
+        // Being a System Manager is itself a grant; it counts when it may be held (it always may: an administrator gave it).
+        var isSystemManager = raw.Any(r => r.Feature.Code == RolesModule.SystemManager && Rules.WhyNotHeld(r.Feature, facts, false) is null);
+        return raw.Select(r => new Source(r.Feature, r.Role, r.SalePoint, r.Qualifier,
+            (Holding.Of(r.Qualifier, r.Feature), r.Feature.Active ? Rules.WhyNotHeld(r.Feature, facts, isSystemManager) : $"'{r.Feature.Name}' is not active yet.")))
+            .ToList();
+    }
+
+    public bool IsSystemManager(UserEntry user) =>
+        user.Facts.IsSystemAdministrator || user.Holdings.ContainsKey(RolesModule.SystemManager);
+}

@@ -1,0 +1,78 @@
+using OrderStream.BuildingBlocks.Tenancy;
+
+namespace OrderStream.Modules.Roles.Decisions;
+
+/// <summary>
+/// "May this user do this, here?" with the reasons. Anyone may ask about themselves; asking about others needs
+/// can-check-authorization (services) or the rights to manage users' rights.
+/// </summary>
+internal static class CheckAuthorization
+{
+    public const int MaxChecks = 1000;
+
+    public sealed record Check(Guid? UserId, string? Feature, int? MinQualifier, Guid? SalePointId) : IQuery<Decision>;
+
+    public sealed record Query(IReadOnlyList<Check> Checks) : IQuery<IReadOnlyList<Decision>>;
+
+    public sealed record Many(IReadOnlyList<Check>? Checks);
+
+    public sealed class CheckValidator : AbstractValidator<Check>
+    {
+        public CheckValidator()
+        {
+            RuleFor(c => c.UserId).NotEmpty();
+            RuleFor(c => c.Feature).NotEmpty().MaximumLength(100);
+            RuleFor(c => c.MinQualifier).GreaterThanOrEqualTo(0);
+        }
+    }
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Checks).NotEmpty().Must(c => c.Count <= MaxChecks).WithMessage($"At most {MaxChecks} checks in one call.");
+            RuleForEach(q => q.Checks).SetValidator(new CheckValidator());
+        }
+    }
+
+    internal sealed class Handler(AccessEngine engine, TenantContext tenant, ActorContext actor)
+        : IRequestHandler<Query, IReadOnlyList<Decision>>, IRequestHandler<Check, Decision>
+    {
+        public async Task<Decision> Handle(Check check, CancellationToken ct) => (await Decide([check], "", ct))[0];
+
+        public Task<IReadOnlyList<Decision>> Handle(Query q, CancellationToken ct) => Decide(q.Checks, "checks", ct);
+
+        private async Task<IReadOnlyList<Decision>> Decide(IReadOnlyList<Check> checks, string field, CancellationToken ct)
+        {
+            var access = await engine.TenantAsync(tenant.Tenant, ct);
+            var caller = actor.RequireUser().UserId;
+            if (checks.Any(c => c.UserId != caller)
+                && !(access.Holds(caller, RolesModule.CheckAuthorization) || access.Holds(caller, RolesModule.MaintainRoles)
+                     || access.Holds(caller, RolesModule.BackOfficeUsers)))
+                throw new ForbiddenException($"Asking about other users needs the secure feature '{RolesModule.CheckAuthorization}'.");
+            var decisions = new List<Decision>(checks.Count);
+            for (var i = 0; i < checks.Count; i++)
+            {
+                var check = checks[i];
+                var feature = await access.FeatureAsync(engine, check.Feature!, ct) ?? throw new FieldRuleException(
+                    field.Length == 0 ? "feature" : $"{field}[{i}].feature", $"There is no secure feature '{check.Feature}'.");
+                var user = await access.UserAsync(engine, check.UserId!.Value, ct);
+                decisions.Add(Explain.Decide(access, user, feature, check.MinQualifier, check.SalePointId));
+            }
+            return decisions;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app)
+        {
+            app.MapPost("/api/tenants/{tenant}/authorization/check", async (Check body, IMediator mediator, CancellationToken ct) =>
+                    await mediator.Send(body, ct))
+                .WithTags("Authorization").WithName("CheckAuthorization").Produces<Decision>().RequireAuthorization();
+            app.MapPost("/api/tenants/{tenant}/authorization/check-many", async (Many body, IMediator mediator, CancellationToken ct) =>
+                    new { decisions = await mediator.Send(new Query(body.Checks ?? []), ct) })
+                .WithTags("Authorization").WithName("CheckAuthorizationMany").RequireAuthorization();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using OrderStream.Modules.Roles.Catalogue;
+
+namespace OrderStream.Modules.Roles.Decisions;
+
+/// <summary>One reason for a decision: a grant that gave the feature, or why it was refused.</summary>
+internal sealed record Reason(string Code, string Message, string? RoleId = null, string? RoleName = null, int? Qualifier = null);
+
+internal sealed record Decision(bool Allowed, int? Qualifier, bool Unlimited, IReadOnlyList<Reason> Reasons);
+
+/// <summary>Decisions with their explanation (the engine's hot path answers yes or no only; this names the grants).</summary>
+internal static class Explain
+{
+    public static Decision Decide(TenantAccess access, UserEntry? user, SecureFeature feature, int? minQualifier, Guid? salePointId)
+    {
+        if (user is null) return Denied("unknown-user", "There is no such user in this tenant.");
+        if (!feature.Active) return Denied("feature-inactive", $"'{feature.Name}' is not active yet.");
+        if (!user.Facts.IsActive) return Denied("user-inactive", $"{user.Facts.Name} is inactive.");
+        var sources = access.Compile(user.Facts, user.Access, salePointId).Where(s => s.Feature.Code == feature.Code).ToList();
+        var valid = sources.Where(s => s.Value.Why is null).ToList();
+        if (valid.Count == 0)
+        {
+            if (sources.Count == 0) return Denied("no-grant", $"{user.Facts.Name} has no role or grant that gives '{feature.Name}'.");
+            var code = feature.UserTypes is not null && feature.Tier is Tier.None or Tier.HostCompanyManager ? "user-type" : "tier";
+            return new Decision(false, null, false, sources.Select(s => new Reason(code, s.Value.Why!, s.Role?.Id.ToString(), s.Role?.Name, s.Qualifier)).ToList());
+        }
+        var holding = valid.Select(s => s.Value.Holding).Aggregate((a, b) => a.Max(b));
+        var reasons = valid.Select(Granted).ToList();
+        if (!holding.Meets(minQualifier))
+            return new Decision(false, holding.Qualifier, false,
+                [new Reason("qualifier-too-low", $"'{feature.Name}' is held with qualifier {holding.Qualifier ?? 0}, below the {minQualifier} asked for."), .. reasons]);
+        return new Decision(true, holding.Qualifier, holding.Unlimited, reasons);
+    }
+
+    private static Reason Granted(TenantAccess.Source s) => s.Role is { } role
+        ? new Reason("granted-by-role", $"Role '{role.Name}'{(s.SalePointId is null ? "" : " at the sale point")} gives it{Q(s.Qualifier)}.",
+            role.Id.ToString(), role.Name, s.Qualifier)
+        : new Reason("granted-directly", $"Granted directly{Q(s.Qualifier)}.", Qualifier: s.Qualifier);
+
+    private static string Q(int? qualifier) => qualifier is { } q ? $" with qualifier {q}" : "";
+
+    private static Decision Denied(string code, string message) => new(false, null, false, [new Reason(code, message)]);
+}

@@ -1,0 +1,66 @@
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Roles;
+
+namespace OrderStream.Modules.Roles.Grants;
+
+/// <summary>Gives a user a role tenant-wide, or takes it away. Giving it is giving each of its features: tier rules apply.</summary>
+internal static class AssignRole
+{
+    public sealed record Command(Guid UserId, Guid RoleId, bool Assign) : ICommand<Unit>;
+
+    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor)
+        : IRequestHandler<Command, Unit>
+    {
+        public async Task<Unit> Handle(Command c, CancellationToken ct)
+        {
+            var access = await engine.TenantAsync(tenant.Tenant, ct);
+            _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
+            var role = await session.LoadAsync<Role>(c.RoleId, ct);
+            if (role is null || role.IsDeleted) throw new NotFoundException("Role", c.RoleId.ToString());
+            var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
+            // Read only: Marten applies the appended events to this very object when it commits.
+            var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
+            var holds = current.Roles.Contains(new RoleAssignment(role.Id, null));
+            if (c.Assign && !holds)
+            {
+                var granter = await access.UserAsync(engine, actor.RequireUser().UserId, ct) ?? throw new ForbiddenException("Your user is not known in this tenant.");
+                foreach (var grant in role.Grants)
+                    if (access.Feature(grant.FeatureCode) is { } feature
+                        && Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why)
+                        throw new ForbiddenException($"Role '{role.Name}' cannot be given by you: {why}");
+                stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name, null));
+            }
+            else if (!c.Assign && holds)
+            {
+                stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null, null));
+            }
+            return Unit.Value;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app)
+        {
+            const string route = "/api/tenants/{tenant}/users/{id:guid}/roles/{roleId:guid}";
+            app.MapPut(route, async (Guid id, Guid roleId, IMediator mediator, IQuerySession session, CancellationToken ct) =>
+                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, roleId, true), ct), id, session, ct))
+                .WithTags("User rights").WithName("AssignRole").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
+            app.MapDelete(route, async (Guid id, Guid roleId, IMediator mediator, IQuerySession session, CancellationToken ct) =>
+                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, roleId, false), ct), id, session, ct))
+                .WithTags("User rights").WithName("UnassignRole").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
+        }
+    }
+}
+
+internal sealed record UserAccessResponse(string UserId, IReadOnlyList<RoleAssignment> Roles, IReadOnlyList<Grant> Grants)
+{
+    /// <summary>The user's rights as committed by <paramref name="change"/>.</summary>
+    public static async Task<UserAccessResponse> AfterAsync(Task<Unit> change, Guid userId, IQuerySession session, CancellationToken ct)
+    {
+        await change;
+        var access = await session.LoadAsync<UserAccess>(UserAccess.StreamId(userId), ct) ?? UserAccess.Empty(userId);
+        return new UserAccessResponse(userId.ToString(), access.Roles, access.Grants);
+    }
+}

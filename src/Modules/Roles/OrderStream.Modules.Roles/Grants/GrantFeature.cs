@@ -1,0 +1,64 @@
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Roles;
+
+namespace OrderStream.Modules.Roles.Grants;
+
+/// <summary>
+/// A feature given to one user directly, with a qualifier (how seed 000's rights check boxes are set), or taken back.
+/// Tier rules hold for the giver and the user; type-bound features (BGM rights, ...) only for users of that type.
+/// </summary>
+internal static class GrantFeature
+{
+    public sealed record Body(int? Qualifier);
+
+    public sealed record Command(Guid UserId, string FeatureCode, bool Grant, int? Qualifier) : ICommand<Unit>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Qualifier).InclusiveBetween(0, GrantBodyValidator.MaxQualifier);
+    }
+
+    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor)
+        : IRequestHandler<Command, Unit>
+    {
+        public async Task<Unit> Handle(Command c, CancellationToken ct)
+        {
+            var access = await engine.TenantAsync(tenant.Tenant, ct);
+            var user = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
+            var feature = await access.FeatureAsync(engine, c.FeatureCode, ct) ?? throw new NotFoundException("Secure feature", c.FeatureCode);
+            var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
+            // Read only: Marten applies the appended events to this very object when it commits.
+            var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
+            var existing = current.Grants.FirstOrDefault(g => g.FeatureCode == feature.Code);
+            if (c.Grant && (existing is null || existing.Qualifier != c.Qualifier))
+            {
+                var granter = await access.UserAsync(engine, actor.RequireUser().UserId, ct) ?? throw new ForbiddenException("Your user is not known in this tenant.");
+                if (Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why) throw new ForbiddenException(why);
+                if (Rules.WhyNotHeld(feature, user.Facts, access.IsSystemManager(user)) is { } cannot) throw new ConflictException(cannot);
+                var e = new FeatureGranted(c.UserId, feature.Code, c.Qualifier, existing is not null, existing?.Qualifier);
+                stream.AppendOne(e);
+            }
+            else if (!c.Grant && existing is not null)
+            {
+                var e = new FeatureRevoked(c.UserId, feature.Code, existing.Qualifier);
+                stream.AppendOne(e);
+            }
+            return Unit.Value;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app)
+        {
+            const string route = "/api/tenants/{tenant}/users/{id:guid}/grants/{featureCode}";
+            app.MapPut(route, async (Guid id, string featureCode, Body? body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
+                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, featureCode, true, body?.Qualifier), ct), id, session, ct))
+                .WithTags("User rights").WithName("GrantFeature").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
+            app.MapDelete(route, async (Guid id, string featureCode, IMediator mediator, IQuerySession session, CancellationToken ct) =>
+                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, featureCode, false, null), ct), id, session, ct))
+                .WithTags("User rights").WithName("RevokeFeature").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
+        }
+    }
+}

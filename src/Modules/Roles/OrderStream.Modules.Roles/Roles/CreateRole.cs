@@ -1,0 +1,41 @@
+namespace OrderStream.Modules.Roles.Roles;
+
+internal static class CreateRole
+{
+    public sealed record Command(string Name, string? Description, IReadOnlyList<GrantBody>? Grants) : ICommand<Guid>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Name).NotEmpty().MaximumLength(100);
+            RuleFor(c => c.Description).MaximumLength(1000);
+            RuleFor(c => c.Grants).Must(g => g is null || g.Count <= 500).WithMessage("A role holds at most 500 features.");
+            RuleForEach(c => c.Grants).SetValidator(new GrantBodyValidator());
+        }
+    }
+
+    internal sealed class Handler(IDocumentSession session, RoleGrants roleGrants) : IRequestHandler<Command, Guid>
+    {
+        public async Task<Guid> Handle(Command c, CancellationToken ct)
+        {
+            var grants = await roleGrants.CheckAsync(c.Grants ?? [], [], ct);
+            var created = new RoleCreated(Guid.CreateVersion7(), c.Name.Trim(), c.Description?.Trim(), grants, null);
+            session.Events.StartStream<Role>(created.RoleId, created);
+            return created.RoleId;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost("/api/tenants/{tenant}/roles", async (string tenant, Command body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
+                {
+                    var id = await mediator.Send(body, ct);
+                    var role = await session.LoadAsync<Role>(id, ct);
+                    return Results.Created($"/api/tenants/{tenant}/roles/{id}", RoleResponse.From(role!));
+                })
+                .WithTags("Roles").WithName("CreateRole").Produces<RoleResponse>(StatusCodes.Status201Created)
+                .RequireFeature(RolesModule.MaintainRoles);
+    }
+}

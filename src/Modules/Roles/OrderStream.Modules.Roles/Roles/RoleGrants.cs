@@ -1,0 +1,49 @@
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.Roles.Decisions;
+
+namespace OrderStream.Modules.Roles.Roles;
+
+internal sealed record GrantBody(string? FeatureCode, int? Qualifier);
+
+internal sealed record RoleResponse(string Id, long Version, string Name, string? Description, IReadOnlyList<Grant> Grants)
+{
+    public static RoleResponse From(Role r) => new(r.Id.ToString(), r.Version, r.Name, r.Description, r.Grants);
+}
+
+internal sealed class GrantBodyValidator : AbstractValidator<GrantBody>
+{
+    public const int MaxQualifier = 1_000_000;
+
+    public GrantBodyValidator()
+    {
+        RuleFor(g => g.FeatureCode).NotEmpty().MaximumLength(100);
+        RuleFor(g => g.Qualifier).InclusiveBetween(0, MaxQualifier);
+    }
+}
+
+/// <summary>What the caller may put on a role or give: known features, each at most once, none past the caller's tier.</summary>
+internal sealed class RoleGrants(AccessEngine engine, TenantContext tenant, ActorContext actor)
+{
+    public async Task<IReadOnlyList<Grant>> CheckAsync(IReadOnlyList<GrantBody> grants, IReadOnlyCollection<Grant> alreadyOnRole, CancellationToken ct)
+    {
+        var access = await engine.TenantAsync(tenant.Tenant, ct);
+        var granter = await access.UserAsync(engine, actor.RequireUser().UserId, ct)
+            ?? throw new ForbiddenException("Your user is not known in this tenant.");
+        var result = new List<Grant>();
+        for (var i = 0; i < grants.Count; i++)
+        {
+            var code = grants[i].FeatureCode!;
+            var feature = await access.FeatureAsync(engine, code, ct)
+                ?? throw new FieldRuleException($"grants[{i}].featureCode", $"There is no secure feature '{code}'.");
+            if (result.Any(g => g.FeatureCode == code))
+                throw new FieldRuleException($"grants[{i}].featureCode", $"'{code}' is on the role twice.");
+            // Tier features the role has already are no new grant: an editor below their tier may still edit the rest.
+            if (!alreadyOnRole.Any(g => g.FeatureCode == code)
+                && Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why)
+                throw new ForbiddenException(why);
+            result.Add(new Grant(code, grants[i].Qualifier));
+        }
+        return result;
+    }
+}

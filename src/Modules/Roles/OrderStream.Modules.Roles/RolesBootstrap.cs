@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.Roles.Grants;
+using OrderStream.Modules.Roles.Roles;
+
+namespace OrderStream.Modules.Roles;
+
+/// <summary>What the operator's bootstrap command asks of Roles: a new tenant's default roles, and the first administrator's role.</summary>
+public static class RolesBootstrap
+{
+    public const string AdministratorRole = "Administrator";
+
+    /// <summary>
+    /// Creates the default roles when the tenant has none (they are editable afterwards) and gives the administrator the
+    /// Administrator role. Idempotent; answers how many roles it created. The operator is trusted: no tier check applies.
+    /// </summary>
+    public static async Task<int> SeedAsync(IServiceProvider services, string tenant, Guid administratorId)
+    {
+        var catalogue = services.GetRequiredService<FeatureCatalogue>();
+        await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession(tenant);
+        session.LastModifiedBy = "bootstrap";
+        var created = 0;
+        var roles = (await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync()).ToList();
+        if (roles.Count == 0)
+        {
+            foreach (var (name, description, features) in Defaults(catalogue))
+            {
+                var role = new RoleCreated(Guid.CreateVersion7(), name, description, features.Select(f => new Grant(f, null)).ToList(), null);
+                session.Events.StartStream<Role>(role.RoleId, role);
+                roles.Add(Role.Create(role));
+                created++;
+            }
+        }
+        var administrator = roles.FirstOrDefault(r => r.Name == AdministratorRole);
+        var access = await session.LoadAsync<UserAccess>(UserAccess.StreamId(administratorId));
+        if (administrator is not null && access?.Roles.Any(r => r.RoleId == administrator.Id) != true)
+            session.Events.Append(UserAccess.StreamId(administratorId), new RoleAssigned(administratorId, administrator.Id, administrator.Name, null));
+        await session.SaveChangesAsync();
+        return created;
+    }
+
+    private static IEnumerable<(string Name, string Description, IReadOnlyList<string> Features)> Defaults(FeatureCatalogue catalogue)
+    {
+        IReadOnlyList<string> Of(Func<SecureFeature, bool> which) => catalogue.Features.Where(f => f.Active && which(f)).Select(f => f.Code).ToList();
+        IReadOnlyList<string> ForType(string type) => Of(f => f.UserTypes?.Contains(type) == true);
+        // Everything an office administrator needs, without the support tiers and without rights bound to a back-office type.
+        yield return (AdministratorRole, "Runs the tenant: users, their rights, locations, billing and the audit log.",
+            Of(f => f.Tier is Tier.None or Tier.HostCompanyManager && f.UserTypes is null));
+        yield return ("Business Group Manager", "The rights a Business Group Manager may be given (seed 000), all of them.", ForType("BusinessGroupManager"));
+        yield return ("Production Coordinator", "The four rights of a Production Coordinator.", ForType("ProductionCoordinator"));
+        yield return ("Account Executive", "An Account Executive who may see their commissions.", ForType("AccountExecutive"));
+        yield return ("Online Store Administrator", "Full access to the assigned online store and its reports.", ForType("OnlineStoreAdministrator"));
+        yield return ("POS Cashier", "Logs in to the POS at their sale points and runs the till.", ["pos-login", "is-pos-till-operator"]);
+        yield return ("Store Manager", "Runs a store: its reports, purchase invoices, inventory counts, and its sale points' sales and settings.",
+            ["see-store-reports", "enter-purchase-invoices", "count-inventory", "see-sale-point-sales", "configure-sale-point", "pos-login", "can-confirm-cash-count"]);
+    }
+}

@@ -1,0 +1,44 @@
+using JasperFx.Events.Projections;
+using JasperFx.MultiTenancy;
+using Marten.Schema;
+using Marten.Schema.Indexing.Unique;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrderStream.BuildingBlocks.Modules;
+using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Grants;
+using OrderStream.Modules.Roles.Roles;
+
+namespace OrderStream.Modules.Roles;
+
+/// <summary>Registers the Roles &amp; Secure Features module: the catalogue, its documents in schema "roles", the decision engine.</summary>
+public sealed class RolesModule : IModule
+{
+    public const string Schema = "roles";
+
+    internal const string MaintainRoles = "can-maintain-user-roles";
+    internal const string BackOfficeUsers = "may-access-back-office-users";
+    internal const string CheckAuthorization = "can-check-authorization";
+    internal const string SystemManager = "is-system-manager";
+
+    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton<FeatureCatalogue>();
+        services.AddSingleton<AccessEngine>();
+        services.AddScoped<RoleGrants>();
+        services.AddScoped<BuildingBlocks.Web.IFeatureDecider, EngineDecider>();
+        services.ConfigureMarten(opts =>
+        {
+            opts.Projections.Snapshot<Role>(SnapshotLifecycle.Inline);
+            opts.Schema.For<Role>().DatabaseSchemaName(Schema).MultiTenanted()
+                .UniqueIndex(UniqueIndexType.Computed, "ux_roles_name", TenancyScope.PerTenant, r => r.NameKey!);
+            opts.Projections.Snapshot<UserAccess>(SnapshotLifecycle.Inline);
+            opts.Schema.For<UserAccess>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Projections.Snapshot<CustomFeature>(SnapshotLifecycle.Inline);
+            opts.Schema.For<CustomFeature>().DatabaseSchemaName(Schema).MultiTenanted()
+                .UniqueIndex(UniqueIndexType.Computed, "ux_customfeatures_code", TenancyScope.PerTenant, f => f.Code);
+        });
+    }
+}
