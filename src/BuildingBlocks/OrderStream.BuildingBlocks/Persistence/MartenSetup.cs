@@ -34,6 +34,7 @@ public static class MartenSetup
         }.ConnectionString).Build();
         services.AddSingleton(dataSource);
         services.AddSingleton<CommittedStreams>();
+        services.AddHostedService<CommitNotificationListener>();
 
         var marten = services.AddMarten(opts =>
             {

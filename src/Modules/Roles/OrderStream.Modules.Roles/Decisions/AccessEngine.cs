@@ -11,8 +11,9 @@ namespace OrderStream.Modules.Roles.Decisions;
 
 /// <summary>
 /// Decisions from memory (ADR 0010): per tenant, every user's tenant-wide holdings compiled into one frozen dictionary,
-/// loaded on first use. A commit that touches a role, a user's grants or the user (Identity) marks just that entry stale;
-/// the next decision of the tenant reloads the stale entries and recompiles only the users they concern.
+/// loaded on first use. A commit that touches a role, a user's grants or the user (Identity), on this instance or on
+/// another one (<see cref="OrderStream.BuildingBlocks.Persistence.CommittedStreams"/>), marks just that entry stale; the
+/// next decision of the tenant reloads the stale entries and recompiles only the users they concern.
 /// </summary>
 internal sealed class AccessEngine
 {
@@ -31,6 +32,7 @@ internal sealed class AccessEngine
             if (_tenants.TryGetValue(tenant, out var loading) && loading.IsValueCreated && loading.Value.IsCompletedSuccessfully)
                 loading.Value.Result.MarkStale(streams);
         };
+        committed.Resynchronise += () => _tenants.Clear();
     }
 
     /// <summary>The tenant's access, up to date with every commit made on this instance.</summary>

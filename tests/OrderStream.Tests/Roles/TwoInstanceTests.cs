@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using OrderStream.Tests.TestKit;
+using Xunit;
+
+namespace OrderStream.Tests.Roles;
+
+/// <summary>Two instances of the service on one database: a change made through one is decided on by the other within a second.</summary>
+public sealed class TwoInstanceTests
+{
+    private static async Task<TimeSpan> UntilAsync(Func<Task<bool>> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(5)) throw new TimeoutException("the other instance never saw the change");
+            await Task.Delay(20);
+        }
+        return watch.Elapsed;
+    }
+
+    [Fact]
+    public async Task Role_edits_grants_and_deactivations_on_one_instance_reach_the_other_within_a_second()
+    {
+        var database = Database.Create();
+        await using var one = new ApiFactory(database, null, null);
+        await using var two = new ApiFactory(database, null, null);
+        var admin = await one.CreateTenantAsync();
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Two", "Places")))["id"]!;
+        var role = (string)(await (await admin.PostAsync("roles", new { name = "Movers", grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)1 } } })).ReadAsync())["id"]!;
+        await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null);
+
+        var other = new TenantClient(two.CreateClient(), admin.Tenant);
+        await other.LogInAsync("admin", TenantClient.AdminPassword);
+        async Task<JsonObject> Check(int? minQualifier = null) =>
+            await (await other.PostAsync("authorization/check", new { userId = user, feature = "can-move-stock", minQualifier })).ReadAsync();
+        Assert.True((bool)(await Check(1))["allowed"]!); // the second instance loads the tenant and knows the user
+
+        // A role edit on the first instance...
+        var read = await admin.GetAsync($"roles/{role}");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"roles/{role}",
+            new { name = "Movers", grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)5 } } }, read.Headers.ETag!.Tag)).StatusCode);
+        Assert.True(await UntilAsync(async () => (int?)(await Check())["qualifier"] == 5) < TimeSpan.FromSeconds(1));
+
+        // ...a direct grant...
+        await admin.PutAsync($"users/{user}/grants/can-move-stock", new { qualifier = 9 });
+        Assert.True(await UntilAsync(async () => (int?)(await Check())["qualifier"] == 9) < TimeSpan.FromSeconds(1));
+
+        // ...and a deactivation in Identity all reach the second instance.
+        await admin.PostAsync($"users/{user}/deactivate", null);
+        Assert.True(await UntilAsync(async () => !(bool)(await Check())["allowed"]!) < TimeSpan.FromSeconds(1));
+        Assert.Equal("user-inactive", (string)(await Check())["reasons"]![0]!["code"]!);
+    }
+}
