@@ -200,35 +200,44 @@ internal sealed class TenantAccess
     private void Put(UserAccessFacts facts, UserAccess access)
     {
         _accessStreamToUser[UserAccess.StreamId(facts.UserId)] = facts.UserId;
-        _users[facts.UserId] = new UserEntry(facts, access, Compile(facts, access, null)
-            .Where(s => s.Value.Why is null).GroupBy(s => s.Feature.Code)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(s => s.Value.Holding).Aggregate((a, b) => a.Max(b))));
+        var holdings = new Dictionary<string, Holding>();
+        foreach (var source in Compile(facts, access, null))
+            if (source.Why is null)
+                holdings[source.Feature.Code] = holdings.TryGetValue(source.Feature.Code, out var held) ? held.Max(source.Holding) : source.Holding;
+        _users[facts.UserId] = new UserEntry(facts, access, holdings.ToFrozenDictionary());
     }
 
     /// <summary>A grant that applies to the user, and why it gives nothing if it does not count.</summary>
-    internal sealed record Source(SecureFeature Feature, Role? Role, Guid? SalePointId, int? Qualifier, (Holding Holding, string? Why) Value);
+    internal readonly record struct Source(SecureFeature Feature, Role? Role, Guid? SalePointId, int? Qualifier, Holding Holding, string? Why);
 
     /// <summary>
     /// Every grant the user has (direct, tenant-wide roles, and roles at <paramref name="salePointId"/>), each judged by the
     /// tier and type rules against the user's facts now. Used to compile holdings and to explain a decision.
     /// </summary>
-    public IReadOnlyList<Source> Compile(UserAccessFacts facts, UserAccess access, Guid? salePointId)
+    public List<Source> Compile(UserAccessFacts facts, UserAccess access, Guid? salePointId)
     {
-        var raw = new List<(SecureFeature Feature, Role? Role, Guid? SalePoint, int? Qualifier)>();
+        var sources = new List<Source>(access.Grants.Count + access.Roles.Count * 40);
         foreach (var grant in access.Grants)
-            if (Feature(grant.FeatureCode) is { } feature) raw.Add((feature, null, null, grant.Qualifier));
+            if (Feature(grant.FeatureCode) is { } feature) sources.Add(new Source(feature, null, null, grant.Qualifier, default, null));
         foreach (var assignment in access.Roles)
         {
             if (assignment.SalePointId is { } at && at != salePointId) continue;
             if (!_roles.TryGetValue(assignment.RoleId, out var role)) continue;
             foreach (var grant in role.Grants)
-                if (Feature(grant.FeatureCode) is { } feature) raw.Add((feature, role, assignment.SalePointId, grant.Qualifier));
+                if (Feature(grant.FeatureCode) is { } feature) sources.Add(new Source(feature, role, assignment.SalePointId, grant.Qualifier, default, null));
         }
         // Being a System Manager is itself a grant; it counts when it may be held (it always may: an administrator gave it).
-        var isSystemManager = raw.Any(r => r.Feature.Code == RolesModule.SystemManager && Rules.WhyNotHeld(r.Feature, facts, false) is null);
-        return raw.Select(r => new Source(r.Feature, r.Role, r.SalePoint, r.Qualifier,
-            (Holding.Of(r.Qualifier, r.Feature), r.Feature.Active ? Rules.WhyNotHeld(r.Feature, facts, isSystemManager) : $"'{r.Feature.Name}' is not active yet.")))
-            .ToList();
+        var isSystemManager = sources.Exists(r => r.Feature.Code == RolesModule.SystemManager && Rules.WhyNotHeld(r.Feature, facts, false) is null);
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var r = sources[i];
+            sources[i] = r with
+            {
+                Holding = Holding.Of(r.Qualifier, r.Feature),
+                Why = r.Feature.Active ? Rules.WhyNotHeld(r.Feature, facts, isSystemManager) : $"'{r.Feature.Name}' is not active yet.",
+            };
+        }
+        return sources;
     }
 
     public bool IsSystemManager(UserEntry user) =>

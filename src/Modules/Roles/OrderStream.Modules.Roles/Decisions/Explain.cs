@@ -16,14 +16,14 @@ internal static class Explain
         if (!feature.Active) return Denied("feature-inactive", $"'{feature.Name}' is not active yet.");
         if (!user.Facts.IsActive) return Denied("user-inactive", $"{user.Facts.Name} is inactive.");
         var sources = access.Compile(user.Facts, user.Access, salePointId).Where(s => s.Feature.Code == feature.Code).ToList();
-        var valid = sources.Where(s => s.Value.Why is null).ToList();
+        var valid = sources.Where(s => s.Why is null).ToList();
         if (valid.Count == 0)
         {
             if (sources.Count == 0) return Denied("no-grant", $"{user.Facts.Name} has no role or grant that gives '{feature.Name}'.");
             var code = feature.UserTypes is not null && feature.Tier is Tier.None or Tier.HostCompanyManager ? "user-type" : "tier";
-            return new Decision(false, null, false, sources.Select(s => new Reason(code, s.Value.Why!, s.Role?.Id.ToString(), s.Role?.Name, s.Qualifier)).ToList());
+            return new Decision(false, null, false, sources.Select(s => new Reason(code, s.Why!, s.Role?.Id.ToString(), s.Role?.Name, s.Qualifier)).ToList());
         }
-        var holding = valid.Select(s => s.Value.Holding).Aggregate((a, b) => a.Max(b));
+        var holding = valid.Select(s => s.Holding).Aggregate((a, b) => a.Max(b));
         var reasons = valid.Select(Granted).ToList();
         if (!holding.Meets(minQualifier))
             return new Decision(false, holding.Qualifier, false,

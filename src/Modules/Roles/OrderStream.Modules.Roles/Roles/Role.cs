@@ -22,6 +22,10 @@ internal sealed class Role
     public List<Grant> Grants { get; set; } = [];
     public bool IsDeleted { get; set; }
 
+    /// <summary>The id as answers print it, made once: explanations and permission listings name roles thousands of times.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string IdText => _idText ??= Id.ToString();
+    private string? _idText;
+
     public static string Key(string name) => name.Trim().ToLowerInvariant();
 
     public static Role Create(RoleCreated e) => new()

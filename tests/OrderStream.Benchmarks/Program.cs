@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Grants;
+using OrderStream.Modules.Roles.Roles;
+
+// 1. BenchmarkDotNet: decisions per second on one thread, and listing one user's effective permissions.
+// 2. Per-call latency percentiles (BenchmarkDotNet reports means of iterations, not single calls): each call timed alone.
+// `-- --latency-only` skips part 1.
+if (!args.Contains("--latency-only")) BenchmarkRunner.Run<DecisionBenchmarks>(args: args.Where(a => a != "--latency-only").ToArray());
+
+var engine = Tenant.Build();
+var random = new Random(7);
+var samples = new double[1_000_000];
+for (var i = 0; i < samples.Length; i++)
+{
+    var (user, feature) = (engine.Users[random.Next(engine.Users.Length)], engine.Features[random.Next(engine.Features.Length)]);
+    var started = Stopwatch.GetTimestamp();
+    engine.Access.Holds(user, feature, 1);
+    samples[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+}
+Report("decision (Holds), per call", samples);
+// Warm-up first, so that the JIT's optimised code is measured, not its first tier.
+for (var i = 0; i < 5_000; i++) DecisionBenchmarks.List(engine.Access, engine.Access.User(engine.Users[i])!);
+var listings = new double[20_000];
+var collections = GC.CollectionCount(0);
+for (var i = 0; i < listings.Length; i++)
+{
+    var user = engine.Access.User(engine.Users[random.Next(engine.Users.Length)])!;
+    var started = Stopwatch.GetTimestamp();
+    DecisionBenchmarks.List(engine.Access, user);
+    listings[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+}
+Report("effective permissions of one user, per call", listings);
+Console.WriteLine($"  ({GC.CollectionCount(0) - collections} gen-0 collections during those calls, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
+
+static void Report(string what, double[] samples)
+{
+    Array.Sort(samples);
+    double P(double p) => samples[Math.Min(samples.Length - 1, (int)Math.Ceiling(p * samples.Length) - 1)];
+    Console.WriteLine($"{what}: n={samples.Length} p50={P(0.50):F2} µs p99={P(0.99):F2} µs p99.9={P(0.999):F2} µs max={samples[^1]:F2} µs");
+}
+
+/// <summary>The issue's tenant: 20,000 users, 300 roles of 40 features each over the whole catalogue, 3 roles and 2 direct grants per user.</summary>
+internal sealed record Tenant(TenantAccess Access, Guid[] Users, string[] Features)
+{
+    public static Tenant Build(int users = 20_000, int roles = 300, int perRole = 40)
+    {
+        var catalogue = new FeatureCatalogue();
+        var random = new Random(2026);
+        var features = catalogue.Features.Where(f => f.Active && f.UserTypes is null && f.Tier is Tier.None).Select(f => f.Code).ToArray();
+        var roleList = Enumerable.Range(0, roles).Select(i => new Role
+        {
+            Id = Guid.NewGuid(), Name = $"Role {i}", NameKey = $"role {i}",
+            Grants = features.OrderBy(_ => random.Next()).Take(perRole).Select(f => new Grant(f, random.Next(3) == 0 ? null : random.Next(0, 12))).ToList(),
+        }).ToList();
+        var facts = Enumerable.Range(0, users).Select(i => new UserAccessFacts(Guid.NewGuid(), $"User {i}", i % 50 != 0, i == 0,
+            (i % 4) switch { 0 => "BusinessGroupManager", 1 => "AccountExecutive", _ => null }, [], null, null, [])).ToList();
+        var access = facts.Select(f => new UserAccess
+        {
+            Id = UserAccess.StreamId(f.UserId), UserId = f.UserId,
+            Roles = Enumerable.Range(0, 3).Select(_ => new RoleAssignment(roleList[random.Next(roles)].Id, null)).Distinct().ToList(),
+            Grants = features.OrderBy(_ => random.Next()).Take(2).Select(c => new Grant(c, random.Next(0, 12))).ToList(),
+        }).ToList();
+        var all = catalogue.Features.Select(f => f.Code).ToArray();
+        return new Tenant(new TenantAccess("bench", catalogue, [], roleList, access, facts), facts.Select(f => f.UserId).ToArray(), all);
+    }
+}
+
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+public class DecisionBenchmarks
+{
+    private const int Batch = 4096;
+    private Tenant _tenant = null!;
+    private (Guid User, string Feature)[] _checks = null!;
+    private UserEntry[] _users = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _tenant = Tenant.Build();
+        var random = new Random(11);
+        _checks = Enumerable.Range(0, Batch).Select(_ => (_tenant.Users[random.Next(_tenant.Users.Length)], _tenant.Features[random.Next(_tenant.Features.Length)])).ToArray();
+        _users = Enumerable.Range(0, 256).Select(_ => _tenant.Access.User(_tenant.Users[random.Next(_tenant.Users.Length)])!).ToArray();
+    }
+
+    /// <summary>One operation = one decision (4,096 different user/feature pairs per invocation).</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int Decide()
+    {
+        var allowed = 0;
+        foreach (var (user, feature) in _checks)
+            if (_tenant.Access.Holds(user, feature, 1)) allowed++;
+        return allowed;
+    }
+
+    /// <summary>One operation = listing one user's effective permissions, as GET /users/{id}/effective-permissions does.</summary>
+    [Benchmark(OperationsPerInvoke = 256)]
+    public int EffectivePermissions()
+    {
+        var count = 0;
+        foreach (var user in _users) count += List(_tenant.Access, user);
+        return count;
+    }
+
+    internal static int List(TenantAccess access, UserEntry user) => OrderStream.Modules.Roles.Decisions.EffectivePermissions.List(access, user, null).Count;
+}
