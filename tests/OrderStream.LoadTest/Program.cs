@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -15,6 +16,34 @@ var count = args.Length > 5 ? int.Parse(args[5]) : 10_000;
 if (scenario == "billing-seed")
 {
     await BillingSeed.RunAsync(tenant, count);
+    return 0;
+}
+
+if (scenario == "roles-seed")
+{
+    var users = await RolesSeed.RunAsync(tenant);
+    // The users the HTTP load asks about, for the wrk script.
+    await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "orderstream-users.lua"),
+        "users = {" + string.Join(",", users.Take(2000).Select(u => $"\"{u}\"")) + "}\n");
+    return 0;
+}
+
+if (scenario == "engine-load")
+{
+    await RolesSeed.MeasureLoadAsync(tenant);
+    return 0;
+}
+
+if (scenario == "bare")
+{
+    // The yardstick of issue #3: a bare ASP.NET Core endpoint returning constant JSON, on this machine, in the same run.
+    var bare = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+    bare.Logging.ClearProviders();
+    var app = bare.Build();
+    Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(app, "/bare",
+        () => Microsoft.AspNetCore.Http.Results.Json(new { allowed = true, qualifier = 1, unlimited = false }));
+    app.Urls.Add(url);
+    await app.RunAsync();
     return 0;
 }
 

@@ -21,7 +21,11 @@ internal sealed record QualifierMeaning(string Kind, string Meaning)
 }
 
 internal sealed record SecureFeature(string Code, string Name, string Area, string Description, Tier Tier, FeatureScope Scope,
-    IReadOnlyList<string>? UserTypes, bool Active, QualifierMeaning? Qualifier, IReadOnlyList<Effect> Effects, bool Custom = false);
+    IReadOnlyList<string>? UserTypes, bool Active, QualifierMeaning? Qualifier, IReadOnlyList<Effect> Effects, bool Custom = false)
+{
+    /// <summary>Whether some effect starts at a qualifier (most do not: their effects hold at any level).</summary>
+    [JsonIgnore] public bool HasThresholds { get; } = Effects.Any(e => e.FromQualifier is not null);
+}
 
 /// <summary>The shipped catalogue (Catalogue/secure-features.json, versioned; ADR 0009), read once at start-up.</summary>
 internal sealed class FeatureCatalogue

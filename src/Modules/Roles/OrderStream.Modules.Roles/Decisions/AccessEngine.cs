@@ -55,7 +55,7 @@ internal sealed class AccessEngine
         await using var session = _store.QuerySession(tenant);
         var roles = await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync();
         var access = await session.Query<UserAccess>().ToListAsync();
-        var custom = await session.Query<CustomFeature>().ToListAsync();
+        var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync();
         var facts = await FactsAsync(tenant, null, CancellationToken.None);
         return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, facts);
     }
@@ -73,19 +73,58 @@ internal sealed class AccessEngine
         await using var session = _store.QuerySession(tenant);
         var roles = roleIds.Count == 0 ? [] : await session.LoadManyAsync<Role>(ct, roleIds);
         var access = accessIds.Count == 0 ? [] : await session.LoadManyAsync<UserAccess>(ct, accessIds);
-        var custom = await session.Query<CustomFeature>().ToListAsync(ct);
+        var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync(ct);
         return (roles, access, custom);
     }
 }
 
 /// <summary>One user as the engine knows them: facts from Identity, grants from this module, and the compiled holdings.</summary>
-internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, FrozenDictionary<string, Holding> Holdings);
+internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, Holdings Holdings);
+
+/// <summary>
+/// A user's valid holdings in a few hundred bytes: one bit per feature of the tenant's feature index, and the qualifier of
+/// each feature held, in index order (20,000 users with ~100 features each fit in tens of megabytes, ADR 0010).
+/// </summary>
+internal sealed class Holdings
+{
+    private const int NoQualifier = -1, Unlimited = -2;
+    private readonly ulong[] _bits;
+    private readonly int[] _qualifiers;
+
+    private Holdings(ulong[] bits, int[] qualifiers) => (_bits, _qualifiers) = (bits, qualifiers);
+
+    public static Holdings From(IReadOnlyDictionary<int, Holding> held)
+    {
+        var bits = new ulong[held.Count == 0 ? 0 : (held.Keys.Max() >> 6) + 1];
+        foreach (var index in held.Keys) bits[index >> 6] |= 1UL << index;
+        var qualifiers = held.OrderBy(h => h.Key)
+            .Select(h => h.Value.Unlimited ? Unlimited : h.Value.Qualifier ?? NoQualifier).ToArray();
+        return new Holdings(bits, qualifiers);
+    }
+
+    public bool TryGet(int index, out Holding holding)
+    {
+        var word = index >> 6;
+        if ((uint)word >= (uint)_bits.Length || (_bits[word] & (1UL << index)) == 0)
+        {
+            holding = default;
+            return false;
+        }
+        var rank = System.Numerics.BitOperations.PopCount(_bits[word] & ((1UL << index) - 1));
+        for (var w = 0; w < word; w++) rank += System.Numerics.BitOperations.PopCount(_bits[w]);
+        var q = _qualifiers[rank];
+        holding = new Holding(q >= 0 ? q : null, q == Unlimited);
+        return true;
+    }
+}
 
 internal sealed class TenantAccess
 {
     private readonly object _write = new();
     private readonly FeatureCatalogue _catalogue;
-    private FrozenDictionary<string, SecureFeature> _custom;
+    // The tenant's features: the catalogue, then its own in order of creation, so an index only ever grows.
+    private SecureFeature[] _features = [];
+    private FrozenDictionary<string, int> _index = FrozenDictionary<string, int>.Empty;
     private readonly ConcurrentDictionary<Guid, Role> _roles;
     private readonly ConcurrentDictionary<Guid, UserEntry> _users = new();
     private readonly ConcurrentDictionary<Guid, Guid> _accessStreamToUser = new();
@@ -98,7 +137,7 @@ internal sealed class TenantAccess
     {
         Tenant = tenant;
         _catalogue = catalogue;
-        _custom = custom.ToFrozenDictionary(f => f.Code);
+        Index(custom);
         _roles = new ConcurrentDictionary<Guid, Role>(roles.Select(r => KeyValuePair.Create(r.Id, r)));
         var byUser = access.ToDictionary(a => a.UserId);
         foreach (var f in facts) Put(f, byUser.GetValueOrDefault(f.UserId) ?? UserAccess.Empty(f.UserId));
@@ -106,9 +145,21 @@ internal sealed class TenantAccess
 
     public bool HasStale => !_stale.IsEmpty;
 
-    public SecureFeature? Feature(string code) => _catalogue.Find(code) ?? _custom.GetValueOrDefault(code);
+    public SecureFeature? Feature(string code) => _index.TryGetValue(code, out var i) ? _features[i] : null;
 
-    public IEnumerable<SecureFeature> Features => _catalogue.Features.Concat(_custom.Values);
+    public int FeatureCount => _features.Length;
+
+    public IEnumerable<SecureFeature> Features => _features;
+
+    /// <summary>Rebuilds the feature index; true when a known feature moved, so compiled holdings must be rebuilt.</summary>
+    private bool Index(IEnumerable<SecureFeature> custom)
+    {
+        var features = _catalogue.Features.Concat(custom).ToArray();
+        var moved = _features.Select((f, i) => (f, i)).Any(x => x.i >= features.Length || features[x.i].Code != x.f.Code);
+        _index = features.Select((f, i) => KeyValuePair.Create(f.Code, i)).ToFrozenDictionary();
+        _features = features;
+        return moved;
+    }
 
     public Role? Role(Guid id) => _roles.GetValueOrDefault(id);
 
@@ -120,8 +171,8 @@ internal sealed class TenantAccess
 
     /// <summary>The hot path: does the user hold the feature (tenant-wide) at the qualifier? No allocation, no I/O.</summary>
     public bool Holds(Guid userId, string feature, int? minQualifier = null) =>
-        _users.TryGetValue(userId, out var user) && user.Facts.IsActive
-        && user.Holdings.TryGetValue(feature, out var holding) && holding.Meets(minQualifier);
+        _index.TryGetValue(feature, out var index) && _users.TryGetValue(userId, out var user) && user.Facts.IsActive
+        && user.Holdings.TryGet(index, out var holding) && holding.Meets(minQualifier);
 
     public IEnumerable<Guid> HoldersOf(Guid roleId) =>
         _users.Values.Where(u => u.Access.Roles.Any(r => r.RoleId == roleId)).Select(u => u.Facts.UserId);
@@ -148,7 +199,9 @@ internal sealed class TenantAccess
     {
         if (Feature(code) is { } known) return known;
         var (_, _, custom) = await engine.ReloadAsync(Tenant, [], [], ct);
-        lock (_write) _custom = custom.Select(c => c.ToFeature()).ToFrozenDictionary(f => f.Code);
+        lock (_write)
+            if (Index(custom.Select(c => c.ToFeature())))
+                foreach (var user in _users.Values) Put(user.Facts, user.Access);
         return Feature(code);
     }
 
@@ -178,8 +231,7 @@ internal sealed class TenantAccess
         var facts = await engine.FactsAsync(Tenant, userIds, ct);
         lock (_write)
         {
-            _custom = custom.Select(c => c.ToFeature()).ToFrozenDictionary(f => f.Code);
-            var recompile = new HashSet<Guid>();
+            var recompile = Index(custom.Select(c => c.ToFeature())) ? _users.Keys.ToHashSet() : [];
             foreach (var role in roles)
             {
                 if (role.IsDeleted) _roles.TryRemove(role.Id, out _);
@@ -200,34 +252,44 @@ internal sealed class TenantAccess
     private void Put(UserAccessFacts facts, UserAccess access)
     {
         _accessStreamToUser[UserAccess.StreamId(facts.UserId)] = facts.UserId;
-        var holdings = new Dictionary<string, Holding>();
+        var holdings = new Dictionary<int, Holding>();
         foreach (var source in Compile(facts, access, null))
             if (source.Why is null)
-                holdings[source.Feature.Code] = holdings.TryGetValue(source.Feature.Code, out var held) ? held.Max(source.Holding) : source.Holding;
-        _users[facts.UserId] = new UserEntry(facts, access, holdings.ToFrozenDictionary());
+                holdings[source.Index] = holdings.TryGetValue(source.Index, out var held) ? held.Max(source.Holding) : source.Holding;
+        _users[facts.UserId] = new UserEntry(facts, access, Holdings.From(holdings));
     }
 
     /// <summary>A grant that applies to the user, and why it gives nothing if it does not count.</summary>
-    internal readonly record struct Source(SecureFeature Feature, Role? Role, Guid? SalePointId, int? Qualifier, Holding Holding, string? Why);
+    /// <summary>One grant judged for the user; <c>Position</c> is its place in the role's (or the user's direct) grants.</summary>
+    internal readonly record struct Source(SecureFeature Feature, int Index, Role? Role, int Position, Guid? SalePointId, int? Qualifier,
+        Holding Holding, string? Why);
 
     /// <summary>
     /// Every grant the user has (direct, tenant-wide roles, and roles at <paramref name="salePointId"/>), each judged by the
-    /// tier and type rules against the user's facts now. Used to compile holdings and to explain a decision.
+    /// tier and type rules against the user's facts now. Used to compile holdings and to explain a decision; an explanation
+    /// passes <paramref name="only"/> to judge just the grants of that feature; a hot caller passes a list to reuse.
     /// </summary>
-    public List<Source> Compile(UserAccessFacts facts, UserAccess access, Guid? salePointId)
+    public List<Source> Compile(UserAccessFacts facts, UserAccess access, Guid? salePointId, string? only = null, List<Source>? into = null)
     {
-        var sources = new List<Source>(access.Grants.Count + access.Roles.Count * 40);
-        foreach (var grant in access.Grants)
-            if (Feature(grant.FeatureCode) is { } feature) sources.Add(new Source(feature, null, null, grant.Qualifier, default, null));
+        var sources = into ?? new List<Source>(only is null ? access.Grants.Count + access.Roles.Count * 40 : 4);
+        sources.Clear();
+        // Being a System Manager is itself a grant; it counts when it may be held (it always may: an administrator gave it).
+        var isSystemManager = false;
+        void Add(Grant grant, Role? role, int position, Guid? salePoint)
+        {
+            if (grant.FeatureCode == RolesModule.SystemManager) isSystemManager = true;
+            else if (only is not null && grant.FeatureCode != only) return;
+            if (_index.TryGetValue(grant.FeatureCode, out var index))
+                sources.Add(new Source(_features[index], index, role, position, salePoint, grant.Qualifier, default, null));
+        }
+        for (var i = 0; i < access.Grants.Count; i++) Add(access.Grants[i], null, i, null);
         foreach (var assignment in access.Roles)
         {
             if (assignment.SalePointId is { } at && at != salePointId) continue;
             if (!_roles.TryGetValue(assignment.RoleId, out var role)) continue;
-            foreach (var grant in role.Grants)
-                if (Feature(grant.FeatureCode) is { } feature) sources.Add(new Source(feature, role, assignment.SalePointId, grant.Qualifier, default, null));
+            for (var i = 0; i < role.Grants.Count; i++) Add(role.Grants[i], role, i, assignment.SalePointId);
         }
-        // Being a System Manager is itself a grant; it counts when it may be held (it always may: an administrator gave it).
-        var isSystemManager = sources.Exists(r => r.Feature.Code == RolesModule.SystemManager && Rules.WhyNotHeld(r.Feature, facts, false) is null);
+        if (only is not null && only != RolesModule.SystemManager) sources.RemoveAll(s => s.Feature.Code == RolesModule.SystemManager);
         for (var i = 0; i < sources.Count; i++)
         {
             var r = sources[i];
@@ -241,5 +303,5 @@ internal sealed class TenantAccess
     }
 
     public bool IsSystemManager(UserEntry user) =>
-        user.Facts.IsSystemAdministrator || user.Holdings.ContainsKey(RolesModule.SystemManager);
+        user.Facts.IsSystemAdministrator || (_index.TryGetValue(RolesModule.SystemManager, out var i) && user.Holdings.TryGet(i, out _));
 }

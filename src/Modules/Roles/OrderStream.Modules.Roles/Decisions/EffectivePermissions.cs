@@ -35,34 +35,56 @@ internal static class EffectivePermissions
     }
 
     /// <summary>
-    /// The valid grants grouped per feature: highest qualifier, every source, the effects at that qualifier. Front ends ask
-    /// for this on every screen, so it is written without LINQ (measured in the issue #3 note).
+    /// The valid grants grouped per feature, in catalogue order (the tenant's own features last): highest qualifier, every
+    /// source, the effects at that qualifier. Front ends ask for it on every screen: sorted by feature index and walked once.
     /// </summary>
     internal static IReadOnlyList<Permission> List(TenantAccess access, UserEntry user, Guid? salePointId)
     {
         if (!user.Facts.IsActive) return [];
-        var byFeature = new Dictionary<string, (SecureFeature Feature, Holding Holding, List<Source> Sources)>();
-        foreach (var s in access.Compile(user.Facts, user.Access, salePointId))
+        var sources = access.Compile(user.Facts, user.Access, salePointId, into: _buffer ??= []);
+        // Each feature's grants chained in a bucket per feature index: one pass in, one pass out in index order, no sort.
+        Span<int> first = stackalloc int[access.FeatureCount];
+        first.Fill(-1);
+        var next = sources.Count <= 2048 ? stackalloc int[sources.Count] : new int[sources.Count];
+        for (var i = sources.Count - 1; i >= 0; i--)
         {
-            if (s.Why is not null) continue;
-            var source = new Source(s.Role is null ? "direct" : "role", s.Role?.IdText, s.Role?.Name, s.SalePointId?.ToString(), s.Qualifier);
-            if (byFeature.TryGetValue(s.Feature.Code, out var held))
+            if (sources[i].Why is not null) continue;
+            next[i] = first[sources[i].Index];
+            first[sources[i].Index] = i;
+        }
+        var permissions = new List<Permission>();
+        for (var index = 0; index < first.Length; index++)
+        {
+            if (first[index] < 0) continue;
+            var count = 0;
+            var holding = sources[first[index]].Holding;
+            for (var i = first[index]; i >= 0; i = next[i], count++) holding = holding.Max(sources[i].Holding);
+            var from = new Source[count];
+            count = 0;
+            for (var i = first[index]; i >= 0; i = next[i])
             {
-                held.Sources.Add(source);
-                byFeature[s.Feature.Code] = held with { Holding = held.Holding.Max(s.Holding) };
+                var s = sources[i];
+                from[count++] = s.Role is { } role && s.SalePointId is null
+                    ? RoleSources.GetValue(role, r => r.Grants.Select(g => new Source("role", r.IdText, r.Name, null, g.Qualifier)).ToArray())[s.Position]
+                    : new Source(s.Role is null ? "direct" : "role", s.Role?.IdText, s.Role?.Name, s.SalePointId?.ToString(), s.Qualifier);
             }
-            else byFeature[s.Feature.Code] = (s.Feature, s.Holding, [source]);
+            var feature = sources[first[index]].Feature;
+            permissions.Add(new Permission(feature.Code, feature.Name, feature.Area, holding.Qualifier, holding.Unlimited, from, EffectsAt(feature, holding)));
         }
-        var permissions = new List<Permission>(byFeature.Count);
-        foreach (var (feature, holding, sources) in byFeature.Values)
-        {
-            var effects = feature.Effects.All(e => e.FromQualifier is null || holding.Meets(e.FromQualifier))
-                ? feature.Effects
-                : feature.Effects.Where(e => e.FromQualifier is null || holding.Meets(e.FromQualifier)).ToList();
-            permissions.Add(new Permission(feature.Code, feature.Name, feature.Area, holding.Qualifier, holding.Unlimited, sources, effects));
-        }
-        permissions.Sort((a, b) => string.CompareOrdinal(a.Area, b.Area) is var c and not 0 ? c : string.CompareOrdinal(a.Code, b.Code));
         return permissions;
+    }
+
+    // Listing is synchronous, so one buffer per thread is never shared; a role's sources are made once per role version.
+    [ThreadStatic] private static List<TenantAccess.Source>? _buffer;
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OrderStream.Modules.Roles.Roles.Role, Source[]> RoleSources = new();
+
+    private static IReadOnlyList<Effect> EffectsAt(SecureFeature feature, Holding holding)
+    {
+        if (!feature.HasThresholds || holding.Unlimited) return feature.Effects;
+        var effects = new List<Effect>(feature.Effects.Count);
+        foreach (var effect in feature.Effects)
+            if (effect.FromQualifier is null || holding.Meets(effect.FromQualifier)) effects.Add(effect);
+        return effects;
     }
 
     public sealed class Endpoint : ICarterModule

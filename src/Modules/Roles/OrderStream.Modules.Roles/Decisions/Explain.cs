@@ -15,7 +15,7 @@ internal static class Explain
         if (user is null) return Denied("unknown-user", "There is no such user in this tenant.");
         if (!feature.Active) return Denied("feature-inactive", $"'{feature.Name}' is not active yet.");
         if (!user.Facts.IsActive) return Denied("user-inactive", $"{user.Facts.Name} is inactive.");
-        var sources = access.Compile(user.Facts, user.Access, salePointId).Where(s => s.Feature.Code == feature.Code).ToList();
+        var sources = access.Compile(user.Facts, user.Access, salePointId, feature.Code);
         var valid = sources.Where(s => s.Why is null).ToList();
         if (valid.Count == 0)
         {

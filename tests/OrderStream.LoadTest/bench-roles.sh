@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Measures the figures of issue #3 on this machine: bash tests/OrderStream.LoadTest/bench-roles.sh
+#   1. in-process decisions and permission listings (BenchmarkDotNet, then per-call percentiles)
+#   2. loading a 20,000-user tenant (300 roles of 40 features, 3 roles + 2 grants per user) into the engine: time and memory
+#   3. POST /authorization/check at 64 connections (wrk) beside a bare ASP.NET Core endpoint returning constant JSON
+# The service runs in Release, Production environment, against a throwaway PostgreSQL (PGDATA_KEEP keeps it); all on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source .ci/pg.sh
+trap 'kill ${host:-} ${bare:-} 2>/dev/null || true; pg_stop' EXIT
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+pg_start
+dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
+dotnet build tests/OrderStream.LoadTest -c Release -v quiet -nologo
+dotnet build tests/OrderStream.Benchmarks -c Release -v quiet -nologo
+
+dotnet run --no-build -c Release --project tests/OrderStream.Benchmarks -- --filter '*'
+
+export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning
+load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
+created=$(dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --tenant roles --name Roles --time-zone Europe/Vienna \
+  --currency EUR --admin-login admin --admin-password bench-password-1)
+dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls http://127.0.0.1:5099 &
+host=$!
+for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5099/health/ready >/dev/null && break; sleep 1; done
+if grep -q "Created tenant" <<<"$created"; then
+  $load http://127.0.0.1:5099 roles admin bench-password-1 create 20000
+  $load http://127.0.0.1:5099 roles admin bench-password-1 roles-seed
+fi
+$load http://127.0.0.1:5099 roles admin bench-password-1 engine-load
+
+export USERS_LUA="${TMPDIR:-/tmp}/orderstream-users.lua"
+TOKEN=$(curl -s -X POST http://127.0.0.1:5099/api/tenants/roles/auth/login -H 'Content-Type: application/json' \
+  -d '{"loginCode":"admin","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+export TOKEN
+DOTNET_gcServer=1 $load http://127.0.0.1:5098 - - - bare &
+bare=$!
+for _ in $(seq 1 30); do curl -sf -X POST http://127.0.0.1:5098/bare >/dev/null && break; sleep 1; done
+wrk -t2 -c64 -d5s -s tests/OrderStream.LoadTest/check.lua http://127.0.0.1:5099/api/tenants/roles/authorization/check >/dev/null  # warm-up
+wrk -t2 -c64 -d5s -s tests/OrderStream.LoadTest/check.lua http://127.0.0.1:5098/bare >/dev/null
+for round in 1 2; do
+  echo "== round $round: bare ASP.NET Core endpoint, constant JSON"
+  wrk -t2 -c64 -d20s --latency -s tests/OrderStream.LoadTest/check.lua http://127.0.0.1:5098/bare | grep -E "Requests/sec|99%|50%|Non-2xx"
+  echo "== round $round: POST /authorization/check"
+  wrk -t2 -c64 -d20s --latency -s tests/OrderStream.LoadTest/check.lua http://127.0.0.1:5099/api/tenants/roles/authorization/check | grep -E "Requests/sec|99%|50%|Non-2xx"
+done
