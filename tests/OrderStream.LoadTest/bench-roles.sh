@@ -3,7 +3,7 @@
 #   1. in-process decisions and permission listings (BenchmarkDotNet, then per-call percentiles)
 #   2. loading a 20,000-user tenant (300 roles of 40 features, 3 roles + 2 grants per user) into the engine: time and memory
 #   3. POST /authorization/check at 64 connections (wrk) beside a bare ASP.NET Core endpoint returning constant JSON
-# The service runs in Release, Production environment, against a throwaway PostgreSQL (PGDATA_KEEP keeps it); all on loopback.
+# SKIP_BENCHMARKDOTNET=1 skips part 1. The service runs in Release, Production environment, against a throwaway PostgreSQL (PGDATA_KEEP keeps it); all on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source .ci/pg.sh
@@ -14,7 +14,7 @@ dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
 dotnet build tests/OrderStream.LoadTest -c Release -v quiet -nologo
 dotnet build tests/OrderStream.Benchmarks -c Release -v quiet -nologo
 
-dotnet run --no-build -c Release --project tests/OrderStream.Benchmarks -- --filter '*'
+[ "${SKIP_BENCHMARKDOTNET:-}" = 1 ] || dotnet run --no-build -c Release --project tests/OrderStream.Benchmarks -- --filter '*'
 
 export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning
 load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest

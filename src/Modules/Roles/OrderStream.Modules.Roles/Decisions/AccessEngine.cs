@@ -52,12 +52,13 @@ internal sealed class AccessEngine
 
     private async Task<TenantAccess> LoadAsync(string tenant)
     {
+        // Identity's facts and this module's records come from different tables: read both at once.
+        var facts = FactsAsync(tenant, null, CancellationToken.None);
         await using var session = _store.QuerySession(tenant);
         var roles = await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync();
         var access = await session.Query<UserAccess>().ToListAsync();
         var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync();
-        var facts = await FactsAsync(tenant, null, CancellationToken.None);
-        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, facts);
+        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, await facts);
     }
 
     internal async Task<IReadOnlyList<UserAccessFacts>> FactsAsync(string tenant, IReadOnlyList<Guid>? users, CancellationToken ct)
@@ -93,12 +94,30 @@ internal sealed class Holdings
 
     private Holdings(ulong[] bits, int[] qualifiers) => (_bits, _qualifiers) = (bits, qualifiers);
 
-    public static Holdings From(IReadOnlyDictionary<int, Holding> held)
+    /// <summary>From a user's judged grants: the valid ones, combined per feature (<paramref name="scratch"/> is reused, one per feature).</summary>
+    public static Holdings From(List<TenantAccess.Source> sources, Holding?[] scratch)
     {
-        var bits = new ulong[held.Count == 0 ? 0 : (held.Keys.Max() >> 6) + 1];
-        foreach (var index in held.Keys) bits[index >> 6] |= 1UL << index;
-        var qualifiers = held.OrderBy(h => h.Key)
-            .Select(h => h.Value.Unlimited ? Unlimited : h.Value.Qualifier ?? NoQualifier).ToArray();
+        Array.Clear(scratch);
+        int count = 0, last = -1;
+        foreach (var s in sources)
+        {
+            if (s.Why is not null) continue;
+            if (scratch[s.Index] is { } held) scratch[s.Index] = held.Max(s.Holding);
+            else
+            {
+                scratch[s.Index] = s.Holding;
+                count++;
+                last = Math.Max(last, s.Index);
+            }
+        }
+        var bits = new ulong[last < 0 ? 0 : (last >> 6) + 1];
+        var qualifiers = new int[count];
+        for (int index = 0, rank = 0; index <= last; index++)
+        {
+            if (scratch[index] is not { } h) continue;
+            bits[index >> 6] |= 1UL << index;
+            qualifiers[rank++] = h.Unlimited ? Unlimited : h.Qualifier ?? NoQualifier;
+        }
         return new Holdings(bits, qualifiers);
     }
 
@@ -249,17 +268,17 @@ internal sealed class TenantAccess
         }
     }
 
+    // Put runs in the constructor or under _write only, so its buffers are never shared.
+    private readonly List<Source> _putSources = [];
+    private Holding?[] _putScratch = [];
+
     private void Put(UserAccessFacts facts, UserAccess access)
     {
-        _accessStreamToUser[UserAccess.StreamId(facts.UserId)] = facts.UserId;
-        var holdings = new Dictionary<int, Holding>();
-        foreach (var source in Compile(facts, access, null))
-            if (source.Why is null)
-                holdings[source.Index] = holdings.TryGetValue(source.Index, out var held) ? held.Max(source.Holding) : source.Holding;
-        _users[facts.UserId] = new UserEntry(facts, access, Holdings.From(holdings));
+        _accessStreamToUser[access.Id == Guid.Empty ? UserAccess.StreamId(facts.UserId) : access.Id] = facts.UserId;
+        if (_putScratch.Length < _features.Length) _putScratch = new Holding?[_features.Length];
+        _users[facts.UserId] = new UserEntry(facts, access, Holdings.From(Compile(facts, access, null, into: _putSources), _putScratch));
     }
 
-    /// <summary>A grant that applies to the user, and why it gives nothing if it does not count.</summary>
     /// <summary>One grant judged for the user; <c>Position</c> is its place in the role's (or the user's direct) grants.</summary>
     internal readonly record struct Source(SecureFeature Feature, int Index, Role? Role, int Position, Guid? SalePointId, int? Qualifier,
         Holding Holding, string? Why);
