@@ -205,7 +205,7 @@ internal sealed class TenantAccess
     }
 
     /// <summary>The user, loaded on first mention (a user created since the tenant was loaded); null when Identity has no such user.</summary>
-    public async Task<UserEntry?> UserAsync(AccessEngine engine, Guid userId, CancellationToken ct)
+    public async ValueTask<UserEntry?> UserAsync(AccessEngine engine, Guid userId, CancellationToken ct)
     {
         if (_users.TryGetValue(userId, out var known)) return known;
         _stale[userId] = 0;
@@ -214,7 +214,7 @@ internal sealed class TenantAccess
     }
 
     /// <summary>Custom features are few and rarely added: an unknown code rereads them before it is called unknown.</summary>
-    public async Task<SecureFeature?> FeatureAsync(AccessEngine engine, string code, CancellationToken ct)
+    public async ValueTask<SecureFeature?> FeatureAsync(AccessEngine engine, string code, CancellationToken ct)
     {
         if (Feature(code) is { } known) return known;
         var (_, _, custom) = await engine.ReloadAsync(Tenant, [], [], ct);
