@@ -29,10 +29,12 @@ var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(jwt);
 builder.Services.AddSingleton<TokenIssuer>();
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer>((o, issuer) =>
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer, TimeProvider>((o, issuer, clock) =>
 {
     o.MapInboundClaims = false;
     o.TokenValidationParameters = issuer.ValidationParameters();
+    o.TokenHandlers.Clear();
+    o.TokenHandlers.Add(new CachingTokenHandler(clock) { MapInboundClaims = false });
 });
 builder.Services.AddAuthorization();
 builder.Services.AddRateLimiter(o =>
