@@ -27,11 +27,12 @@ public static class MartenSetup
         var connectionString = configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
         // No session state is ever set on a connection, so the pool's DISCARD ALL on every checkout is pure cost; and the same few
-        // statements run all day, so preparing them once per connection spares PostgreSQL the parsing and planning (ADR 0003).
-        var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            NoResetOnClose = true, MaxAutoPrepare = 200, AutoPrepareMinUsages = 2,
-        }.ConnectionString).Build();
+        // statements run all day, so preparing them once per connection spares PostgreSQL the parsing (ADR 0003). Each execution
+        // is still planned for its own values: a generic plan cannot tell a search matching every user from one matching ten
+        // (measured: 60-76 ms instead of 18 for a term matching 100,000 users), nor an unused optional audit filter.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 200, AutoPrepareMinUsages = 2 };
+        builder.Options = $"{builder.Options} -c plan_cache_mode=force_custom_plan".Trim();
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         services.AddSingleton(dataSource);
         services.AddSingleton<CommittedStreams>();
         services.AddHostedService<CommitNotificationListener>();
