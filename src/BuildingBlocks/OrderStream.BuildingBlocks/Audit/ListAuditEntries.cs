@@ -38,7 +38,7 @@ public static class ListAuditEntries
         }
     }
 
-    internal sealed class Handler(NpgsqlDataSource db, TenantContext tenant) : IRequestHandler<Query, PagedList<AuditEntry>>
+    internal sealed class Handler(SearchDatabase search, TenantContext tenant) : IRequestHandler<Query, PagedList<AuditEntry>>
     {
         // Entries about a user live in the user's stream and in side streams (login attempts) that name the user in UserId.
         // Tombstones are Marten's placeholders for the sequence numbers of failed transactions: nothing happened there.
@@ -54,7 +54,8 @@ public static class ListAuditEntries
 
         public async Task<PagedList<AuditEntry>> Handle(Query query, CancellationToken ct)
         {
-            await using var connection = await db.OpenConnectionAsync(ct);
+            // Optional filters ("@x is null or ..."): planned for the filters actually given, never a generic plan.
+            await using var connection = await search.Db.OpenConnectionAsync(ct);
             await using var count = Command(connection, $"select count(*) {Filter}", query);
             var total = (long)(await count.ExecuteScalarAsync(ct))!;
             await using var select = Command(connection,
