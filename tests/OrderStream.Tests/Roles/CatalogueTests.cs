@@ -91,8 +91,13 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         var mine = await (await admin.GetAsync("secure-features?search=approve refunds")).ReadAsync();
         Assert.Equal("can-approve-refunds", (string)Assert.Single(mine["items"]!.AsArray())!["code"]!);
-        // Usable at once in a role, and invisible to other tenants.
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("roles", new { name = "Refunds", grants = new[] { new { featureCode = "can-approve-refunds" } } })).StatusCode);
+        // Usable at once in a role and in decisions, and invisible to other tenants.
+        var refunds = await admin.PostAsync("roles", new { name = "Refunds", grants = new[] { new { featureCode = "can-approve-refunds" } } });
+        Assert.Equal(HttpStatusCode.Created, refunds.StatusCode);
+        var clerk = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Re", "Funds")))["id"]!;
+        await admin.Http.PutAsync(admin.Url($"users/{clerk}/roles/{(string)(await refunds.ReadAsync())["id"]!}"), null);
+        var decision = await (await admin.PostAsync("authorization/check", new { userId = clerk, feature = "can-approve-refunds" })).ReadAsync();
+        Assert.True((bool)decision["allowed"]!);
         var other = await api.CreateTenantAsync();
         Assert.Empty((await (await other.GetAsync("secure-features?search=approve refunds")).ReadAsync())["items"]!.AsArray());
     }

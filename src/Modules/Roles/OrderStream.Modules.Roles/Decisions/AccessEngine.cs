@@ -144,7 +144,9 @@ internal sealed class TenantAccess
     // The tenant's features: the catalogue, then its own in order of creation, so an index only ever grows.
     private SecureFeature[] _features = [];
     private FrozenDictionary<string, int> _index = FrozenDictionary<string, int>.Empty;
-    private readonly ConcurrentDictionary<Guid, Role> _roles;
+    private int _systemManagerIndex = -2;
+    // Each role with the feature index of each of its grants (-1: not a feature of the tenant), so deciding never hashes codes.
+    private readonly ConcurrentDictionary<Guid, (Role Role, int[] Indices)> _roles = new();
     private readonly ConcurrentDictionary<Guid, UserEntry> _users = new();
     private readonly ConcurrentDictionary<Guid, Guid> _accessStreamToUser = new();
     private readonly ConcurrentDictionary<Guid, byte> _stale = new();
@@ -157,7 +159,7 @@ internal sealed class TenantAccess
         Tenant = tenant;
         _catalogue = catalogue;
         Index(custom);
-        _roles = new ConcurrentDictionary<Guid, Role>(roles.Select(r => KeyValuePair.Create(r.Id, r)));
+        foreach (var role in roles) PutRole(role);
         var byUser = access.ToDictionary(a => a.UserId);
         foreach (var f in facts) Put(f, byUser.GetValueOrDefault(f.UserId) ?? UserAccess.Empty(f.UserId));
     }
@@ -177,12 +179,18 @@ internal sealed class TenantAccess
         var moved = _features.Select((f, i) => (f, i)).Any(x => x.i >= features.Length || features[x.i].Code != x.f.Code);
         _index = features.Select((f, i) => KeyValuePair.Create(f.Code, i)).ToFrozenDictionary();
         _features = features;
+        _systemManagerIndex = _index.GetValueOrDefault(RolesModule.SystemManager, -2);
+        // A role may name a feature that was unknown until now (a custom one): its grants are mapped again.
+        foreach (var (role, _) in _roles.Values) PutRole(role);
         return moved;
     }
 
-    public Role? Role(Guid id) => _roles.GetValueOrDefault(id);
+    public Role? Role(Guid id) => _roles.TryGetValue(id, out var role) ? role.Role : null;
 
-    public IEnumerable<Role> Roles => _roles.Values;
+    public IEnumerable<Role> Roles => _roles.Values.Select(r => r.Role);
+
+    private void PutRole(Role role) =>
+        _roles[role.Id] = (role, role.Grants.Select(g => _index.TryGetValue(g.FeatureCode, out var i) ? i : -1).ToArray());
 
     public UserEntry? User(Guid id) => _users.GetValueOrDefault(id);
 
@@ -254,7 +262,7 @@ internal sealed class TenantAccess
             foreach (var role in roles)
             {
                 if (role.IsDeleted) _roles.TryRemove(role.Id, out _);
-                else _roles[role.Id] = role;
+                else PutRole(role);
                 recompile.UnionWith(HoldersOf(role.Id));
             }
             var accessByUser = access.ToDictionary(a => a.UserId);
@@ -306,7 +314,15 @@ internal sealed class TenantAccess
         {
             if (assignment.SalePointId is { } at && at != salePointId) continue;
             if (!_roles.TryGetValue(assignment.RoleId, out var role)) continue;
-            for (var i = 0; i < role.Grants.Count; i++) Add(role.Grants[i], role, i, assignment.SalePointId);
+            var (compiled, indices) = role;
+            for (var i = 0; i < compiled.Grants.Count; i++)
+            {
+                var grant = compiled.Grants[i];
+                if (indices[i] == _systemManagerIndex) isSystemManager = true;
+                else if (only is not null && grant.FeatureCode != only) continue;
+                if (indices[i] >= 0)
+                    sources.Add(new Source(_features[indices[i]], indices[i], compiled, i, assignment.SalePointId, grant.Qualifier, default, null));
+            }
         }
         if (only is not null && only != RolesModule.SystemManager) sources.RemoveAll(s => s.Feature.Code == RolesModule.SystemManager);
         for (var i = 0; i < sources.Count; i++)
