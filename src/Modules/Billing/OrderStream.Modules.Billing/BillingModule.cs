@@ -23,8 +23,9 @@ public sealed class BillingModule : IModule
         services.AddSingleton<BillingAccountsCache>();
         services.ConfigureMarten(opts =>
         {
-            opts.Listeners.Add(new BillingRevisionStamp());
-            opts.Schema.For<BillingRevision>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Listeners.Add(new BillingRevisionListener());
+            opts.Storage.ExtendedSchemaObjects.Add(BillingRevisions.Revisions);
+            opts.Storage.ExtendedSchemaObjects.Add(BillingRevisions.Accounts);
             opts.Projections.Snapshot<BillingAccount>(SnapshotLifecycle.Inline);
             opts.Schema.For<BillingAccount>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<BillingSettings>(SnapshotLifecycle.Inline);

@@ -1,62 +1,122 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Text.Json;
 using Npgsql;
+using Weasel.Postgresql.Tables;
 
 namespace OrderStream.Modules.Billing.Accounts;
 
-/// <summary>Changes whenever any billing account of the tenant changes: a new stamp per account event, and on rebuild.</summary>
-internal sealed class BillingRevision
+/// <summary>
+/// Numbers every transaction that changes billing accounts, per tenant, and records for each account the number of the last
+/// one that changed it. The number lives in one row per tenant that each such transaction updates, so those transactions
+/// commit one after another and in number order: whoever has seen number n has seen every change numbered up to n.
+/// </summary>
+internal static class BillingRevisions
 {
-    public const string CurrentId = "current";
-    public string Id { get; set; } = CurrentId;
-    public Guid Stamp { get; set; }
+    public static readonly Table Revisions = Define("revisions", t =>
+    {
+        t.AddColumn<string>("tenant_id").AsPrimaryKey();
+        t.AddColumn<long>("n").NotNull();
+        t.AddColumn<long>("full_from").NotNull().DefaultValueByExpression("0");
+    });
+
+    public static readonly Table Accounts = Define("account_revisions", t =>
+    {
+        t.AddColumn<string>("tenant_id").AsPrimaryKey();
+        t.AddColumn<Guid>("id").AsPrimaryKey();
+        t.AddColumn<long>("n").NotNull();
+        t.Indexes.Add(new IndexDefinition("ix_account_revisions_n") { Columns = ["tenant_id", "n"] });
+    });
+
+    private static Table Define(string name, Action<Table> columns)
+    {
+        var table = new Table($"{BillingModule.Schema}.{name}");
+        columns(table);
+        return table;
+    }
+
+    /// <summary>A new number for the transaction, given to the accounts it changes.</summary>
+    public static void Changed(IDocumentSession session, Guid[] accounts) => session.QueueSqlCommand($"""
+        with r as (insert into {BillingModule.Schema}.revisions as rv (tenant_id, n) values (?, 1)
+                   on conflict (tenant_id) do update set n = rv.n + 1 returning n)
+        insert into {BillingModule.Schema}.account_revisions as ar (tenant_id, id, n) select ?, unnest(?::uuid[]), r.n from r
+        on conflict (tenant_id, id) do update set n = excluded.n
+        """, session.TenantId, session.TenantId, accounts);
+
+    /// <summary>Every account was written anew (rebuild): readers start over from this number.</summary>
+    public static void Replaced(IDocumentSession session) => session.QueueSqlCommand($"""
+        insert into {BillingModule.Schema}.revisions as rv (tenant_id, n, full_from) values (?, 1, 1)
+        on conflict (tenant_id) do update set n = rv.n + 1, full_from = rv.n + 1
+        """, session.TenantId);
 }
 
-/// <summary>
-/// Stamps a new revision in every transaction that appends account events, whoever appends them (once per transaction, not
-/// per event: a bulk load of thousands of events writes one stamp).
-/// </summary>
-internal sealed class BillingRevisionStamp : DocumentSessionListenerBase
+/// <summary>Numbers every transaction that appends account events, whoever appends them (once per transaction).</summary>
+internal sealed class BillingRevisionListener : DocumentSessionListenerBase
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        if (session.PendingChanges.Streams().Any(s => s.Events.Any(e => e.Data is AccountOpened or AccountRenamed or AccountDeactivated or AccountReactivated)))
-            session.Store(new BillingRevision { Stamp = Guid.NewGuid() });
+        var accounts = session.PendingChanges.Streams()
+            .Where(s => s.Events.Any(e => e.Data is AccountOpened or AccountRenamed or AccountDeactivated or AccountReactivated))
+            .Select(s => s.Id).ToArray();
+        if (accounts.Length > 0) BillingRevisions.Changed(session, accounts);
         return Task.CompletedTask;
     }
 }
 
 /// <summary>
-/// The accounts of recently asked tenants, kept while their revision stamp is unchanged: statements are read again and again
-/// (a month after another, the series, the CSV), and loading 50,000 accounts costs far more than working a statement out.
-/// Exact: the stamp is read before the accounts, so a copy is never labelled newer than its data (ADR 0008).
+/// The accounts of recently asked tenants. Statements are read again and again (a month after another, the series, the
+/// CSV) and loading 50,000 accounts costs far more than working a statement out, so a copy is kept and brought up to date
+/// with just the accounts changed since (ADR 0008). Exact: the tenant's number is read before the accounts, so a copy is
+/// never labelled newer than its data.
 /// </summary>
 internal sealed class BillingAccountsCache(NpgsqlDataSource db)
 {
     private const int Tenants = 16;
-    private readonly ConcurrentDictionary<string, (Guid Stamp, IReadOnlyCollection<BillingAccount> Accounts, long Used)> _entries = new();
+    private readonly ConcurrentDictionary<string, Entry> _entries = new();
     private long _clock;
 
-    public async Task<IReadOnlyCollection<BillingAccount>> AccountsAsync(IQuerySession session, string tenant, CancellationToken ct)
+    private sealed record Entry(long Number, FrozenDictionary<Guid, BillingAccount> Accounts, long Used);
+
+    public async Task<IReadOnlyCollection<BillingAccount>> AccountsAsync(string tenant, CancellationToken ct)
     {
-        var stamp = (await session.LoadAsync<BillingRevision>(BillingRevision.CurrentId, ct))?.Stamp ?? Guid.Empty;
-        if (_entries.TryGetValue(tenant, out var entry) && entry.Stamp == stamp)
+        var (number, fullFrom) = await NumberAsync(tenant, ct);
+        _entries.TryGetValue(tenant, out var entry);
+        FrozenDictionary<Guid, BillingAccount> accounts;
+        if (entry is not null && entry.Number == number) accounts = entry.Accounts;
+        else if (entry is not null && fullFrom <= entry.Number && number > entry.Number)
         {
-            _entries[tenant] = entry with { Used = Interlocked.Increment(ref _clock) };
-            return entry.Accounts;
+            var changed = await LoadAsync(tenant, entry.Number, ct);
+            var merged = new Dictionary<Guid, BillingAccount>(entry.Accounts);
+            foreach (var account in changed) merged[account.Id] = account;
+            accounts = merged.ToFrozenDictionary();
         }
-        var accounts = await LoadAsync(tenant, ct);
-        _entries[tenant] = (stamp, accounts, Interlocked.Increment(ref _clock));
+        else accounts = (await LoadAsync(tenant, null, ct)).ToFrozenDictionary(a => a.Id);
+        _entries[tenant] = new Entry(number, accounts, Interlocked.Increment(ref _clock));
         foreach (var stale in _entries.OrderByDescending(e => e.Value.Used).Skip(Tenants)) _entries.TryRemove(stale.Key, out _);
-        return accounts;
+        return accounts.Values;
     }
 
-    /// <summary>Only what the policy reads, straight from the documents: the processed-event ids stay in the database.</summary>
-    private async Task<IReadOnlyCollection<BillingAccount>> LoadAsync(string tenant, CancellationToken ct)
+    private async Task<(long Number, long FullFrom)> NumberAsync(string tenant, CancellationToken ct)
     {
-        await using var command = db.CreateCommand(
-            $"select data ->> 'UserId', data -> 'Periods', data -> 'Names' from {BillingModule.Schema}.mt_doc_billingaccount where tenant_id = $1");
+        await using var command = db.CreateCommand($"select n, full_from from {BillingModule.Schema}.revisions where tenant_id = $1");
         command.Parameters.AddWithValue(tenant);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
+    }
+
+    /// <summary>Only what the policy reads, straight from the documents: all accounts, or those changed after a number.</summary>
+    private async Task<List<BillingAccount>> LoadAsync(string tenant, long? changedAfter, CancellationToken ct)
+    {
+        var schema = BillingModule.Schema;
+        await using var command = db.CreateCommand(changedAfter is null
+            ? $"select data ->> 'UserId', data -> 'Periods', data -> 'Names' from {schema}.mt_doc_billingaccount where tenant_id = $1"
+            : $"""
+              select d.data ->> 'UserId', d.data -> 'Periods', d.data -> 'Names' from {schema}.mt_doc_billingaccount d
+              join {schema}.account_revisions r on r.tenant_id = d.tenant_id and r.id = d.id
+              where d.tenant_id = $1 and r.n > $2
+              """);
+        command.Parameters.AddWithValue(tenant);
+        if (changedAfter is { } after) command.Parameters.AddWithValue(after);
         var accounts = new List<BillingAccount>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -28,7 +28,7 @@ internal static class RebuildAccounts
             }
             session.DeleteWhere<BillingAccount>(_ => true);
             session.Store(accounts.Values.ToArray());
-            session.Store(new BillingRevision { Stamp = Guid.NewGuid() });
+            BillingRevisions.Replaced(session);
             return new Result(accounts.Count, events.Count);
         }
     }

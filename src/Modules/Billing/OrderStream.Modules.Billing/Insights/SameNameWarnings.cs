@@ -25,7 +25,7 @@ internal static class SameNameWarnings
             app.MapGet("/api/tenants/{tenant}/billing/same-name-warnings", async (IQuerySession session, TenantContext tenantContext,
                     BillingAccountsCache cache, CancellationToken ct) =>
                 {
-                    var active = (await cache.AccountsAsync(session, tenantContext.Tenant, ct)).Where(a => a.IsActive)
+                    var active = (await cache.AccountsAsync(tenantContext.Tenant, ct)).Where(a => a.IsActive)
                         .Select(a => new Account(a.UserId.ToString(), a.Names[^1].EmployeeName)).ToList();
                     var countedAsOne = active.GroupBy(a => BillingPolicy.EmployeeKey(a.Name)).Where(g => g.Count() > 1)
                         .Select(g => Ordered(g.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.UserId))).OrderBy(g => g.EmployeeName).ToList();

@@ -13,7 +13,7 @@ internal sealed record BillingData(IReadOnlyCollection<BillingAccount> Accounts,
         BillingAccountsCache cache, CancellationToken ct)
     {
         var settings = await BillingSettingsSlice.ReadAsync(session, tenants, tenant.Tenant, ct);
-        var accounts = await cache.AccountsAsync(session, tenant.Tenant, ct);
+        var accounts = await cache.AccountsAsync(tenant.Tenant, ct);
         var closed = await session.Query<ClosedStatement>().ToListAsync(ct);
         return new BillingData(accounts, closed, settings, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), clock.GetUtcNow());
     }
