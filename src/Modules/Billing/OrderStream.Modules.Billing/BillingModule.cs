@@ -21,6 +21,7 @@ public sealed class BillingModule : IModule
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton<BillingAccountsCache>();
+        services.AddHostedService<BillingCacheWarmUp>();
         services.ConfigureMarten(opts =>
         {
             opts.Listeners.Add(new BillingRevisionListener());

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Weasel.Postgresql.Tables;
 
@@ -71,29 +71,29 @@ internal sealed class BillingRevisionListener : DocumentSessionListenerBase
 /// </summary>
 internal sealed class BillingAccountsCache(NpgsqlDataSource db)
 {
-    private const int Tenants = 16;
+    public const int Tenants = 16;
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
     private long _clock;
 
-    private sealed record Entry(long Number, FrozenDictionary<Guid, BillingAccount> Accounts, long Used);
+    // Never changed once published; the array is what statements walk (60 months of a series walk it 60 times).
+    private sealed record Entry(long Number, Dictionary<Guid, BillingAccount> ById, BillingAccount[] Accounts, long Used);
 
     public async Task<IReadOnlyCollection<BillingAccount>> AccountsAsync(string tenant, CancellationToken ct)
     {
         var (number, fullFrom) = await NumberAsync(tenant, ct);
         _entries.TryGetValue(tenant, out var entry);
-        FrozenDictionary<Guid, BillingAccount> accounts;
-        if (entry is not null && entry.Number == number) accounts = entry.Accounts;
+        Dictionary<Guid, BillingAccount> byId;
+        if (entry is not null && entry.Number == number) byId = entry.ById;
         else if (entry is not null && fullFrom <= entry.Number && number > entry.Number)
         {
-            var changed = await LoadAsync(tenant, entry.Number, ct);
-            var merged = new Dictionary<Guid, BillingAccount>(entry.Accounts);
-            foreach (var account in changed) merged[account.Id] = account;
-            accounts = merged.ToFrozenDictionary();
+            byId = new Dictionary<Guid, BillingAccount>(entry.ById);
+            foreach (var account in await LoadAsync(tenant, entry.Number, ct)) byId[account.Id] = account;
         }
-        else accounts = (await LoadAsync(tenant, null, ct)).ToFrozenDictionary(a => a.Id);
-        _entries[tenant] = new Entry(number, accounts, Interlocked.Increment(ref _clock));
+        else byId = (await LoadAsync(tenant, null, ct)).ToDictionary(a => a.Id);
+        var accounts = entry is not null && ReferenceEquals(byId, entry.ById) ? entry.Accounts : byId.Values.ToArray();
+        _entries[tenant] = new Entry(number, byId, accounts, Interlocked.Increment(ref _clock));
         foreach (var stale in _entries.OrderByDescending(e => e.Value.Used).Skip(Tenants)) _entries.TryRemove(stale.Key, out _);
-        return accounts.Values;
+        return accounts;
     }
 
     private async Task<(long Number, long FullFrom)> NumberAsync(string tenant, CancellationToken ct)
@@ -130,5 +130,28 @@ internal sealed class BillingAccountsCache(NpgsqlDataSource db)
             });
         }
         return accounts;
+    }
+}
+
+/// <summary>
+/// Loads the accounts of the first tenants into the cache at start-up, so that the first statement after a restart does not
+/// wait for 50,000 accounts to load (about a second). A failure only means the first statement loads them itself.
+/// </summary>
+internal sealed class BillingCacheWarmUp(IDocumentStore store, BillingAccountsCache cache, ILogger<BillingCacheWarmUp> logger)
+    : Microsoft.Extensions.Hosting.BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var platform = store.QuerySession();
+            foreach (var tenant in await platform.Query<OrderStream.BuildingBlocks.Tenancy.Tenant>().Select(t => t.Id).Take(BillingAccountsCache.Tenants)
+                         .ToListAsync(stoppingToken))
+                await cache.AccountsAsync(tenant, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Billing accounts were not loaded at start-up; the first statement will load them");
+        }
     }
 }
