@@ -10,5 +10,6 @@ public static class Modules
         typeof(OrderStream.Modules.Identity.IdentityModule).Assembly,
         typeof(OrderStream.Modules.Billing.BillingModule).Assembly,
         typeof(OrderStream.Modules.Roles.RolesModule).Assembly,
+        typeof(OrderStream.Modules.SalePoints.SalePointsModule).Assembly,
     ];
 }

@@ -1,0 +1,31 @@
+using JasperFx.Events.Projections;
+using JasperFx.MultiTenancy;
+using Marten.Schema;
+using Marten.Schema.Indexing.Unique;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrderStream.BuildingBlocks.Modules;
+using OrderStream.Modules.SalePoints.Locations;
+
+namespace OrderStream.Modules.SalePoints;
+
+/// <summary>Registers the Sale Points module: sale points and stores (issue #4), in schema "salepoints".</summary>
+public sealed class SalePointsModule : IModule
+{
+    public const string Schema = "salepoints";
+
+    internal const string MaintainLocations = "can-maintain-locations";
+
+    /// <summary>Whoever manages users must see the sale points and stores they assign.</summary>
+    internal static readonly string[] SeeLocations = [MaintainLocations, "may-access-back-office-users", "can-maintain-employee-data"];
+
+    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
+        services.ConfigureMarten(opts =>
+        {
+            opts.Projections.Snapshot<Location>(SnapshotLifecycle.Inline);
+            opts.Schema.For<Location>().DatabaseSchemaName(Schema).MultiTenanted()
+                .Duplicate(l => l.Kind)
+                .UniqueIndex(UniqueIndexType.Computed, "ux_locations_code", TenancyScope.PerTenant, l => l.CodeKey);
+        });
+}
