@@ -41,7 +41,12 @@ public static partial class Bootstrap
             var roles = await RolesBootstrap.SeedAsync(services, tenant.Id, adminId);
             if (roles > 0) Console.WriteLine($"Created {roles} default roles; '{adminLogin}' holds the Administrator role.");
             if (demo && admin)
-                Console.WriteLine("Seeded the demo users: " + string.Join(", ", await IdentityBootstrap.SeedDemoUsersAsync(services, tenant.Id)) + ".");
+            {
+                var users = await IdentityBootstrap.SeedDemoUsersAsync(services, tenant.Id);
+                await RolesBootstrap.GiveDemoRightsAsync(services, tenant.Id, users.Select(u => (u.Id, u.Type, u.ReportCodes)).ToList());
+                Console.WriteLine("Seeded the demo users, each with the default role of their type: " +
+                    string.Join(", ", users.Select(u => $"{u.LoginCode} ({u.Type})")) + ".");
+            }
             if (demo) PrintDemo(configuration, tenant.Id, adminLogin, adminPassword);
             return 0;
         }

@@ -32,6 +32,17 @@ public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
         var users = await (await admin.GetAsync("users?pageSize=50")).ReadAsync();
         var types = users["items"]!.AsArray().Select(u => (string?)u!["type"]).Distinct().ToList();
         Assert.Equal(4, types.Count(t => t is not null));
+
+        // Each demo user holds the rights of their type: the BGM their eight, the reports-only OSA just her two reports.
+        async Task<string[]> Rights(string login)
+        {
+            var id = (string)users["items"]!.AsArray().Single(u => (string)u!["loginCode"]! == login)!["id"]!;
+            return (await (await admin.GetAsync($"users/{id}/effective-permissions")).ReadAsync())["permissions"]!.AsArray()
+                .Select(p => (string)p!["code"]!).ToArray();
+        }
+        Assert.Equal(8, (await Rights("bgruber")).Length);
+        Assert.Contains("may-see-commissions", await Rights("aegger"));
+        Assert.Equal(["online-store-report-open-orders", "online-store-report-sales-summary"], (await Rights("osteiner")).Order());
     }
 
     [Theory]

@@ -23,8 +23,9 @@ public static class IdentityBootstrap
         });
 
     /// <summary>A handful of users of every back-office type, with an online store for the OSA.</summary>
-    public static Task<IReadOnlyList<string>> SeedDemoUsersAsync(IServiceProvider services, string tenant) =>
-        InTenant<IReadOnlyList<string>>(services, tenant, async (mediator, _) =>
+    public static Task<IReadOnlyList<(Guid Id, string LoginCode, string Type, IReadOnlyList<string> ReportCodes)>> SeedDemoUsersAsync(
+        IServiceProvider services, string tenant) =>
+        InTenant<IReadOnlyList<(Guid, string, string, IReadOnlyList<string>)>>(services, tenant, async (mediator, _) =>
         {
             var store = await mediator.Send(new ManageOnlineStores.Save(null, null, "shop", "Demo Online Shop"));
             Task<User> Add(string first, string last, string login, BackOfficeUserType type, string[]? pcs = null, string? salesperson = null,
@@ -32,12 +33,13 @@ public static class IdentityBootstrap
                 mediator.Send(new RegisterUser.Command(first, last, $"{login}@demo.example", login, "en", null, DemoPassword, DemoPin, true,
                     false, type, null, pcs, salesperson, onlineStore?.ToString(), onlineStore is null ? null : OsaAccessMode.ReportsOnly,
                     onlineStore is null ? null : ["sales-summary", "open-orders"]));
-            await Add("Berta", "Gruber", "bgruber", BackOfficeUserType.BusinessGroupManager);
+            var users = new List<User> { await Add("Berta", "Gruber", "bgruber", BackOfficeUserType.BusinessGroupManager) };
             var pc = await Add("Paul", "Koch", "pkoch", BackOfficeUserType.ProductionCoordinator);
-            await Add("Anna", "Egger", "aegger", BackOfficeUserType.AccountExecutive, [pc.Id.ToString()], "SP-001");
-            await Add("Jürgen", "Müller", "jmuller", BackOfficeUserType.AccountExecutive, [pc.Id.ToString()], "SP-002");
-            await Add("Olga", "Steiner", "osteiner", BackOfficeUserType.OnlineStoreAdministrator, onlineStore: store);
-            return ["bgruber (BGM)", "pkoch (PC)", "aegger (AE)", "jmuller (AE)", "osteiner (OSA)"];
+            users.Add(pc);
+            users.Add(await Add("Anna", "Egger", "aegger", BackOfficeUserType.AccountExecutive, [pc.Id.ToString()], "SP-001"));
+            users.Add(await Add("Jürgen", "Müller", "jmuller", BackOfficeUserType.AccountExecutive, [pc.Id.ToString()], "SP-002"));
+            users.Add(await Add("Olga", "Steiner", "osteiner", BackOfficeUserType.OnlineStoreAdministrator, onlineStore: store));
+            return users.Select(u => (u.Id, u.LoginCode, u.Type!.Value.ToString(), u.Profile.ReportCodes)).ToList();
         });
 
     private static async Task<T> InTenant<T>(IServiceProvider services, string tenant, Func<IMediator, IQuerySession, Task<T>> work)

@@ -39,6 +39,27 @@ public static class RolesBootstrap
         return created;
     }
 
+    /// <summary>
+    /// The demo users' rights: each back-office type's default role; an Online Store Administrator with reports only gets
+    /// just the features of their reports (the role would give full store access).
+    /// </summary>
+    public static async Task GiveDemoRightsAsync(IServiceProvider services, string tenant, IReadOnlyList<(Guid UserId, string Type, IReadOnlyList<string> Reports)> users)
+    {
+        await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession(tenant);
+        session.LastModifiedBy = "bootstrap";
+        var roles = (await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync()).ToDictionary(r => r.Name);
+        foreach (var (userId, type, reports) in users)
+        {
+            var stream = UserAccess.StreamId(userId);
+            if (type == "OnlineStoreAdministrator" && reports.Count > 0)
+                foreach (var report in reports)
+                    session.Events.Append(stream, new FeatureGranted(userId, $"online-store-report-{report}", null, false, null));
+            else if (roles.GetValueOrDefault(System.Text.RegularExpressions.Regex.Replace(type, "(?<=[a-z])(?=[A-Z])", " ")) is { } role)
+                session.Events.Append(stream, new RoleAssigned(userId, role.Id, role.Name, null));
+        }
+        await session.SaveChangesAsync();
+    }
+
     private static IEnumerable<(string Name, string Description, IReadOnlyList<string> Features)> Defaults(FeatureCatalogue catalogue)
     {
         IReadOnlyList<string> Of(Func<SecureFeature, bool> which) => catalogue.Features.Where(f => f.Active && which(f)).Select(f => f.Code).ToList();
