@@ -114,30 +114,12 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
         }
     }
 
-    private async Task<(string Handler, string Message)?> DeliverBatchAsync(IReadOnlyList<(IEvent Stored, IIntegrationEvent Event)> events,
-        int index, CancellationToken ct)
-    {
-        var first = events[0].Stored;
-        for (var attempt = 1; ; attempt++)
-        {
-            var name = nameof(IIntegrationEventBatchHandler);
-            try
-            {
-                // Many events, so no single causation: the handler's events carry the ids of the events they record.
-                await using var scope = Scope(first, single: events.Count == 1);
-                var handler = scope.ServiceProvider.GetServices<IIntegrationEventBatchHandler>().ElementAt(index);
-                name = handler.GetType().FullName!;
-                await handler.HandleAsync(events.Select(x => x.Event).ToList(), ct);
-                return null;
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                _logger.LogWarning(ex, "{Handler} failed on {Count} events from {EventId} (attempt {Attempt})", name, events.Count, first.Id, attempt);
-                if (attempt == Attempts) return (name, ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
-            }
-        }
-    }
+    // Many events, so no single causation: the handler's events carry the ids of the events they record.
+    private Task<(string Handler, string Message)?> DeliverBatchAsync(IReadOnlyList<(IEvent Stored, IIntegrationEvent Event)> events,
+        int index, CancellationToken ct) =>
+        AttemptAsync(events[0].Stored, events.Count == 1, nameof(IIntegrationEventBatchHandler), $"{events.Count} events from {events[0].Stored.Id}",
+            services => services.GetServices<IIntegrationEventBatchHandler>().ElementAt(index),
+            handler => ((IIntegrationEventBatchHandler)handler).HandleAsync(events.Select(x => x.Event).ToList(), ct), ct);
 
     private UndeliveredIntegrationEvent Undelivered(IEvent e, IIntegrationEvent integrationEvent, (string Handler, string Message) error) => new()
     {
@@ -145,26 +127,33 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
         Handler = error.Handler, Sequence = e.Sequence, Error = error.Message, FailedAt = _clock.GetUtcNow(),
     };
 
-    private async Task<(string Handler, string Message)?> DeliverAsync(IIntegrationEvent integrationEvent, Type handlerType, int index,
-        IEvent e, CancellationToken ct)
+    private Task<(string Handler, string Message)?> DeliverAsync(IIntegrationEvent integrationEvent, Type handlerType, int index,
+        IEvent e, CancellationToken ct) =>
+        AttemptAsync(e, true, handlerType.Name, $"{integrationEvent.GetType().Name} {e.Id}",
+            services => services.GetServices(handlerType).ElementAt(index)!,
+            handler => (Task)handlerType.GetMethod(nameof(INotificationHandler<IIntegrationEvent>.Handle))!.Invoke(handler, [integrationEvent, ct])!, ct);
+
+    /// <summary>
+    /// Runs one handler, resolved inside the event's tenant scope (its sessions belong to that tenant), up to three times;
+    /// answers null when it succeeded, else the handler's name and the last failure.
+    /// </summary>
+    private async Task<(string Handler, string Message)?> AttemptAsync(IEvent e, bool single, string name, string what,
+        Func<IServiceProvider, object> resolve, Func<object, Task> handle, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var name = handlerType.Name;
             try
             {
-                // Handlers are resolved inside the event's tenant scope: their sessions belong to that tenant.
-                await using var scope = Scope(e);
-                var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(index)!;
+                await using var scope = Scope(e, single);
+                var handler = resolve(scope.ServiceProvider);
                 name = handler.GetType().FullName!;
-                await (Task)handlerType.GetMethod(nameof(INotificationHandler<IIntegrationEvent>.Handle))!.Invoke(handler, [integrationEvent, ct])!;
+                await handle(handler);
                 return null;
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 var failure = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
-                _logger.LogWarning(failure, "{Handler} failed on {Event} {EventId} (attempt {Attempt})", name,
-                    integrationEvent.GetType().Name, e.Id, attempt);
+                _logger.LogWarning(failure, "{Handler} failed on {Events} (attempt {Attempt})", name, what, attempt);
                 if (attempt == Attempts) return (name, failure.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
             }
