@@ -10,6 +10,13 @@ public static class RolesBootstrap
 {
     public const string AdministratorRole = "Administrator";
 
+    /// <summary>The default role of each back-office user type.</summary>
+    private static readonly Dictionary<string, string> TypeRoles = new()
+    {
+        ["BusinessGroupManager"] = "Business Group Manager", ["ProductionCoordinator"] = "Production Coordinator",
+        ["AccountExecutive"] = "Account Executive", ["OnlineStoreAdministrator"] = "Online Store Administrator",
+    };
+
     /// <summary>
     /// Creates the default roles when the tenant has none (they are editable afterwards) and gives the administrator the
     /// Administrator role. Idempotent; answers how many roles it created. The operator is trusted: no tier check applies.
@@ -54,7 +61,7 @@ public static class RolesBootstrap
             if (type == "OnlineStoreAdministrator" && reports.Count > 0)
                 foreach (var report in reports)
                     session.Events.Append(stream, new FeatureGranted(userId, $"online-store-report-{report}", null, false, null));
-            else if (roles.GetValueOrDefault(System.Text.RegularExpressions.Regex.Replace(type, "(?<=[a-z])(?=[A-Z])", " ")) is { } role)
+            else if (TypeRoles.TryGetValue(type, out var name) && roles.GetValueOrDefault(name) is { } role)
                 session.Events.Append(stream, new RoleAssigned(userId, role.Id, role.Name, null));
         }
         await session.SaveChangesAsync();
@@ -67,10 +74,10 @@ public static class RolesBootstrap
         // Everything an office administrator needs, without the support tiers and without rights bound to a back-office type.
         yield return (AdministratorRole, "Runs the tenant: users, their rights, locations, billing and the audit log.",
             Of(f => f.Tier is Tier.None or Tier.HostCompanyManager && f.UserTypes is null));
-        yield return ("Business Group Manager", "The rights a Business Group Manager may be given (seed 000), all of them.", ForType("BusinessGroupManager"));
-        yield return ("Production Coordinator", "The four rights of a Production Coordinator.", ForType("ProductionCoordinator"));
-        yield return ("Account Executive", "An Account Executive who may see their commissions.", ForType("AccountExecutive"));
-        yield return ("Online Store Administrator", "Full access to the assigned online store and its reports.", ForType("OnlineStoreAdministrator"));
+        yield return (TypeRoles["BusinessGroupManager"], "The rights a Business Group Manager may be given (seed 000), all of them.", ForType("BusinessGroupManager"));
+        yield return (TypeRoles["ProductionCoordinator"], "The four rights of a Production Coordinator.", ForType("ProductionCoordinator"));
+        yield return (TypeRoles["AccountExecutive"], "An Account Executive who may see their commissions.", ForType("AccountExecutive"));
+        yield return (TypeRoles["OnlineStoreAdministrator"], "Full access to the assigned online store and its reports.", ForType("OnlineStoreAdministrator"));
         yield return ("POS Cashier", "Logs in to the POS at their sale points and runs the till.", ["pos-login", "is-pos-till-operator"]);
         yield return ("Store Manager", "Runs a store: its reports, purchase invoices, inventory counts, and its sale points' sales and settings.",
             ["see-store-reports", "enter-purchase-invoices", "count-inventory", "see-sale-point-sales", "configure-sale-point", "pos-login", "can-confirm-cash-count"]);

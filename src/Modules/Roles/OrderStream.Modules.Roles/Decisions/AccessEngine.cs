@@ -201,8 +201,15 @@ internal sealed class TenantAccess
         _index.TryGetValue(feature, out var index) && _users.TryGetValue(userId, out var user) && user.Facts.IsActive
         && user.Holdings.TryGet(index, out var holding) && holding.Meets(minQualifier);
 
-    public IEnumerable<Guid> HoldersOf(Guid roleId) =>
-        _users.Values.Where(u => u.Access.Roles.Any(r => r.RoleId == roleId)).Select(u => u.Facts.UserId);
+    public IEnumerable<UserEntry> HoldersOf(Guid roleId) => _users.Values.Where(u => u.Access.Roles.Any(r => r.RoleId == roleId));
+
+    /// <summary>Whether the caller may ask about other users' rights (services, and whoever manages rights).</summary>
+    public bool MayAskAboutOthers(Guid caller) =>
+        Holds(caller, RolesModule.CheckAuthorization) || Holds(caller, RolesModule.MaintainRoles) || Holds(caller, RolesModule.BackOfficeUsers);
+
+    /// <summary>The caller who gives a role or feature: tier rules are judged against them.</summary>
+    public async ValueTask<UserEntry> GranterAsync(AccessEngine engine, Guid caller, CancellationToken ct) =>
+        await UserAsync(engine, caller, ct) ?? throw new ForbiddenException("Your user is not known in this tenant.");
 
     public void MarkStale(IReadOnlyList<Guid> streams)
     {
@@ -263,7 +270,7 @@ internal sealed class TenantAccess
             {
                 if (role.IsDeleted) _roles.TryRemove(role.Id, out _);
                 else PutRole(role);
-                recompile.UnionWith(HoldersOf(role.Id));
+                recompile.UnionWith(HoldersOf(role.Id).Select(u => u.Facts.UserId));
             }
             var accessByUser = access.ToDictionary(a => a.UserId);
             foreach (var f in facts)

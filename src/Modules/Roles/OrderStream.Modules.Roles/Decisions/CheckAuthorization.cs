@@ -46,9 +46,7 @@ internal static class CheckAuthorization
         {
             var access = await engine.TenantAsync(tenant.Tenant, ct);
             var caller = actor.RequireUser().UserId;
-            if (checks.Any(c => c.UserId != caller)
-                && !(access.Holds(caller, RolesModule.CheckAuthorization) || access.Holds(caller, RolesModule.MaintainRoles)
-                     || access.Holds(caller, RolesModule.BackOfficeUsers)))
+            if (checks.Any(c => c.UserId != caller) && !access.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Asking about other users needs the secure feature '{RolesModule.CheckAuthorization}'.");
             var decisions = new List<Decision>(checks.Count);
             for (var i = 0; i < checks.Count; i++)

@@ -25,8 +25,7 @@ internal static class EffectivePermissions
         {
             var access = await engine.TenantAsync(tenant.Tenant, ct);
             var caller = actor.RequireUser().UserId;
-            if (!q.Self && q.UserId != caller && !(access.Holds(caller, RolesModule.MaintainRoles) || access.Holds(caller, RolesModule.BackOfficeUsers)
-                    || access.Holds(caller, RolesModule.CheckAuthorization)))
+            if (!q.Self && q.UserId != caller && !access.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Seeing another user's permissions needs '{RolesModule.MaintainRoles}' or '{RolesModule.CheckAuthorization}'.");
             var user = await access.UserAsync(engine, q.UserId, ct) ?? throw new NotFoundException("User", q.UserId.ToString());
             var permissions = List(access, user, q.SalePointId);

@@ -8,7 +8,7 @@ internal sealed class EngineDecider(AccessEngine engine, TenantContext tenant) :
     public async Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct)
     {
         var access = await engine.TenantAsync(tenant.Tenant, ct);
-        if (access.User(user.UserId) is null && await access.UserAsync(engine, user.UserId, ct) is null) return false;
+        if (await access.UserAsync(engine, user.UserId, ct) is null) return false;
         foreach (var feature in features)
             if (access.Holds(user.UserId, feature)) return true;
         return false;

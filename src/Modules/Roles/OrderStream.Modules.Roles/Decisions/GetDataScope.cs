@@ -21,8 +21,7 @@ internal static class GetDataScope
         {
             var access = await engine.TenantAsync(tenant.Tenant, ct);
             var caller = actor.RequireUser().UserId;
-            if (q.UserId != caller && !(access.Holds(caller, RolesModule.CheckAuthorization) || access.Holds(caller, RolesModule.MaintainRoles)
-                    || access.Holds(caller, RolesModule.BackOfficeUsers)))
+            if (q.UserId != caller && !access.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Seeing another user's data scope needs '{RolesModule.CheckAuthorization}'.");
             var facts = (await access.UserAsync(engine, q.UserId, ct) ?? throw new NotFoundException("User", q.UserId.ToString())).Facts;
             var id = facts.UserId.ToString();

@@ -24,7 +24,7 @@ internal static class AssignRole
             var holds = current.Roles.Contains(new RoleAssignment(role.Id, null));
             if (c.Assign && !holds)
             {
-                var granter = await access.UserAsync(engine, actor.RequireUser().UserId, ct) ?? throw new ForbiddenException("Your user is not known in this tenant.");
+                var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
                 foreach (var grant in role.Grants)
                     if (access.Feature(grant.FeatureCode) is { } feature
                         && Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why)

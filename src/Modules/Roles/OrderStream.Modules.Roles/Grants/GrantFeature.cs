@@ -33,7 +33,7 @@ internal static class GrantFeature
             var existing = current.Grants.FirstOrDefault(g => g.FeatureCode == feature.Code);
             if (c.Grant && (existing is null || existing.Qualifier != c.Qualifier))
             {
-                var granter = await access.UserAsync(engine, actor.RequireUser().UserId, ct) ?? throw new ForbiddenException("Your user is not known in this tenant.");
+                var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
                 if (Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why) throw new ForbiddenException(why);
                 if (Rules.WhyNotHeld(feature, user.Facts, access.IsSystemManager(user)) is { } cannot) throw new ConflictException(cannot);
                 var e = new FeatureGranted(c.UserId, feature.Code, c.Qualifier, existing is not null, existing?.Qualifier);

@@ -2,16 +2,13 @@ namespace OrderStream.Modules.Roles.Roles;
 
 internal static class CreateRole
 {
-    public sealed record Command(string Name, string? Description, IReadOnlyList<GrantBody>? Grants) : ICommand<Guid>;
+    public sealed record Command(string Name, string? Description, IReadOnlyList<GrantBody>? Grants) : ICommand<Guid>, IRoleFields;
 
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator()
         {
-            RuleFor(c => c.Name).NotEmpty().MaximumLength(100);
-            RuleFor(c => c.Description).MaximumLength(1000);
-            RuleFor(c => c.Grants).Must(g => g is null || g.Count <= 500).WithMessage("A role holds at most 500 features.");
-            RuleForEach(c => c.Grants).SetValidator(new GrantBodyValidator());
+            Include(new RoleFieldsValidator());
         }
     }
 

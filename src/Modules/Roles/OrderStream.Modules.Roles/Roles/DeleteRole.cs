@@ -21,7 +21,7 @@ internal static class DeleteRole
             var (stream, role) = await session.FetchForUpdateAsync<Role>(c.Id, null, "role", ct);
             if (role.IsDeleted) throw new NotFoundException("Role", c.Id.ToString());
             var access = await engine.TenantAsync(tenant.Tenant, ct);
-            var holders = access.Users.Where(u => u.Access.Roles.Any(r => r.RoleId == role.Id)).ToList();
+            var holders = access.HoldersOf(role.Id).ToList();
             if (holders.Count > 0 && !c.Unassign)
                 throw new ConflictException($"Role '{role.Name}' is held by {holders.Count} user(s): take it from them first, or delete with ?unassign=true.")
                 {

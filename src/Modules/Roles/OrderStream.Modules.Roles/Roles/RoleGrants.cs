@@ -22,14 +22,32 @@ internal sealed class GrantBodyValidator : AbstractValidator<GrantBody>
     }
 }
 
+/// <summary>What a role is made of, as creating and editing one send it.</summary>
+internal interface IRoleFields
+{
+    string Name { get; }
+    string? Description { get; }
+    IReadOnlyList<GrantBody>? Grants { get; }
+}
+
+internal sealed class RoleFieldsValidator : AbstractValidator<IRoleFields>
+{
+    public RoleFieldsValidator()
+    {
+            RuleFor(c => c.Name).NotEmpty().MaximumLength(100);
+            RuleFor(c => c.Description).MaximumLength(1000);
+            RuleFor(c => c.Grants).Must(g => g is null || g.Count <= 500).WithMessage("A role holds at most 500 features.");
+            RuleForEach(c => c.Grants).SetValidator(new GrantBodyValidator());
+    }
+}
+
 /// <summary>What the caller may put on a role or give: known features, each at most once, none past the caller's tier.</summary>
 internal sealed class RoleGrants(AccessEngine engine, TenantContext tenant, ActorContext actor)
 {
     public async Task<IReadOnlyList<Grant>> CheckAsync(IReadOnlyList<GrantBody> grants, IReadOnlyCollection<Grant> alreadyOnRole, CancellationToken ct)
     {
         var access = await engine.TenantAsync(tenant.Tenant, ct);
-        var granter = await access.UserAsync(engine, actor.RequireUser().UserId, ct)
-            ?? throw new ForbiddenException("Your user is not known in this tenant.");
+        var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
         var result = new List<Grant>();
         for (var i = 0; i < grants.Count; i++)
         {
