@@ -12,14 +12,20 @@ using OrderStream.Modules.Billing.Accounts;
 /// </summary>
 internal static class BillingSeed
 {
-    public static async Task RunAsync(string tenant, int accounts)
+    /// <summary>The application's own composition (modules and Marten), without delivering events: what the seeders write through.</summary>
+    public static ServiceProvider Services()
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["IntegrationEvents:Deliver"] = "false" }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddModules(configuration, new HostingEnvironment { EnvironmentName = "Production" }, OrderStream.Host.Modules.Assemblies);
         services.AddOrderStreamMarten(configuration);
-        await using var provider = services.BuildServiceProvider();
+        return services.BuildServiceProvider();
+    }
+
+    public static async Task RunAsync(string tenant, int accounts)
+    {
+        await using var provider = Services();
         var store = provider.GetRequiredService<IDocumentStore>();
 
         var random = new Random(2026);

@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using Marten;
 using MediatR;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting.Internal;
-using OrderStream.BuildingBlocks.Modules;
-using OrderStream.BuildingBlocks.Persistence;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Catalogue;
@@ -20,19 +16,9 @@ using OrderStream.Modules.Roles.Roles;
 /// </summary>
 internal static class RolesSeed
 {
-    private static ServiceProvider Services()
-    {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["IntegrationEvents:Deliver"] = "false" }).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddModules(configuration, new HostingEnvironment { EnvironmentName = "Production" }, OrderStream.Host.Modules.Assemblies);
-        services.AddOrderStreamMarten(configuration);
-        return services.BuildServiceProvider();
-    }
-
     public static async Task<IReadOnlyList<Guid>> RunAsync(string tenant, int roles = 300, int perRole = 40)
     {
-        await using var provider = Services();
+        await using var provider = BillingSeed.Services();
         var store = provider.GetRequiredService<IDocumentStore>();
         IReadOnlyList<UserAccessFacts> users;
         await using (var scope = provider.CreateAsyncScope())
@@ -74,7 +60,7 @@ internal static class RolesSeed
     /// <summary>Loads the tenant into a new engine three times; prints the time and the memory the loaded tenant keeps.</summary>
     public static async Task MeasureLoadAsync(string tenant)
     {
-        await using var provider = Services();
+        await using var provider = BillingSeed.Services();
         for (var run = 1; run <= 3; run++)
         {
             var engine = ActivatorUtilities.CreateInstance<AccessEngine>(provider);
