@@ -8,11 +8,8 @@ namespace OrderStream.Tests.Roles;
 /// <summary>Authorization decisions over HTTP: every reason for a yes and every reason for a no.</summary>
 public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static object Role(string name, params (string Code, int? Qualifier)[] grants) =>
-        new { name, grants = grants.Select(g => new { featureCode = g.Code, qualifier = g.Qualifier }).ToArray() };
-
     private static async Task<string> RoleAsync(TenantClient admin, string name, params (string Code, int? Qualifier)[] grants) =>
-        (string)(await (await admin.PostAsync("roles", Role(name, grants))).ReadAsync())["id"]!;
+        (string)(await (await admin.PostAsync("roles", TenantClient.RoleBody(name, grants))).ReadAsync())["id"]!;
 
     private static async Task<JsonObject> CheckAsync(TenantClient client, string user, string feature, int? minQualifier = null)
     {
@@ -130,7 +127,7 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         var self = await manager.PutAsync($"users/{second}/grants/is-system-manager", new { });
         Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);
         Assert.Contains("Only a System Administrator", (string)(await self.ReadAsync())["detail"]!);
-        var viaRole = await manager.PostAsync("roles", Role("Sneaky", ("randomise-all-names", null)));
+        var viaRole = await manager.PostAsync("roles", TenantClient.RoleBody("Sneaky", ("randomise-all-names", null)));
         Assert.Equal(HttpStatusCode.Forbidden, viaRole.StatusCode);
         // A System Manager (given by an administrator) may hold and give System Manager features, but not the admin-only ones.
         await admin.PutAsync($"users/{second}/grants/is-system-manager", new { });
@@ -203,7 +200,7 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync("users")).StatusCode);
 
         var read = await admin.GetAsync($"roles/{role}");
-        await admin.PutAsync($"roles/{role}", Role("Staff", ("can-view-audit-log", null)), read.Headers.ETag!.Tag);
+        await admin.PutAsync($"roles/{role}", TenantClient.RoleBody("Staff", ("can-view-audit-log", null)), read.Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.Forbidden, (await office.GetAsync("users")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync("audit")).StatusCode);
     }

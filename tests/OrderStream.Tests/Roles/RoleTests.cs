@@ -7,9 +7,6 @@ namespace OrderStream.Tests.Roles;
 
 public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static object Role(string name, params (string Code, int? Qualifier)[] grants) =>
-        new { name, description = $"{name} role", grants = grants.Select(g => new { featureCode = g.Code, qualifier = g.Qualifier }).ToArray() };
-
     [Fact]
     public async Task A_new_tenant_has_editable_default_roles_and_its_administrator_holds_the_administrator_role()
     {
@@ -28,7 +25,7 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Roles_are_created_read_edited_with_if_match_and_copied()
     {
         var admin = await api.CreateTenantAsync();
-        var created = await admin.PostAsync("roles", Role("Sales", ("manage-order-discounts", 5), ("can-manage-sales-orders", null)));
+        var created = await admin.PostAsync("roles", TenantClient.RoleBody("Sales", ("manage-order-discounts", 5), ("can-manage-sales-orders", null)));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var role = await created.ReadAsync();
         var id = (string)role["id"]!;
@@ -37,10 +34,10 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         var read = await admin.GetAsync($"roles/{id}");
         var etag = read.Headers.ETag!.Tag;
-        var edited = await admin.PutAsync($"roles/{id}", Role("Sales", ("manage-order-discounts", 10)), etag);
+        var edited = await admin.PutAsync($"roles/{id}", TenantClient.RoleBody("Sales", ("manage-order-discounts", 10)), etag);
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         Assert.Equal(10, (int)(await edited.ReadAsync())["grants"]![0]!["qualifier"]!);
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await admin.PutAsync($"roles/{id}", Role("Sales 2"), etag)).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await admin.PutAsync($"roles/{id}", TenantClient.RoleBody("Sales 2"), etag)).StatusCode);
 
         var copy = await admin.PostAsync($"roles/{id}/copy", new { name = "Sales Copy" });
         Assert.Equal(HttpStatusCode.Created, copy.StatusCode);
@@ -55,14 +52,14 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Bad_roles_are_refused_naming_the_field()
     {
         var admin = await api.CreateTenantAsync();
-        await admin.PostAsync("roles", Role("Cashiers"));
-        var duplicate = await admin.PostAsync("roles", Role(" CASHIERS "));
+        await admin.PostAsync("roles", TenantClient.RoleBody("Cashiers"));
+        var duplicate = await admin.PostAsync("roles", TenantClient.RoleBody(" CASHIERS "));
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Equal(["name"], (await duplicate.ErrorsAsync()).Keys);
-        Assert.Equal(["name"], (await (await admin.PostAsync("roles", Role(""))).ErrorsAsync()).Keys);
-        Assert.Equal(["grants[0].featureCode"], (await (await admin.PostAsync("roles", Role("X", ("no-such-feature", null)))).ErrorsAsync()).Keys);
-        Assert.Equal(["grants[1].featureCode"], (await (await admin.PostAsync("roles", Role("X", ("can-move-stock", null), ("can-move-stock", 1)))).ErrorsAsync()).Keys);
-        Assert.Equal(["grants[0].qualifier"], (await (await admin.PostAsync("roles", Role("X", ("can-move-stock", -1)))).ErrorsAsync()).Keys);
+        Assert.Equal(["name"], (await (await admin.PostAsync("roles", TenantClient.RoleBody(""))).ErrorsAsync()).Keys);
+        Assert.Equal(["grants[0].featureCode"], (await (await admin.PostAsync("roles", TenantClient.RoleBody("X", ("no-such-feature", null)))).ErrorsAsync()).Keys);
+        Assert.Equal(["grants[1].featureCode"], (await (await admin.PostAsync("roles", TenantClient.RoleBody("X", ("can-move-stock", null), ("can-move-stock", 1)))).ErrorsAsync()).Keys);
+        Assert.Equal(["grants[0].qualifier"], (await (await admin.PostAsync("roles", TenantClient.RoleBody("X", ("can-move-stock", -1)))).ErrorsAsync()).Keys);
         var malformed = await admin.Http.PostAsync(admin.Url("roles"), new StringContent("{\"name\": 5", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
@@ -71,7 +68,7 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task A_held_role_is_deleted_only_when_asked_to_unassign_it_and_each_holder_loses_it_audited()
     {
         var admin = await api.CreateTenantAsync();
-        var role = (string)(await (await admin.PostAsync("roles", Role("Stock", ("can-move-stock", null)))).ReadAsync())["id"]!;
+        var role = (string)(await (await admin.PostAsync("roles", TenantClient.RoleBody("Stock", ("can-move-stock", null)))).ReadAsync())["id"]!;
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Hold", "Er")))["id"]!;
         Assert.Equal(HttpStatusCode.OK, (await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null)).StatusCode);
 
@@ -87,7 +84,7 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var audit = await (await admin.GetAsync($"audit?type=role_unassigned")).ReadAsync();
         Assert.Contains("was deleted", audit.ToJsonString());
         // The name is free again; the deleted role's history stays in the audit log.
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("roles", Role("Stock"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("roles", TenantClient.RoleBody("Stock"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"roles/{role}")).StatusCode);
     }
 
@@ -98,7 +95,7 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await admin.CreateUserAsync(TenantClient.NewUser("No", "Rights", "norights", password: "no-rights-pw-1"));
         var user = new TenantClient(api.CreateClient(), admin.Tenant);
         await user.LogInAsync("norights", "no-rights-pw-1");
-        Assert.Equal(HttpStatusCode.Forbidden, (await user.PostAsync("roles", Role("Mine"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.PostAsync("roles", TenantClient.RoleBody("Mine"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("roles")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("users")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.CreateClient().GetAsync(admin.Url("roles"))).StatusCode);

@@ -110,6 +110,10 @@ public sealed class TenantClient(HttpClient http, string tenant)
 
     public Task<HttpResponseMessage> DeleteAsync(string path) => Http.DeleteAsync(Url(path));
 
+    /// <summary>A role's body for POST/PUT /roles: a name and its grants (feature code, optional qualifier).</summary>
+    public static object RoleBody(string name, params (string Code, int? Qualifier)[] grants) =>
+        new { name, description = $"{name} role", grants = grants.Select(g => new { featureCode = g.Code, qualifier = g.Qualifier }).ToArray() };
+
     /// <summary>The id of one of the tenant's roles, by name (the default roles are seeded by the bootstrap command).</summary>
     public async Task<string> RoleIdAsync(string name)
     {

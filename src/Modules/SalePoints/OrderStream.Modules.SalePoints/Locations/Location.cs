@@ -28,6 +28,8 @@ internal sealed class Location
     public bool IsActive { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
+    public static string What(LocationKind kind) => kind == LocationKind.SalePoint ? "Sale point" : "Store";
+
     public static string Key(LocationKind kind, string code) => $"{kind}:{code.Trim().ToLowerInvariant()}";
 
     public static Location Create(LocationOpened e) => new()

@@ -65,9 +65,8 @@ internal static class ManageLocations
 
         private async Task<(JasperFx.Events.IEventStream<Location>, Location)> Open(LocationKind kind, Guid id, long? version, CancellationToken ct)
         {
-            var what = kind == LocationKind.SalePoint ? "Sale point" : "Store";
-            var (stream, location) = await session.FetchForUpdateAsync<Location>(id, version, what.ToLowerInvariant(), ct);
-            return location.Kind == kind ? (stream, location) : throw new NotFoundException(what, id.ToString());
+            var (stream, location) = await session.FetchForUpdateAsync<Location>(id, version, Location.What(kind).ToLowerInvariant(), ct);
+            return location.Kind == kind ? (stream, location) : throw new NotFoundException(Location.What(kind), id.ToString());
         }
 
         private static bool Same(Address? a, Address? b) =>
@@ -91,7 +90,7 @@ internal static class ManageLocations
             async Task<IResult> Answer(Guid id, IQuerySession session, HttpContext http, CancellationToken ct) =>
                 await session.LoadAsync<Location>(id, ct) is { } l && l.Kind == kind
                     ? http.WithETag(l.Version, LocationResponse.From(l))
-                    : throw new NotFoundException(kind == LocationKind.SalePoint ? "Sale point" : "Store", id.ToString());
+                    : throw new NotFoundException(Location.What(kind), id.ToString());
 
             app.MapPost(route, async (string tenant, Body body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
                 {
