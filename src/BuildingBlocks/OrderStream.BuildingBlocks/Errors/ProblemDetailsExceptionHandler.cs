@@ -49,7 +49,8 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
                 };
                 var problem = Problem(status, d.Title, d.Message);
                 if (d.Field is not null) problem.Extensions["errors"] = new Dictionary<string, string[]> { [d.Field] = [d.Message] };
-                foreach (var (key, value) in d.Extensions ?? new Dictionary<string, object?>()) problem.Extensions[key] = value;
+                if (d.Extensions is { } extensions)
+                    foreach (var (key, value) in extensions) problem.Extensions[key] = value;
                 return problem;
             case ConcurrencyException or EventStreamUnexpectedMaxEventIdException:
                 return Problem(StatusCodes.Status409Conflict, "Conflict",
