@@ -152,6 +152,8 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["checks"], (await tooMany.ErrorsAsync()).Keys);
         var badItem = await admin.PostAsync("authorization/check-many", new { checks = new[] { new { userId = user, feature = "nope" } } });
         Assert.Equal(["checks[0].feature"], (await badItem.ErrorsAsync()).Keys);
+        var nullItem = await admin.Http.PostAsync(admin.Url("authorization/check-many"), new StringContent("{\"checks\": [null]}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(["checks[0]"], (await nullItem.ErrorsAsync()).Keys);
 
         var self = new TenantClient(api.CreateClient(), admin.Tenant);
         await self.LogInAsync("many", "many-password-1");

@@ -59,6 +59,8 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["name"], (await (await admin.PostAsync("roles", TenantClient.RoleBody(""))).ErrorsAsync()).Keys);
         Assert.Equal(["grants[0].featureCode"], (await (await admin.PostAsync("roles", TenantClient.RoleBody("X", ("no-such-feature", null)))).ErrorsAsync()).Keys);
         Assert.Equal(["grants[1].featureCode"], (await (await admin.PostAsync("roles", TenantClient.RoleBody("X", ("can-move-stock", null), ("can-move-stock", 1)))).ErrorsAsync()).Keys);
+        var nullGrant = await admin.Http.PostAsync(admin.Url("roles"), new StringContent("{\"name\": \"X\", \"grants\": [null]}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(["grants[0]"], (await nullGrant.ErrorsAsync()).Keys);
         Assert.Equal(["grants[0].qualifier"], (await (await admin.PostAsync("roles", TenantClient.RoleBody("X", ("can-move-stock", -1)))).ErrorsAsync()).Keys);
         var malformed = await admin.Http.PostAsync(admin.Url("roles"), new StringContent("{\"name\": 5", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);

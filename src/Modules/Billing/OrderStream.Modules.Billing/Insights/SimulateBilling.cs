@@ -25,7 +25,7 @@ internal static class SimulateBilling
         public Validator()
         {
             RuleFor(c => c.Changes).NotEmpty().Must(c => c!.Count <= 1000).WithMessage("At most 1,000 changes.");
-            RuleForEach(c => c.Changes).ChildRules(change =>
+            RuleForEach(c => c.Changes).NotNull().ChildRules(change =>
             {
                 change.RuleFor(x => x.UserId).Must(id => Guid.TryParse(id, out _)).WithMessage("userId must be a user id.");
                 change.RuleFor(x => x).Must(x => (x.DeactivateOn is null) != (x.ReactivateOn is null))

@@ -31,7 +31,7 @@ internal static class CheckAuthorization
         public Validator()
         {
             RuleFor(q => q.Checks).NotEmpty().Must(c => c.Count <= MaxChecks).WithMessage($"At most {MaxChecks} checks in one call.");
-            RuleForEach(q => q.Checks).SetValidator(new CheckValidator());
+            RuleForEach(q => q.Checks).NotNull().SetValidator(new CheckValidator());
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed class RoleFieldsValidator : AbstractValidator<IRoleFields>
             RuleFor(c => c.Name).NotEmpty().MaximumLength(100);
             RuleFor(c => c.Description).MaximumLength(1000);
             RuleFor(c => c.Grants).Must(g => g is null || g.Count <= 500).WithMessage("A role holds at most 500 features.");
-            RuleForEach(c => c.Grants).SetValidator(new GrantBodyValidator());
+            RuleForEach(c => c.Grants).NotNull().SetValidator(new GrantBodyValidator());
     }
 }
 
