@@ -43,3 +43,23 @@ internal sealed class CredentialHasher(int iterations)
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 }
+
+/// <summary>
+/// A POS PIN: 4 to 8 digits, and not one a thief tries first: one digit repeated (0000), or a straight run up or down
+/// (1234, 9876, 0123). The lockout (5 failures) leaves a guesser 5 tries, so those tries must not hit the usual PINs.
+/// </summary>
+internal static class PinRules
+{
+    public static string? WhyWeak(string? pin)
+    {
+        if (pin is null || pin.Length is < 4 or > 8 || !pin.All(char.IsAsciiDigit)) return "PIN must be 4 to 8 digits.";
+        if (pin.All(c => c == pin[0])) return "PIN must not be one digit repeated (such as 0000): it is among the first a thief tries.";
+        var step = pin[1] - pin[0];
+        if (step is 1 or -1 && pin.Zip(pin.Skip(1)).All(p => p.Second - p.First == step))
+            return "PIN must not be a straight run of digits (such as 1234 or 4321): it is among the first a thief tries.";
+        return null;
+    }
+
+    public static IRuleBuilderOptions<T, string> Pin<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(pin => WhyWeak(pin) is null).WithMessage((_, pin) => WhyWeak(pin)!);
+}

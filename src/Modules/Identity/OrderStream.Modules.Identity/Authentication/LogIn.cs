@@ -36,34 +36,14 @@ internal static class LogIn
                 throw new UnauthorizedException(WrongCredentials);
             }
             var now = clock.GetUtcNow();
-            var guardId = LoginGuard.StreamId(user.Id);
-            var guard = await session.Events.FetchForWriting<LoginGuard>(guardId, ct);
-            if (guard.Aggregate?.LockedUntil is { } until && until > now)
-                throw new TooManyRequestsException($"Too many failed logins. Try again after {until:u}.", until - now);
-
+            var guard = await LoginGuard.OpenAsync(session, user.Id, now, ct);
             var credentials = await session.LoadAsync<UserCredentials>(user.Id, ct);
             if (!hasher.Verify(c.Password, credentials?.PasswordHash))
-            {
-                var failures = (guard.Aggregate?.ConsecutiveFailures ?? 0) + 1;
-                guard.AppendOne(new LoginFailed(user.Id, now, Channel, failures));
-                if (failures >= LoginGuard.MaxFailures)
-                {
-                    guard.AppendOne(new LoginLockedOut(user.Id, now, Channel, now + LoginGuard.LockDuration));
-                    await session.SaveChangesAsync(ct);
-                    throw new TooManyRequestsException("Too many failed logins: this login is locked for 15 minutes.", LoginGuard.LockDuration);
-                }
-                await session.SaveChangesAsync(ct);
-                throw new UnauthorizedException(WrongCredentials);
-            }
+                await LoginGuard.FailAsync(session, guard, user.Id, now, Channel, WrongCredentials, ct);
 
             // The password was right, so the caller may learn why they still cannot log in.
             var refusal = !user.IsActive ? "This user is inactive." : !user.AllowLogin ? "This user is not allowed to log in." : null;
-            if (refusal is not null)
-            {
-                guard.AppendOne(new LoginRefused(user.Id, now, Channel, refusal));
-                await session.SaveChangesAsync(ct);
-                throw new ForbiddenException(refusal);
-            }
+            if (refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, refusal, ct);
             guard.AppendOne(new LoginSucceeded(user.Id, now, Channel));
             var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName());
             return new Response(token, expires, user.Id.ToString());

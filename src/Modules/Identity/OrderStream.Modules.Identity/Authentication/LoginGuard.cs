@@ -27,6 +27,39 @@ internal sealed class LoginGuard
     public static Guid StreamId(Guid userId) =>
         new(MD5.HashData(Encoding.UTF8.GetBytes("login-guard:" + userId)));
 
+    /// <summary>The user's guard for an attempt; a locked login is refused before any credential is checked.</summary>
+    public static async Task<JasperFx.Events.IEventStream<LoginGuard>> OpenAsync(IDocumentSession session, Guid userId, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var guard = await session.Events.FetchForWriting<LoginGuard>(StreamId(userId), ct);
+        if (guard.Aggregate?.LockedUntil is { } until && until > now)
+            throw new TooManyRequestsException($"Too many failed logins. Try again after {until:u}.", until - now);
+        return guard;
+    }
+
+    /// <summary>A wrong credential: counted (web and POS together), the fifth in a row locks the login. Always throws.</summary>
+    public static async Task FailAsync(IDocumentSession session, JasperFx.Events.IEventStream<LoginGuard> guard, Guid userId, DateTimeOffset now,
+        string channel, string message, CancellationToken ct)
+    {
+        var failures = (guard.Aggregate?.ConsecutiveFailures ?? 0) + 1;
+        guard.AppendOne(new LoginFailed(userId, now, channel, failures));
+        if (failures >= MaxFailures) guard.AppendOne(new LoginLockedOut(userId, now, channel, now + LockDuration));
+        // Saved here: the refusal that follows must not roll the count back.
+        await session.SaveChangesAsync(ct);
+        throw failures >= MaxFailures
+            ? new TooManyRequestsException("Too many failed logins: this login is locked for 15 minutes.", LockDuration)
+            : new UnauthorizedException(message);
+    }
+
+    /// <summary>Right credentials, but the login is refused (inactive user, wrong sale point...): recorded, then a 403. Always throws.</summary>
+    public static async Task RefuseAsync(IDocumentSession session, JasperFx.Events.IEventStream<LoginGuard> guard, Guid userId, DateTimeOffset now,
+        string channel, string refusal, CancellationToken ct, Exception? answer = null)
+    {
+        guard.AppendOne(new LoginRefused(userId, now, channel, refusal));
+        await session.SaveChangesAsync(ct);
+        throw answer ?? new ForbiddenException(refusal);
+    }
+
     public void Apply(LoginSucceeded e) => (UserId, ConsecutiveFailures, LastLoginAt) = (e.UserId, 0, e.At);
 
     public void Apply(LoginFailed e) => (UserId, ConsecutiveFailures) = (e.UserId, e.ConsecutiveFailures);

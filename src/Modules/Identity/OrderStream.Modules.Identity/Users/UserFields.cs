@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrderStream.Modules.Identity.Authentication;
 
 namespace OrderStream.Modules.Identity.Users;
 
@@ -58,7 +59,7 @@ internal class UserFieldsValidator<T> : AbstractValidator<T> where T : IUserFiel
         RuleFor(u => u.Language).Must(l => l is null || Catalogues.Languages.Contains(l))
             .WithMessage($"Language must be one of: {string.Join(", ", Catalogues.Languages)}.");
         RuleFor(u => u.Password).Length(10, 128).When(u => u.Password is not null);
-        RuleFor(u => u.Pin).Matches("^[0-9]{4,8}$").WithMessage("PIN must be 4 to 8 digits.").When(u => u.Pin is not null);
+        RuleFor(u => u.Pin!).Pin().When(u => u.Pin is not null);
         When(u => u.Contact is not null, () =>
         {
             RuleFor(u => u.Contact!.Phone).Matches(PhonePattern).WithMessage("Phone must be a phone number such as +43 1 234 5678.")

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using OrderStream.BuildingBlocks.Security;
+using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Identity.Users;
+using OrderStream.Modules.SalePoints.Contracts;
+
+namespace OrderStream.Modules.Identity.Authentication;
+
+/// <summary>
+/// POS login with a PIN at one sale point: a token scoped to it, carrying the role there and the default store. The same
+/// lockout as the web login (the two share one count per user). The sale point's part is asked of Sale Points (contract).
+/// </summary>
+internal static class PosLogIn
+{
+    public sealed record Command(Guid? SalePointId, string LoginCode, string Pin) : ICommand<Response>;
+
+    public sealed record Response(string Token, DateTimeOffset ExpiresAt, string UserId, string SalePointId, string SalePointName, string? RoleId,
+        string? RoleName, string? DefaultStoreId);
+
+    public const string RoleClaim = "roleId", DefaultStoreClaim = "defaultStoreId";
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.SalePointId).NotEmpty();
+            RuleFor(c => c.LoginCode).NotEmpty().MaximumLength(64);
+            RuleFor(c => c.Pin).NotEmpty().MaximumLength(16);
+        }
+    }
+
+    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant, IMediator mediator,
+        TimeProvider clock) : IRequestHandler<Command, Response>
+    {
+        private const string Channel = "pos";
+        private const string WrongCredentials = "The login code or the PIN is wrong.";
+
+        public async Task<Response> Handle(Command c, CancellationToken ct)
+        {
+            var key = c.LoginCode.Trim().ToLowerInvariant();
+            var user = await session.Query<User>().FirstOrDefaultAsync(u => u.LoginKey == key, ct);
+            if (user is null)
+            {
+                hasher.Verify(c.Pin, null);
+                throw new UnauthorizedException(WrongCredentials);
+            }
+            var now = clock.GetUtcNow();
+            var guard = await LoginGuard.OpenAsync(session, user.Id, now, ct);
+            var credentials = await session.LoadAsync<UserCredentials>(user.Id, ct);
+            if (!hasher.Verify(c.Pin, credentials?.PinHash))
+                await LoginGuard.FailAsync(session, guard, user.Id, now, Channel, WrongCredentials, ct);
+
+            // The PIN was right, so the caller may learn why they still cannot log in here.
+            var refusal = !user.IsActive ? "This user is inactive." : !user.AllowLogin ? "This user is not allowed to log in." : null;
+            if (refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, refusal, ct);
+            var pos = await mediator.Send(new GetPosAccess(user.Id, c.SalePointId!.Value), ct);
+            if (!pos.SalePointExists)
+                await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, pos.Refusal!, ct, new FieldRuleException("salePointId", pos.Refusal!));
+            if (pos.Refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, pos.Refusal, ct);
+
+            guard.AppendOne(new LoginSucceeded(user.Id, now, Channel));
+            var claims = new List<Claim> { new(CurrentUser.SalePointClaim, c.SalePointId.Value.ToString()) };
+            if (pos.RoleId is { } role) claims.Add(new Claim(RoleClaim, role.ToString()));
+            if (pos.DefaultStoreId is { } store) claims.Add(new Claim(DefaultStoreClaim, store.ToString()));
+            var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), claims);
+            return new Response(token, expires, user.Id.ToString(), c.SalePointId.Value.ToString(), pos.SalePointName!, pos.RoleId?.ToString(), pos.RoleName,
+                pos.DefaultStoreId?.ToString());
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost("/api/tenants/{tenant}/auth/pos-login", (Command command, IMediator mediator, CancellationToken ct) => mediator.Send(command, ct))
+                .WithTags("Authentication").WithName("PosLogIn").AllowAnonymous().RequireRateLimiting("login")
+                .Produces<Response>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
+}
