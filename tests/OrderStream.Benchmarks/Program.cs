@@ -63,11 +63,11 @@ internal sealed record Tenant(TenantAccess Access, Guid[] Users, string[] Featur
         var access = facts.Select(f => new UserAccess
         {
             Id = UserAccess.StreamId(f.UserId), UserId = f.UserId,
-            Roles = Enumerable.Range(0, 3).Select(_ => new RoleAssignment(roleList[random.Next(roles)].Id, null)).Distinct().ToList(),
+            Roles = Enumerable.Range(0, 3).Select(_ => new RoleAssignment(roleList[random.Next(roles)].Id)).Distinct().ToList(),
             Grants = features.OrderBy(_ => random.Next()).Take(2).Select(c => new Grant(c, random.Next(0, 12))).ToList(),
         }).ToList();
         var all = catalogue.Features.Select(f => f.Code).ToArray();
-        return new Tenant(new TenantAccess("bench", catalogue, [], roleList, access, facts), facts.Select(f => f.UserId).ToArray(), all);
+        return new Tenant(new TenantAccess("bench", catalogue, [], roleList, access, facts, [], []), facts.Select(f => f.UserId).ToArray(), all);
     }
 }
 

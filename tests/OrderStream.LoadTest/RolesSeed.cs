@@ -47,7 +47,7 @@ internal static class RolesSeed
             foreach (var user in chunk)
             {
                 var events = new List<object>();
-                foreach (var role in roleIds.OrderBy(_ => random.Next()).Take(3)) events.Add(new RoleAssigned(user.UserId, role, "", null));
+                foreach (var role in roleIds.OrderBy(_ => random.Next()).Take(3)) events.Add(new RoleAssigned(user.UserId, role, ""));
                 foreach (var code in features.OrderBy(_ => random.Next()).Take(2)) events.Add(new FeatureGranted(user.UserId, code, random.Next(0, 12), false, null));
                 session.Events.Append(UserAccess.StreamId(user.UserId), events.ToArray());
             }

@@ -53,6 +53,9 @@ public sealed class IdentityModule : IModule
                     i.TenancyScope = TenancyScope.PerTenant;
                     i.IncludeColumns = ["search_text", "type"];
                 });
+            opts.Schema.For<UserLocationIndex>().DatabaseSchemaName(Schema).MultiTenanted().DocumentAlias(UserLocationIndex.Alias)
+                .Duplicate(u => u.SalePointIds, "uuid[]", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid, i => i.Method = IndexMethod.gin);
+            opts.Schema.For<KnownLocation>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<OnlineStore>(SnapshotLifecycle.Inline);
             opts.Schema.For<OnlineStore>().DatabaseSchemaName(Schema).MultiTenanted()
                 .UniqueIndex(UniqueIndexType.Computed, "ux_onlinestores_code", TenancyScope.PerTenant, s => s.CodeKey);

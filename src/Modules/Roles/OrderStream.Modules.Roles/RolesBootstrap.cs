@@ -41,7 +41,7 @@ public static class RolesBootstrap
         var administrator = roles.FirstOrDefault(r => r.Name == AdministratorRole);
         var access = await session.LoadAsync<UserAccess>(UserAccess.StreamId(administratorId));
         if (administrator is not null && access?.Roles.Any(r => r.RoleId == administrator.Id) != true)
-            session.Events.Append(UserAccess.StreamId(administratorId), new RoleAssigned(administratorId, administrator.Id, administrator.Name, null));
+            session.Events.Append(UserAccess.StreamId(administratorId), new RoleAssigned(administratorId, administrator.Id, administrator.Name));
         await session.SaveChangesAsync();
         return created;
     }
@@ -62,7 +62,7 @@ public static class RolesBootstrap
                 foreach (var report in reports)
                     session.Events.Append(stream, new FeatureGranted(userId, $"online-store-report-{report}", null, false, null));
             else if (TypeRoles.TryGetValue(type, out var name) && roles.GetValueOrDefault(name) is { } role)
-                session.Events.Append(stream, new RoleAssigned(userId, role.Id, role.Name, null));
+                session.Events.Append(stream, new RoleAssigned(userId, role.Id, role.Name));
         }
         await session.SaveChangesAsync();
     }

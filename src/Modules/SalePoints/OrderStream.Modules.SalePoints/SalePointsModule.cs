@@ -6,16 +6,20 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
+using OrderStream.Modules.SalePoints.Assignments;
 using OrderStream.Modules.SalePoints.Locations;
 
 namespace OrderStream.Modules.SalePoints;
 
-/// <summary>Registers the Sale Points module: sale points and stores (issue #4), in schema "salepoints".</summary>
+/// <summary>Registers the Sale Points module: sale points, stores and users' assignments to them (issue #4), in schema "salepoints".</summary>
 public sealed class SalePointsModule : IModule
 {
     public const string Schema = "salepoints";
 
     internal const string MaintainLocations = "can-maintain-locations";
+
+    /// <summary>Giving users their sale points and stores is managing users (PRODUCT.md).</summary>
+    internal static readonly string[] ManageUsers = ["may-access-back-office-users", "can-maintain-employee-data"];
 
     /// <summary>Whoever manages users must see the sale points and stores they assign.</summary>
     internal static readonly string[] SeeLocations = [MaintainLocations, "may-access-back-office-users", "can-maintain-employee-data"];
@@ -27,5 +31,8 @@ public sealed class SalePointsModule : IModule
             opts.Schema.For<Location>().DatabaseSchemaName(Schema).MultiTenanted()
                 .Duplicate(l => l.Kind)
                 .UniqueIndex(UniqueIndexType.Computed, "ux_locations_code", TenancyScope.PerTenant, l => l.CodeKey);
+            opts.Projections.Snapshot<UserLocations>(SnapshotLifecycle.Inline);
+            opts.Schema.For<UserLocations>().DatabaseSchemaName(Schema).MultiTenanted()
+                .Duplicate(u => u.UserId).Duplicate(u => u.TakesFutureSalePoints).Duplicate(u => u.TakesFutureStores);
         });
 }

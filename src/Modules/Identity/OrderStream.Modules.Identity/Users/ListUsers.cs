@@ -1,3 +1,4 @@
+using Marten.Linq.MatchesSql;
 using Marten.Linq;
 using Npgsql;
 using OrderStream.BuildingBlocks.Tenancy;
@@ -12,10 +13,14 @@ internal static class ListUsers
     public enum SortBy { LastName, CreatedAt, LoginCode }
 
     public sealed record Query(string? Search, Status Status, BackOfficeUserType? Type, bool? NeedsAssignment, SortBy Sort, bool Descending,
-        int Page, int PageSize) : IQuery<PagedList<UserListItem>>;
+        int Page, int PageSize, Guid? SalePointId = null) : IQuery<PagedList<UserListItem>>;
 
+    /// <summary><c>SalePoints</c> and <c>Stores</c>: the user's active ones, which the manual shows when hovering over a user.</summary>
     public sealed record UserListItem(string Id, string FirstName, string LastName, string? Email, string LoginCode, BackOfficeUserType? Type,
-        bool IsActive, bool IsSystemAdministrator, bool NeedsAssignment, string Language, string? Phone, string? City, DateTimeOffset CreatedAt);
+        bool IsActive, bool IsSystemAdministrator, bool NeedsAssignment, string Language, string? Phone, string? City, DateTimeOffset CreatedAt,
+        IReadOnlyList<PlaceItem> SalePoints, IReadOnlyList<PlaceItem> Stores);
+
+    public sealed record PlaceItem(string Id, string Code, string Name);
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -49,9 +54,25 @@ internal static class ListUsers
             var count = CountAsync(Filter(session, q, term), ct);
             var page = PageAsync(Ordered(session, q, term, sortMatches), ct);
             await Task.WhenAll(count, page);
+            var (locations, places) = await LocationsAsync(session, await page, ct);
+            IReadOnlyList<PlaceItem> Active(IEnumerable<Guid>? ids) => ids is null ? []
+                : ids.Select(places.GetValueOrDefault).OfType<KnownLocation>().Where(l => l.IsActive).OrderBy(l => l.Code, StringComparer.OrdinalIgnoreCase)
+                    .Select(l => new PlaceItem(l.Id.ToString(), l.Code, l.Name)).ToList();
             return new PagedList<UserListItem>((await page).Select(u => new UserListItem(u.Id.ToString(), u.FirstName, u.LastName, u.Email,
                     u.LoginCode, u.Type, u.IsActive, u.IsSystemAdministrator, u.NeedsAssignment, u.Language, u.Phone, u.City,
-                    u.CreatedAt)).ToList(), await count, q.Page, q.PageSize);
+                    u.CreatedAt, Active(locations.GetValueOrDefault(u.Id)?.SalePointIds), Active(locations.GetValueOrDefault(u.Id)?.StoreIds))).ToList(),
+                await count, q.Page, q.PageSize);
+        }
+
+        /// <summary>The page's users' sale points and stores, from Identity's read model of them (two reads by id).</summary>
+        private static async Task<(Dictionary<Guid, UserLocationIndex>, Dictionary<Guid, KnownLocation>)> LocationsAsync(IQuerySession session,
+            IReadOnlyList<UserListEntry> page, CancellationToken ct)
+        {
+            if (page.Count == 0) return ([], []);
+            var locations = (await session.LoadManyAsync<UserLocationIndex>(ct, page.Select(u => u.Id))).ToDictionary(l => l.Id);
+            var ids = locations.Values.SelectMany(l => l.SalePointIds.Concat(l.StoreIds)).Distinct().ToArray();
+            var places = ids.Length == 0 ? [] : (await session.LoadManyAsync<KnownLocation>(ct, ids)).ToDictionary(l => l.Id);
+            return (locations, places);
         }
 
         private NpgsqlCommand OnSearchConnection(IQueryable<UserListEntry> users, FetchType fetch, string prefix = "")
@@ -95,6 +116,11 @@ internal static class ListUsers
             }
             if (q.Type is { } type) users = users.Where(u => u.Type == type);
             if (q.NeedsAssignment is { } needs) users = users.Where(u => u.NeedsAssignment == needs);
+            // Users at a sale point, from the read model's GIN-indexed array (ADR 0012).
+            if (q.SalePointId is { } salePoint)
+                users = users.Where(u => u.MatchesSql(
+                    $"d.id in (select x.id from {UserLocationIndex.Table} x where x.tenant_id = d.tenant_id and x.sale_point_ids @> array[?]::uuid[])",
+                    salePoint));
             // Marten escapes LIKE wildcards in Contains, so '%' and '_' are searched for literally (a test holds it to that).
             if (term.Length > 0) users = users.Where(u => u.SearchText.Contains(term));
             return users;
@@ -131,10 +157,10 @@ internal static class ListUsers
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet("/api/tenants/{tenant}/users", (string? search, string? status, string? type, bool? needsAssignment,
-                    string? sort, string? order, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                    string? sort, string? order, int? page, int? pageSize, Guid? salePointId, IMediator mediator, CancellationToken ct) =>
                     mediator.Send(new Query(search, Parse(status, Status.Active, "status"), type is null ? null : Parse(type, default(BackOfficeUserType), "type"),
                         needsAssignment, Parse(sort, SortBy.LastName, "sort"), Parse(order, Order.Asc, "order") == Order.Desc,
-                        page ?? 1, pageSize ?? 50), ct))
+                        page ?? 1, pageSize ?? 50, salePointId), ct))
                 .WithTags("Users").WithName("ListUsers")
                 .RequireFeature(IdentityModule.ManageUsers);
     }

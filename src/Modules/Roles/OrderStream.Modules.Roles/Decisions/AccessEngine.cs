@@ -6,12 +6,14 @@ using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Catalogue;
 using OrderStream.Modules.Roles.Grants;
 using OrderStream.Modules.Roles.Roles;
+using OrderStream.Modules.SalePoints.Contracts;
 
 namespace OrderStream.Modules.Roles.Decisions;
 
 /// <summary>
 /// Decisions from memory (ADR 0010): per tenant, every user's tenant-wide holdings compiled into one frozen dictionary,
-/// loaded on first use. A commit that touches a role, a user's grants or the user (Identity), on this instance or on
+/// loaded on first use, with each user's sale points (and role there) and stores from the Sale Points module's contracts.
+/// A commit that touches a role, a user's grants, locations or the user (Identity), or a location, on this instance or on
 /// another one (<see cref="OrderStream.BuildingBlocks.Persistence.CommittedStreams"/>), marks just that entry stale; the
 /// next decision of the tenant reloads the stale entries and recompiles only the users they concern.
 /// </summary>
@@ -52,20 +54,23 @@ internal sealed class AccessEngine
 
     private async Task<TenantAccess> LoadAsync(string tenant)
     {
-        // Identity's facts and this module's records come from different tables: read both at once.
-        var facts = FactsAsync(tenant, null, CancellationToken.None);
+        // Identity's facts, Sale Points' records and this module's come from different tables: read them at once.
+        var facts = AskAsync(tenant, new GetUserAccessFacts(null), CancellationToken.None);
+        var locations = AskAsync(tenant, new GetLocations(), CancellationToken.None);
+        var userLocations = AskAsync(tenant, new GetUserLocations(null), CancellationToken.None);
         await using var session = _store.QuerySession(tenant);
         var roles = await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync();
         var access = await session.Query<UserAccess>().ToListAsync();
         var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync();
-        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, await facts);
+        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, await facts, await locations, await userLocations);
     }
 
-    internal async Task<IReadOnlyList<UserAccessFacts>> FactsAsync(string tenant, IReadOnlyList<Guid>? users, CancellationToken ct)
+    /// <summary>Another module's published contract, answered in a scope of the tenant.</summary>
+    internal async Task<T> AskAsync<T>(string tenant, IRequest<T> request, CancellationToken ct)
     {
         await using var scope = _scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetUserAccessFacts(users), ct);
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request, ct);
     }
 
     internal async Task<(IReadOnlyList<Role> Roles, IReadOnlyList<UserAccess> Access, IReadOnlyList<CustomFeature> Custom)> ReloadAsync(
@@ -79,8 +84,11 @@ internal sealed class AccessEngine
     }
 }
 
-/// <summary>One user as the engine knows them: facts from Identity, grants from this module, and the compiled holdings.</summary>
-internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, Holdings Holdings);
+/// <summary>
+/// One user as the engine knows them: facts from Identity, grants from this module, sale points and stores from Sale Points,
+/// and the compiled tenant-wide holdings.
+/// </summary>
+internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, UserLocationFacts Locations, Holdings Holdings);
 
 /// <summary>
 /// A user's valid holdings in a few hundred bytes: one bit per feature of the tenant's feature index, and the qualifier of
@@ -148,20 +156,36 @@ internal sealed class TenantAccess
     // Each role with the feature index of each of its grants (-1: not a feature of the tenant), so deciding never hashes codes.
     private readonly ConcurrentDictionary<Guid, (Role Role, int[] Indices)> _roles = new();
     private readonly ConcurrentDictionary<Guid, UserEntry> _users = new();
-    private readonly ConcurrentDictionary<Guid, Guid> _accessStreamToUser = new();
+    // A user's streams in this module and in Sale Points, to the user: a commit names streams, the engine reloads users.
+    private readonly ConcurrentDictionary<Guid, Guid> _streamToUser = new();
+    private FrozenDictionary<Guid, LocationFacts> _locations = FrozenDictionary<Guid, LocationFacts>.Empty;
     private readonly ConcurrentDictionary<Guid, byte> _stale = new();
 
     public string Tenant { get; }
 
     public TenantAccess(string tenant, FeatureCatalogue catalogue, IEnumerable<SecureFeature> custom, IEnumerable<Role> roles,
-        IEnumerable<UserAccess> access, IEnumerable<UserAccessFacts> facts)
+        IEnumerable<UserAccess> access, IEnumerable<UserAccessFacts> facts, IEnumerable<LocationFacts> locations,
+        IEnumerable<UserLocationFacts> userLocations)
     {
         Tenant = tenant;
         _catalogue = catalogue;
         Index(custom);
+        _locations = locations.ToFrozenDictionary(l => l.Id);
         foreach (var role in roles) PutRole(role);
         var byUser = access.ToDictionary(a => a.UserId);
-        foreach (var f in facts) Put(f, byUser.GetValueOrDefault(f.UserId) ?? UserAccess.Empty(f.UserId));
+        var locationsByUser = userLocations.ToDictionary(l => l.UserId);
+        foreach (var f in facts)
+            Put(f, byUser.GetValueOrDefault(f.UserId) ?? UserAccess.Empty(f.UserId), locationsByUser.GetValueOrDefault(f.UserId) ?? NoLocations(f.UserId));
+    }
+
+    private static UserLocationFacts NoLocations(Guid userId) => new(userId, [], [], null);
+
+    /// <summary>A sale point or store of the tenant; an unknown id rereads them first (one may have been created since).</summary>
+    public async ValueTask<LocationFacts?> LocationAsync(AccessEngine engine, Guid id, CancellationToken ct)
+    {
+        if (_locations.TryGetValue(id, out var known)) return known;
+        _locations = (await engine.AskAsync(Tenant, new GetLocations(), ct)).ToFrozenDictionary(l => l.Id);
+        return _locations.GetValueOrDefault(id);
     }
 
     public bool HasStale => !_stale.IsEmpty;
@@ -187,6 +211,15 @@ internal sealed class TenantAccess
 
     public Role? Role(Guid id) => _roles.TryGetValue(id, out var role) ? role.Role : null;
 
+    /// <summary>The role, loaded on first mention (a role created since the tenant was loaded and held by nobody yet).</summary>
+    public async ValueTask<Role?> RoleAsync(AccessEngine engine, Guid id, CancellationToken ct)
+    {
+        if (Role(id) is { } known) return known;
+        _stale[id] = 0;
+        await RefreshAsync(engine, ct);
+        return Role(id);
+    }
+
     public IEnumerable<Role> Roles => _roles.Values.Select(r => r.Role);
 
     private void PutRole(Role role) =>
@@ -201,6 +234,7 @@ internal sealed class TenantAccess
         _index.TryGetValue(feature, out var index) && _users.TryGetValue(userId, out var user) && user.Facts.IsActive
         && user.Holdings.TryGet(index, out var holding) && holding.Meets(minQualifier);
 
+    /// <summary>Users who hold the role tenant-wide (giving it loads the user, so every holder is known).</summary>
     public IEnumerable<UserEntry> HoldersOf(Guid roleId) => _users.Values.Where(u => u.Access.Roles.Any(r => r.RoleId == roleId));
 
     /// <summary>Whether the caller may ask about other users' rights (services, and whoever manages rights).</summary>
@@ -211,12 +245,20 @@ internal sealed class TenantAccess
     public async ValueTask<UserEntry> GranterAsync(AccessEngine engine, Guid caller, CancellationToken ct) =>
         await UserAsync(engine, caller, ct) ?? throw new ForbiddenException("Your user is not known in this tenant.");
 
+    /// <summary>Giving a role is giving each of its features: refused (403, naming the rule) when one is past the granter's tier.</summary>
+    public void RequireGivable(Role role, UserEntry granter)
+    {
+        foreach (var grant in role.Grants)
+            if (Feature(grant.FeatureCode) is { } feature && Rules.WhyNotGrantable(feature, granter.Facts, IsSystemManager(granter)) is { } why)
+                throw new ForbiddenException($"Role '{role.Name}' cannot be given by you: {why}");
+    }
+
     public void MarkStale(IReadOnlyList<Guid> streams)
     {
         // Streams the engine does not know (other modules' records, users never asked about) cost nothing: unknown users
         // are loaded when first asked about, unknown roles when a known user's grants name them.
         foreach (var id in streams)
-            if (_roles.ContainsKey(id) || _users.ContainsKey(id) || _accessStreamToUser.ContainsKey(id)) _stale[id] = 0;
+            if (_roles.ContainsKey(id) || _users.ContainsKey(id) || _streamToUser.ContainsKey(id) || _locations.ContainsKey(id)) _stale[id] = 0;
     }
 
     /// <summary>The user, loaded on first mention (a user created since the tenant was loaded); null when Identity has no such user.</summary>
@@ -235,7 +277,7 @@ internal sealed class TenantAccess
         var (_, _, custom) = await engine.ReloadAsync(Tenant, [], [], ct);
         lock (_write)
             if (Index(custom.Select(c => c.ToFeature())))
-                foreach (var user in _users.Values) Put(user.Facts, user.Access);
+                foreach (var user in _users.Values) Put(user.Facts, user.Access, user.Locations);
         return Feature(code);
     }
 
@@ -257,12 +299,17 @@ internal sealed class TenantAccess
     private async Task ReloadAsync(AccessEngine engine, List<Guid> ids, CancellationToken ct)
     {
         // Any id may be a role, a user-access stream or a user: each kind of lookup ignores ids that are not its kind.
-        var userIds = ids.Select(id => _accessStreamToUser.TryGetValue(id, out var user) ? user : id).Distinct().ToList();
+        var userIds = ids.Select(id => _streamToUser.TryGetValue(id, out var user) ? user : id).Distinct().ToList();
         var (roles, access, custom) = await engine.ReloadAsync(Tenant, ids, userIds.Select(UserAccess.StreamId).ToList(), ct);
-        var missing = access.SelectMany(a => a.Roles).Select(r => r.RoleId).Where(id => !_roles.ContainsKey(id) && roles.All(r => r.Id != id))
-            .Distinct().ToList();
+        var userLocations = await engine.AskAsync(Tenant, new GetUserLocations(userIds), ct);
+        var missing = access.SelectMany(a => a.Roles).Select(r => r.RoleId).Concat(userLocations.SelectMany(l => l.SalePoints).Select(s => s.RoleId))
+            .Where(id => !_roles.ContainsKey(id) && roles.All(r => r.Id != id)).Distinct().ToList();
         if (missing.Count > 0) roles = [.. roles, .. (await engine.ReloadAsync(Tenant, missing, [], ct)).Roles];
-        var facts = await engine.FactsAsync(Tenant, userIds, ct);
+        // Locations are few: a change to one, or an assignment naming one not known yet, rereads them all.
+        if (ids.Any(_locations.ContainsKey) || userLocations.Any(l => l.SalePoints.Any(s => !_locations.ContainsKey(s.SalePointId))
+                || l.StoreIds.Any(s => !_locations.ContainsKey(s))))
+            _locations = (await engine.AskAsync(Tenant, new GetLocations(), ct)).ToFrozenDictionary(l => l.Id);
+        var facts = await engine.AskAsync(Tenant, new GetUserAccessFacts(userIds), ct);
         lock (_write)
         {
             var recompile = Index(custom.Select(c => c.ToFeature())) ? _users.Keys.ToHashSet() : [];
@@ -273,13 +320,15 @@ internal sealed class TenantAccess
                 recompile.UnionWith(HoldersOf(role.Id).Select(u => u.Facts.UserId));
             }
             var accessByUser = access.ToDictionary(a => a.UserId);
+            var locationsByUser = userLocations.ToDictionary(l => l.UserId);
             foreach (var f in facts)
             {
-                Put(f, accessByUser.GetValueOrDefault(f.UserId) ?? _users.GetValueOrDefault(f.UserId)?.Access ?? UserAccess.Empty(f.UserId));
+                Put(f, accessByUser.GetValueOrDefault(f.UserId) ?? _users.GetValueOrDefault(f.UserId)?.Access ?? UserAccess.Empty(f.UserId),
+                    locationsByUser.GetValueOrDefault(f.UserId) ?? NoLocations(f.UserId));
                 recompile.Remove(f.UserId);
             }
             foreach (var id in recompile)
-                if (_users.TryGetValue(id, out var user)) Put(user.Facts, user.Access);
+                if (_users.TryGetValue(id, out var user)) Put(user.Facts, user.Access, user.Locations);
         }
     }
 
@@ -287,11 +336,13 @@ internal sealed class TenantAccess
     private readonly List<Source> _putSources = [];
     private Holding?[] _putScratch = [];
 
-    private void Put(UserAccessFacts facts, UserAccess access)
+    private void Put(UserAccessFacts facts, UserAccess access, UserLocationFacts locations)
     {
-        _accessStreamToUser[access.Id == Guid.Empty ? UserAccess.StreamId(facts.UserId) : access.Id] = facts.UserId;
+        _streamToUser[access.Id == Guid.Empty ? UserAccess.StreamId(facts.UserId) : access.Id] = facts.UserId;
+        _streamToUser[LocationStreams.OfUser(facts.UserId)] = facts.UserId;
         if (_putScratch.Length < _features.Length) _putScratch = new Holding?[_features.Length];
-        _users[facts.UserId] = new UserEntry(facts, access, Holdings.From(Compile(facts, access, null, into: _putSources), _putScratch));
+        var entry = new UserEntry(facts, access, locations, null!);
+        _users[facts.UserId] = entry with { Holdings = Holdings.From(Compile(entry, null, into: _putSources), _putScratch) };
     }
 
     /// <summary>One grant judged for the user; <c>Position</c> is its place in the role's (or the user's direct) grants.</summary>
@@ -299,12 +350,13 @@ internal sealed class TenantAccess
         Holding Holding, string? Why);
 
     /// <summary>
-    /// Every grant the user has (direct, tenant-wide roles, and roles at <paramref name="salePointId"/>), each judged by the
-    /// tier and type rules against the user's facts now. Used to compile holdings and to explain a decision; an explanation
-    /// passes <paramref name="only"/> to judge just the grants of that feature; a hot caller passes a list to reuse.
+    /// Every grant the user has (direct, tenant-wide roles, and the role at <paramref name="salePointId"/>), each judged by
+    /// the tier and type rules against the user's facts now. Used to compile holdings and to explain a decision; an
+    /// explanation passes <paramref name="only"/> to judge just the grants of that feature; a hot caller passes a list to reuse.
     /// </summary>
-    public List<Source> Compile(UserAccessFacts facts, UserAccess access, Guid? salePointId, string? only = null, List<Source>? into = null)
+    public List<Source> Compile(UserEntry user, Guid? salePointId, string? only = null, List<Source>? into = null)
     {
+        var (facts, access) = (user.Facts, user.Access);
         var sources = into ?? new List<Source>(only is null ? access.Grants.Count + access.Roles.Count * 40 : 4);
         sources.Clear();
         // Being a System Manager is itself a grant; it counts when it may be held (it always may: an administrator gave it).
@@ -317,10 +369,13 @@ internal sealed class TenantAccess
                 sources.Add(new Source(_features[index], index, role, position, salePoint, grant.Qualifier, default, null));
         }
         for (var i = 0; i < access.Grants.Count; i++) Add(access.Grants[i], null, i, null);
-        foreach (var assignment in access.Roles)
+        foreach (var assignment in access.Roles) AddRole(assignment.RoleId, null);
+        if (salePointId is { } here)
+            foreach (var at in user.Locations.SalePoints)
+                if (at.SalePointId == here) AddRole(at.RoleId, here);
+        void AddRole(Guid roleId, Guid? salePoint)
         {
-            if (assignment.SalePointId is { } at && at != salePointId) continue;
-            if (!_roles.TryGetValue(assignment.RoleId, out var role)) continue;
+            if (!_roles.TryGetValue(roleId, out var role)) return;
             var (compiled, indices) = role;
             for (var i = 0; i < compiled.Grants.Count; i++)
             {
@@ -328,7 +383,7 @@ internal sealed class TenantAccess
                 if (indices[i] == _systemManagerIndex) isSystemManager = true;
                 else if (only is not null && grant.FeatureCode != only) continue;
                 if (indices[i] >= 0)
-                    sources.Add(new Source(_features[indices[i]], indices[i], compiled, i, assignment.SalePointId, grant.Qualifier, default, null));
+                    sources.Add(new Source(_features[indices[i]], indices[i], compiled, i, salePoint, grant.Qualifier, default, null));
             }
         }
         if (only is not null && only != RolesModule.SystemManager) sources.RemoveAll(s => s.Feature.Code == RolesModule.SystemManager);

@@ -10,7 +10,7 @@ internal static class CheckAuthorization
 {
     public const int MaxChecks = 1000;
 
-    public sealed record Check(Guid? UserId, string? Feature, int? MinQualifier, Guid? SalePointId) : IQuery<Decision>;
+    public sealed record Check(Guid? UserId, string? Feature, int? MinQualifier, Guid? SalePointId, Guid? StoreId = null) : IQuery<Decision>;
 
     public sealed record Query(IReadOnlyList<Check> Checks) : IQuery<IReadOnlyList<Decision>>;
 
@@ -55,9 +55,20 @@ internal static class CheckAuthorization
                 var feature = await access.FeatureAsync(engine, check.Feature!, ct) ?? throw new FieldRuleException(
                     field.Length == 0 ? "feature" : $"{field}[{i}].feature", $"There is no secure feature '{check.Feature}'.");
                 var user = await access.UserAsync(engine, check.UserId!.Value, ct);
-                decisions.Add(Explain.Decide(access, user, feature, check.MinQualifier, check.SalePointId));
+                var salePoint = await PlaceAsync(access, check.SalePointId, false, field, i, ct);
+                var store = await PlaceAsync(access, check.StoreId, true, field, i, ct);
+                decisions.Add(Explain.Decide(access, user, feature, check.MinQualifier, salePoint, store));
             }
             return decisions;
+        }
+
+        private async Task<SalePoints.Contracts.LocationFacts?> PlaceAsync(TenantAccess access, Guid? id, bool store, string field, int i, CancellationToken ct)
+        {
+            if (id is not { } wanted) return null;
+            var name = store ? "storeId" : "salePointId";
+            return await access.LocationAsync(engine, wanted, ct) is { } place && place.IsStore == store ? place
+                : throw new FieldRuleException(field.Length == 0 ? name : $"{field}[{i}].{name}",
+                    $"There is no {(store ? "store" : "sale point")} '{wanted}' in this tenant.");
         }
     }
 

@@ -28,7 +28,15 @@ internal static class EffectivePermissions
             if (!q.Self && q.UserId != caller && !access.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Seeing another user's permissions needs '{RolesModule.MaintainRoles}' or '{RolesModule.CheckAuthorization}'.");
             var user = await access.UserAsync(engine, q.UserId, ct) ?? throw new NotFoundException("User", q.UserId.ToString());
-            var permissions = List(access, user, q.SalePointId);
+            // At a sale point the user does not work at (or an inactive one), its own features do not apply: as in a decision.
+            var worksHere = true;
+            if (q.SalePointId is { } here)
+            {
+                var place = await access.LocationAsync(engine, here, ct) is { IsStore: false } p ? p
+                    : throw new FieldRuleException("salePointId", $"There is no sale point '{here}' in this tenant.");
+                worksHere = place.IsActive && user.Locations.SalePoints.Any(s => s.SalePointId == here);
+            }
+            var permissions = List(access, user, q.SalePointId, worksHere);
             return new Result(user.Facts.UserId.ToString(), user.Facts.IsActive, user.Facts.IsSystemAdministrator, permissions);
         }
     }
@@ -37,10 +45,10 @@ internal static class EffectivePermissions
     /// The valid grants grouped per feature, in catalogue order (the tenant's own features last): highest qualifier, every
     /// source, the effects at that qualifier. Front ends ask for it on every screen: sorted by feature index and walked once.
     /// </summary>
-    internal static IReadOnlyList<Permission> List(TenantAccess access, UserEntry user, Guid? salePointId)
+    internal static IReadOnlyList<Permission> List(TenantAccess access, UserEntry user, Guid? salePointId, bool salePointFeatures = true)
     {
         if (!user.Facts.IsActive) return [];
-        var sources = access.Compile(user.Facts, user.Access, salePointId, into: _buffer ??= []);
+        var sources = access.Compile(user, salePointId, into: _buffer ??= []);
         // Each feature's grants chained in a bucket per feature index: one pass in, one pass out in index order, no sort.
         Span<int> first = stackalloc int[access.FeatureCount];
         first.Fill(-1);
@@ -54,7 +62,7 @@ internal static class EffectivePermissions
         var permissions = new List<Permission>();
         for (var index = 0; index < first.Length; index++)
         {
-            if (first[index] < 0) continue;
+            if (first[index] < 0 || (!salePointFeatures && sources[first[index]].Feature.Scope == FeatureScope.SalePoint)) continue;
             var count = 0;
             var holding = sources[first[index]].Holding;
             for (var i = first[index]; i >= 0; i = next[i], count++) holding = holding.Max(sources[i].Holding);

@@ -1,4 +1,5 @@
 using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.SalePoints.Contracts;
 
 namespace OrderStream.Modules.Roles.Decisions;
 
@@ -10,12 +11,25 @@ internal sealed record Decision(bool Allowed, int? Qualifier, bool Unlimited, IR
 /// <summary>Decisions with their explanation (the engine's hot path answers yes or no only; this names the grants).</summary>
 internal static class Explain
 {
-    public static Decision Decide(TenantAccess access, UserEntry? user, SecureFeature feature, int? minQualifier, Guid? salePointId)
+    /// <summary>
+    /// <paramref name="salePoint"/> and <paramref name="store"/>: where the decision is asked about (known locations of the
+    /// tenant). A feature of a sale point or a store needs the user to be assigned there, and the place to be active.
+    /// </summary>
+    public static Decision Decide(TenantAccess access, UserEntry? user, SecureFeature feature, int? minQualifier, LocationFacts? salePoint,
+        LocationFacts? store)
     {
         if (user is null) return Denied("unknown-user", "There is no such user in this tenant.");
         if (!feature.Active) return Denied("feature-inactive", $"'{feature.Name}' is not active yet.");
         if (!user.Facts.IsActive) return Denied("user-inactive", $"{user.Facts.Name} is inactive.");
-        var sources = access.Compile(user.Facts, user.Access, salePointId, feature.Code);
+        var place = feature.Scope switch { FeatureScope.SalePoint => salePoint, FeatureScope.Store => store, _ => null };
+        if (place is not null)
+        {
+            var what = $"{(place.IsStore ? "store" : "sale point")} {place.Code} ({place.Name})";
+            var assigned = place.IsStore ? user.Locations.StoreIds.Contains(place.Id) : user.Locations.SalePoints.Any(s => s.SalePointId == place.Id);
+            if (!assigned) return Denied("not-assigned", $"{user.Facts.Name} is not assigned to {what}, so '{feature.Name}' does not apply there.");
+            if (!place.IsActive) return Denied("location-inactive", $"{char.ToUpperInvariant(what[0])}{what[1..]} is inactive.");
+        }
+        var sources = access.Compile(user, salePoint?.Id, feature.Code);
         var valid = sources.Where(s => s.Why is null).ToList();
         if (valid.Count == 0)
         {
@@ -32,7 +46,7 @@ internal static class Explain
     }
 
     private static Reason Granted(TenantAccess.Source s) => s.Role is { } role
-        ? new Reason("granted-by-role", $"Role '{role.Name}'{(s.SalePointId is null ? "" : " at the sale point")} gives it{Q(s.Qualifier)}.",
+        ? new Reason("granted-by-role", $"Role '{role.Name}'{(s.SalePointId is null ? "" : " (the user's role at this sale point)")} gives it{Q(s.Qualifier)}.",
             role.Id.ToString(), role.Name, s.Qualifier)
         : new Reason("granted-directly", $"Granted directly{Q(s.Qualifier)}.", Qualifier: s.Qualifier);
 

@@ -21,19 +21,16 @@ internal static class AssignRole
             var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
             // Read only: Marten applies the appended events to this very object when it commits.
             var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
-            var holds = current.Roles.Contains(new RoleAssignment(role.Id, null));
+            var holds = current.Roles.Contains(new RoleAssignment(role.Id));
             if (c.Assign && !holds)
             {
                 var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
-                foreach (var grant in role.Grants)
-                    if (access.Feature(grant.FeatureCode) is { } feature
-                        && Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why)
-                        throw new ForbiddenException($"Role '{role.Name}' cannot be given by you: {why}");
-                stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name, null));
+                access.RequireGivable(role, granter);
+                stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name));
             }
             else if (!c.Assign && holds)
             {
-                stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null, null));
+                stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null));
             }
             return Unit.Value;
         }

@@ -4,13 +4,13 @@ using OrderStream.Modules.Roles.Roles;
 
 namespace OrderStream.Modules.Roles.Grants;
 
-/// <summary>A role held by a user: tenant-wide, or at one sale point (the Sale Points module assigns those).</summary>
-internal sealed record RoleAssignment(Guid RoleId, Guid? SalePointId);
+/// <summary>A role held tenant-wide. Roles at a sale point are the Sale Points module's records (its contracts feed the engine).</summary>
+internal sealed record RoleAssignment(Guid RoleId);
 
 // A user's rights in the Roles module: roles held and features granted directly. Before and after are kept on every change.
-internal sealed record RoleAssigned(Guid UserId, Guid RoleId, string RoleName, Guid? SalePointId);
+internal sealed record RoleAssigned(Guid UserId, Guid RoleId, string RoleName);
 
-internal sealed record RoleUnassigned(Guid UserId, Guid RoleId, string RoleName, Guid? SalePointId, string? Reason);
+internal sealed record RoleUnassigned(Guid UserId, Guid RoleId, string RoleName, string? Reason);
 
 internal sealed record FeatureGranted(Guid UserId, string FeatureCode, int? Qualifier, bool HadGrant, int? PreviousQualifier);
 
@@ -31,13 +31,13 @@ internal sealed class UserAccess
     public void Apply(RoleAssigned e)
     {
         UserId = e.UserId;
-        Roles.Add(new RoleAssignment(e.RoleId, e.SalePointId));
+        Roles.Add(new RoleAssignment(e.RoleId));
     }
 
     public void Apply(RoleUnassigned e)
     {
         UserId = e.UserId;
-        Roles.Remove(new RoleAssignment(e.RoleId, e.SalePointId));
+        Roles.Remove(new RoleAssignment(e.RoleId));
     }
 
     public void Apply(FeatureGranted e)

@@ -1,3 +1,7 @@
+using OrderStream.BuildingBlocks.Contracts;
+using OrderStream.BuildingBlocks.Events;
+using Contracts = OrderStream.Modules.SalePoints.Contracts;
+
 namespace OrderStream.Modules.SalePoints.Locations;
 
 /// <summary>A sale point (where a POS runs) or a store (stock, purchase invoices, inventory): the same life, different uses.</summary>
@@ -6,14 +10,30 @@ internal enum LocationKind { SalePoint, Store }
 internal sealed record Address(IReadOnlyList<string>? Lines, string? PostalCode, string? City, string? Country);
 
 // A location's stream. Deactivation keeps every assignment (seed 002 FAQ); nobody logs in at an inactive sale point.
-internal sealed record LocationOpened(Guid Id, LocationKind Kind, DateTimeOffset At, string Code, string Name, Address? Address);
+internal sealed record LocationOpened(Guid Id, LocationKind Kind, DateTimeOffset At, string Code, string Name, Address? Address)
+    : IHasIntegrationEvent
+{
+    public IIntegrationEvent ToIntegrationEvent(EventMeta m) => new Contracts.LocationUpdated(m.EventId, m.Tenant, At, Id.ToString(), Kind.ToString(), Code, Name);
+}
 
 internal sealed record LocationChanged(Guid Id, DateTimeOffset At, string Code, string Name, Address? Address, string PreviousCode,
-    string PreviousName, Address? PreviousAddress);
+    string PreviousName, Address? PreviousAddress) : IHasIntegrationEvent
+{
+    // The kind never changes; consumers keep it from the opening.
+    public IIntegrationEvent? ToIntegrationEvent(EventMeta m) => Code == PreviousCode && Name == PreviousName
+        ? null
+        : new Contracts.LocationUpdated(m.EventId, m.Tenant, At, Id.ToString(), "", Code, Name);
+}
 
-internal sealed record LocationDeactivated(Guid Id, DateTimeOffset At, string? Reason);
+internal sealed record LocationDeactivated(Guid Id, DateTimeOffset At, string? Reason) : IHasIntegrationEvent
+{
+    public IIntegrationEvent ToIntegrationEvent(EventMeta m) => new Contracts.LocationStatusChanged(m.EventId, m.Tenant, At, Id.ToString(), false);
+}
 
-internal sealed record LocationReactivated(Guid Id, DateTimeOffset At, string? Reason);
+internal sealed record LocationReactivated(Guid Id, DateTimeOffset At, string? Reason) : IHasIntegrationEvent
+{
+    public IIntegrationEvent ToIntegrationEvent(EventMeta m) => new Contracts.LocationStatusChanged(m.EventId, m.Tenant, At, Id.ToString(), true);
+}
 
 internal sealed class Location
 {

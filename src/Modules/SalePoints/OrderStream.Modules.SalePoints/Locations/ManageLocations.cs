@@ -1,3 +1,5 @@
+using OrderStream.Modules.SalePoints.Assignments;
+
 namespace OrderStream.Modules.SalePoints.Locations;
 
 /// <summary>
@@ -6,9 +8,11 @@ namespace OrderStream.Modules.SalePoints.Locations;
 /// </summary>
 internal static class ManageLocations
 {
-    public sealed record Body(string Code, string Name, Address? Address);
+    /// <summary><c>Assign</c>, on creation only: give the new location to chosen users, or to every user who has all the others.</summary>
+    public sealed record Body(string Code, string Name, Address? Address, AssignNew? Assign);
 
-    public sealed record Save(LocationKind Kind, Guid? Id, long? ExpectedVersion, string Code, string Name, Address? Address) : ICommand<Guid>;
+    public sealed record Save(LocationKind Kind, Guid? Id, long? ExpectedVersion, string Code, string Name, Address? Address, AssignNew? Assign = null)
+        : ICommand<Guid>;
 
     public sealed record SetActive(LocationKind Kind, Guid Id, long? ExpectedVersion, bool Active, string? Reason) : ICommand<Guid>;
 
@@ -22,6 +26,15 @@ internal static class ManageLocations
                 .WithMessage("Code may hold letters, digits, underscores and hyphens.");
             RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
             RuleFor(c => c.Address).Null().When(c => c.Kind == LocationKind.Store).WithMessage("A store has no address here.");
+            RuleFor(c => c.Assign).Null().When(c => c.Id is not null).WithMessage("Assign applies when a location is created; edit users' locations instead.");
+            When(c => c.Assign is not null, () =>
+            {
+                RuleFor(c => c.Assign!.UserIds).Must(ids => ids is null || ids.Count <= 1000).WithMessage("At most 1000 users at once.");
+                RuleForEach(c => c.Assign!.UserIds).NotEmpty();
+                RuleFor(c => c.Assign!.RoleId).NotEmpty().When(c => c.Kind == LocationKind.SalePoint && c.Assign!.UserIds is { Count: > 0 })
+                    .WithMessage("Chosen users need the role they will have at the new sale point.");
+                RuleFor(c => c.Assign!.RoleId).Null().When(c => c.Kind == LocationKind.Store).WithMessage("A store has no role.");
+            });
             When(c => c.Address is not null, () =>
             {
                 RuleFor(c => c.Address!.Lines).Must(l => l is null || l.Count <= 4).WithMessage("At most 4 address lines.");
@@ -38,7 +51,8 @@ internal static class ManageLocations
         public SetActiveValidator() => RuleFor(c => c.Reason).MaximumLength(500);
     }
 
-    internal sealed class Handler(IDocumentSession session, TimeProvider clock) : IRequestHandler<Save, Guid>, IRequestHandler<SetActive, Guid>
+    internal sealed class Handler(IDocumentSession session, IMediator mediator, ActorContext actor, TimeProvider clock)
+        : IRequestHandler<Save, Guid>, IRequestHandler<SetActive, Guid>
     {
         public async Task<Guid> Handle(Save c, CancellationToken ct)
         {
@@ -47,6 +61,7 @@ internal static class ManageLocations
             {
                 var opened = new LocationOpened(Guid.CreateVersion7(), c.Kind, clock.GetUtcNow(), code, name, c.Address);
                 session.Events.StartStream<Location>(opened.Id, opened);
+                await NewLocationAssignments.AddAsync(session, mediator, actor, Location.Create(opened), c.Assign, ct);
                 return opened.Id;
             }
             var (stream, location) = await Open(c.Kind, id, c.ExpectedVersion, ct);
@@ -94,14 +109,14 @@ internal static class ManageLocations
 
             app.MapPost(route, async (string tenant, Body body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
                 {
-                    var id = await mediator.Send(new Save(kind, null, null, body.Code, body.Name, body.Address), ct);
+                    var id = await mediator.Send(new Save(kind, null, null, body.Code, body.Name, body.Address, body.Assign), ct);
                     return Results.Created($"/api/tenants/{tenant}/{plural}/{id}", LocationResponse.From((await session.LoadAsync<Location>(id, ct))!));
                 })
                 .WithTags(tag).WithName($"Create{name}").Produces<LocationResponse>(StatusCodes.Status201Created)
                 .RequireFeature(SalePointsModule.MaintainLocations);
             app.MapPut(route + "/{id:guid}", async (Guid id, Body body, IMediator mediator, IQuerySession session, HttpContext http, CancellationToken ct) =>
                 {
-                    await mediator.Send(new Save(kind, id, ETags.ExpectedVersion(http.Request), body.Code, body.Name, body.Address), ct);
+                    await mediator.Send(new Save(kind, id, ETags.ExpectedVersion(http.Request), body.Code, body.Name, body.Address, body.Assign), ct);
                     return await Answer(id, session, http, ct);
                 })
                 .WithTags(tag).WithName($"Update{name}").Produces<LocationResponse>().RequireFeature(SalePointsModule.MaintainLocations);

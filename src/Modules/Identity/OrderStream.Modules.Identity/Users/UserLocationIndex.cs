@@ -1,0 +1,73 @@
+using OrderStream.BuildingBlocks.Contracts;
+using OrderStream.BuildingBlocks.Events;
+using OrderStream.Modules.SalePoints.Contracts;
+
+namespace OrderStream.Modules.Identity.Users;
+
+/// <summary>
+/// The user list's knowledge of users' sale points and stores (filter, and the hover data of each row): a read model of
+/// Identity's own, fed by the Sale Points module's events, so the list never reads that module's documents (ADR 0012).
+/// </summary>
+internal sealed class UserLocationIndex
+{
+    public const string Alias = "user_location_index";
+    public const string Table = IdentityModule.Schema + ".mt_doc_" + Alias;
+
+    public Guid Id { get; set; }
+    public Guid[] SalePointIds { get; set; } = [];
+    public Guid[] StoreIds { get; set; } = [];
+}
+
+/// <summary>A sale point or store as the list shows it.</summary>
+internal sealed class KnownLocation
+{
+    public Guid Id { get; set; }
+    public bool IsStore { get; set; }
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+}
+
+/// <summary>Keeps both read models, a delivered page at a time. Each event carries a whole state, so a redelivery changes nothing.</summary>
+internal sealed class RecordUserLocations(IDocumentSession session) : IIntegrationEventBatchHandler
+{
+    public async Task HandleAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken ct)
+    {
+        var locationIds = events.Select(e => e switch { LocationUpdated x => x.Id, LocationStatusChanged x => x.Id, _ => null })
+            .OfType<string>().Select(Guid.Parse).Distinct().ToArray();
+        var known = locationIds.Length == 0 ? [] : (await session.LoadManyAsync<KnownLocation>(ct, locationIds)).ToDictionary(l => l.Id);
+        var users = new Dictionary<Guid, UserLocationIndex>();
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case UserLocationsChanged x:
+                    var id = Guid.Parse(x.UserId);
+                    users[id] = new UserLocationIndex
+                    {
+                        Id = id, SalePointIds = [.. x.SalePointIds.Select(Guid.Parse)], StoreIds = [.. x.StoreIds.Select(Guid.Parse)],
+                    };
+                    break;
+                case LocationUpdated x:
+                    var location = Known(known, x.Id);
+                    (location.Code, location.Name) = (x.Code, x.Name);
+                    if (x.Kind.Length > 0) location.IsStore = x.Kind == "Store";
+                    break;
+                case LocationStatusChanged x:
+                    Known(known, x.Id).IsActive = x.IsActive;
+                    break;
+            }
+        }
+        if (users.Count == 0 && known.Count == 0) return;
+        foreach (var location in known.Values) session.Store(location);
+        foreach (var user in users.Values) session.Store(user);
+        await session.SaveChangesAsync(ct);
+    }
+
+    private static KnownLocation Known(Dictionary<Guid, KnownLocation> known, string id)
+    {
+        var key = Guid.Parse(id);
+        if (!known.TryGetValue(key, out var location)) known[key] = location = new KnownLocation { Id = key };
+        return location;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using MediatR;
+using OrderStream.BuildingBlocks.Contracts;
+
+namespace OrderStream.Modules.SalePoints.Contracts;
+
+/// <summary>Every sale point and store of the tenant, active or not (a tenant has hundreds, not thousands).</summary>
+public sealed record GetLocations : IRequest<IReadOnlyList<LocationFacts>>;
+
+public sealed record LocationFacts(Guid Id, bool IsStore, string Code, string Name, bool IsActive);
+
+/// <summary>Users' sale points (each with the role held there) and stores; <c>UserIds</c> null means every user with any.</summary>
+public sealed record GetUserLocations(IReadOnlyList<Guid>? UserIds) : IRequest<IReadOnlyList<UserLocationFacts>>;
+
+public sealed record UserLocationFacts(Guid UserId, IReadOnlyList<SalePointRole> SalePoints, IReadOnlyList<Guid> StoreIds, Guid? DefaultStoreId);
+
+public sealed record SalePointRole(Guid SalePointId, Guid RoleId);
+
+/// <summary>
+/// May the user log in to the POS at the sale point? Answered by Sale Points (assignment, sale point status, the role there
+/// and its right to log in); Identity checks the user and the PIN. <c>Refusal</c> null means yes.
+/// </summary>
+public sealed record GetPosAccess(Guid UserId, Guid SalePointId) : IRequest<PosAccess>;
+
+public sealed record PosAccess(string? Refusal, bool SalePointExists, string? SalePointName, Guid? RoleId, string? RoleName, Guid? DefaultStoreId);
+
+public static class LocationStreams
+{
+    /// <summary>The stream of one user's sale points and stores; published so that caches of decisions know what a commit touched.</summary>
+    public static Guid OfUser(Guid userId) => new(MD5.HashData(Encoding.UTF8.GetBytes("user-locations:" + userId)));
+}
+
+/// <summary>A user's sale points and stores after a change (all of them, active or not).</summary>
+public sealed record UserLocationsChanged(Guid EventId, string Tenant, DateTimeOffset OccurredAt, string UserId,
+    IReadOnlyList<string> SalePointIds, IReadOnlyList<string> StoreIds) : IIntegrationEvent;
+
+/// <summary>A sale point or store created or edited (code, name). Kind is "SalePoint" or "Store" when created, empty on an edit (it never changes).</summary>
+public sealed record LocationUpdated(Guid EventId, string Tenant, DateTimeOffset OccurredAt, string Id, string Kind, string Code, string Name)
+    : IIntegrationEvent;
+
+/// <summary>A sale point or store deactivated or reactivated (its assignments are kept either way).</summary>
+public sealed record LocationStatusChanged(Guid EventId, string Tenant, DateTimeOffset OccurredAt, string Id, bool IsActive) : IIntegrationEvent;
