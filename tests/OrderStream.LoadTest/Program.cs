@@ -9,6 +9,7 @@ using OrderStream.Modules.Identity.Authentication;
 //   create N   - creates N users without credentials over HTTP with 8 concurrent clients; prints users per second
 //   list       - user-list pages (search terms, filters, plain pages) one after another; prints p50/p95/p99
 //   hash       - the cost of one credential hash at the production iteration count
+//   salepoints-seed - 50 sale points, each user at 1-3 of them (issue #4); salepoints - sale-point filter and POS login
 if (args.Length < 5) { Console.Error.WriteLine("usage: <url> <tenant> <login> <password> create|list|hash [count]"); return 2; }
 var (url, tenant, login, password, scenario) = (args[0].TrimEnd('/'), args[1], args[2], args[3], args[4]);
 var count = args.Length > 5 ? int.Parse(args[5]) : 10_000;
@@ -16,6 +17,12 @@ var count = args.Length > 5 ? int.Parse(args[5]) : 10_000;
 if (scenario == "billing-seed")
 {
     await BillingSeed.RunAsync(tenant, count);
+    return 0;
+}
+
+if (scenario == "salepoints-seed")
+{
+    await SalePointsSeed.RunAsync(tenant);
     return 0;
 }
 
@@ -49,10 +56,12 @@ if (scenario == "bare")
 
 if (scenario == "hash")
 {
-    var hasher = new CredentialHasher(CredentialHasher.DefaultIterations);
+    var hasher = new CredentialHasher(CredentialHasher.DefaultIterations, CredentialHasher.DefaultPinIterations);
     hasher.Hash("warm-up");
     var samples = Enumerable.Range(0, 30).Select(_ => Time(() => hasher.Hash("correct-horse-battery"))).ToList();
-    Report($"hash (PBKDF2-SHA256, {CredentialHasher.DefaultIterations} iterations)", samples);
+    Report($"password hash (PBKDF2-SHA256, {CredentialHasher.DefaultIterations} iterations)", samples);
+    var pins = Enumerable.Range(0, 30).Select(_ => Time(() => hasher.Pins.Hash("4826"))).ToList();
+    Report($"PIN hash (PBKDF2-SHA256, {CredentialHasher.DefaultPinIterations} iterations)", pins);
     return 0;
 }
 
@@ -146,6 +155,53 @@ if (scenario == "billing")
     await Task.Delay(3000);
     var changed = await TimeAsync(async () => (await http.GetAsync($"/api/tenants/{tenant}/{queries[0]}")).EnsureSuccessStatusCode());
     Console.WriteLine($"first statement after one account changed: {changed:F0} ms");
+    return 0;
+}
+
+if (scenario == "salepoints")
+{
+    var salePoints = (await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/sale-points"))!["items"]!.AsArray()
+        .Select(s => (string)s!["id"]!).ToList();
+    // The sale-point filter of the user list (issue #4): alone, with a search, deeper pages, another order.
+    var queries = salePoints.Take(4).SelectMany(id => new[]
+    {
+        $"users?salePointId={id}", $"users?salePointId={id}&search=muller", $"users?salePointId={id}&page=20",
+        $"users?salePointId={id}&status=all&sort=createdAt&order=desc",
+    }).ToArray();
+    foreach (var q in queries) (await http.GetAsync($"/api/tenants/{tenant}/{q}")).EnsureSuccessStatusCode(); // warm-up
+    var all = new List<double>();
+    foreach (var q in queries)
+    {
+        var samples = new List<double>();
+        for (var i = 0; i < 20; i++)
+            samples.Add(await TimeAsync(async () => (await http.GetAsync($"/api/tenants/{tenant}/{q}")).EnsureSuccessStatusCode()));
+        var total = (long)(await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/{q}"))!["total"]!;
+        Report($"{q[..Math.Min(q.Length, 90)]} (total {total})", samples);
+        all.AddRange(samples);
+    }
+    Report("all sale-point list queries", all);
+
+    // POS login, PIN hash included, 8 concurrent clients, 200 users of one sale point taking turns.
+    var here = salePoints[0];
+    var cashiers = (await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/users?salePointId={here}&pageSize=200"))!["items"]!.AsArray()
+        .Select(u => ((string)u!["id"]!, (string)u["loginCode"]!)).ToList();
+    foreach (var (id, _) in cashiers) (await http.PutAsJsonAsync($"/api/tenants/{tenant}/users/{id}/pin", new { pin = "4826" })).EnsureSuccessStatusCode();
+    using var anonymous = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) };
+    async Task<double> PosLogIn(int i) => await TimeAsync(async () =>
+        (await anonymous.PostAsJsonAsync($"/api/tenants/{tenant}/auth/pos-login",
+            new { salePointId = here, loginCode = cashiers[i % cashiers.Count].Item2, pin = "4826" })).EnsureSuccessStatusCode());
+    for (var i = 0; i < 32; i++) await PosLogIn(i); // warm-up
+    var next = -1;
+    var logins = new List<double>[8];
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
+    {
+        logins[worker] = [];
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < 800) logins[worker].Add(await PosLogIn(i));
+    }));
+    Console.WriteLine($"POS logins: 800 in {watch.Elapsed.TotalSeconds:F1} s = {800 / watch.Elapsed.TotalSeconds:F0} per second, 8 clients");
+    Report("POS login (PIN hash included), 8 clients", logins.SelectMany(l => l).ToList());
     return 0;
 }
 

@@ -204,5 +204,21 @@ public sealed class UserListLocationTests(ApiFactory api) : IClassFixture<ApiFac
         row = (await List($"salePointId={sp1}"))[0]!;
         Assert.Equal(["SP2:Renamed"], row["salePoints"]!.AsArray().Select(s => $"{s!["code"]}:{s["name"]}"));
         Assert.Equal(["salePointId"], (await (await admin.GetAsync("users?salePointId=nope")).ErrorsAsync()).Keys);
+
+        // Status and name changes of the users themselves are followed at once; the order is the list's own.
+        await admin.PostAsync($"users/{bert}/deactivate", new { reason = "left" });
+        var readAnna = await admin.GetAsync($"users/{anna}");
+        var annaBody = await readAnna.ReadAsync();
+        annaBody["lastName"] = "Zimmer";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"users/{anna}", annaBody, readAnna.Headers.ETag!.Tag)).StatusCode);
+        string[] Names(JsonArray items) => items.Select(u => $"{u!["lastName"]}").ToArray();
+        Assert.Equal(["Zimmer"], Names(await List($"salePointId={sp2}")));
+        Assert.Equal(["Bauer"], Names(await List($"salePointId={sp2}&status=inactive")));
+        Assert.Equal(["Bauer", "Zimmer"], Names(await List($"salePointId={sp2}&status=all")));
+        Assert.Equal(["Zimmer", "Bauer"], Names(await List($"salePointId={sp2}&status=all&order=desc")));
+        Assert.Equal(["Bauer"], Names(await List($"salePointId={sp2}&status=all&pageSize=1&page=2&order=desc")));
+        Assert.Equal(2, (long)(await (await admin.GetAsync($"users?salePointId={sp2}&status=all&pageSize=1")).ReadAsync())["total"]!);
+        // Another order takes the general way (a filter on the same table inside the list's query).
+        Assert.Equal(["Bauer", "Zimmer"], Names(await List($"salePointId={sp2}&status=all&sort=createdAt")).Order());
     }
 }

@@ -39,6 +39,7 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
         // Fewer hash rounds keep the suite fast; the hashing itself is the same code (its cost is measured apart).
         builder.UseSetting("Security:HashIterations", "1000");
+        builder.UseSetting("Security:PinHashIterations", "500");
         builder.UseSetting("RateLimiting:LoginPermitsPerMinute", "100000");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>

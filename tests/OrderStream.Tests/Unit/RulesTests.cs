@@ -41,6 +41,39 @@ public sealed class RulesTests
     }
 
     [Fact]
+    public void Pins_are_hashed_at_their_own_cost_and_either_hasher_verifies_either_hash()
+    {
+        var hasher = new CredentialHasher(1000, 300);
+        var pin = hasher.Pins.Hash("4826");
+        Assert.StartsWith("pbkdf2-sha256$300$", pin);
+        Assert.StartsWith("pbkdf2-sha256$1000$", hasher.Hash("4826"));
+        Assert.True(hasher.Verify("4826", pin));
+        Assert.False(hasher.Pins.Verify("4827", pin));
+        var single = new CredentialHasher(1000);
+        Assert.Same(single, single.Pins);
+    }
+
+    [Theory]
+    [InlineData("4826", null)]
+    [InlineData("25801", null)]
+    [InlineData("13579", null)]
+    [InlineData("0000", "repeated")]
+    [InlineData("99999999", "repeated")]
+    [InlineData("1234", "straight run")]
+    [InlineData("3210", "straight run")]
+    [InlineData("56789", "straight run")]
+    [InlineData("123", "4 to 8 digits")]
+    [InlineData("123456789", "4 to 8 digits")]
+    [InlineData("12 4", "4 to 8 digits")]
+    [InlineData("١٢٣٥", "4 to 8 digits")]
+    public void Pin_rules_refuse_short_long_non_digit_repeated_and_straight_run_pins(string pin, string? why)
+    {
+        var answer = PinRules.WhyWeak(pin);
+        if (why is null) Assert.Null(answer);
+        else Assert.Contains(why, answer);
+    }
+
+    [Fact]
     public void The_login_guard_counts_consecutive_failures_and_a_lock_or_success_resets_them()
     {
         var guard = new LoginGuard();

@@ -25,7 +25,8 @@ public sealed class IdentityModule : IModule
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddSingleton(new CredentialHasher(configuration.GetValue("Security:HashIterations", CredentialHasher.DefaultIterations)));
+        services.AddSingleton(new CredentialHasher(configuration.GetValue("Security:HashIterations", CredentialHasher.DefaultIterations),
+            configuration.GetValue("Security:PinHashIterations", CredentialHasher.DefaultPinIterations)));
         services.ConfigureMarten((sp, opts) =>
         {
             opts.Storage.ExtendedSchemaObjects.Add(new Extension("pg_trgm"));
@@ -53,8 +54,10 @@ public sealed class IdentityModule : IModule
                     i.TenancyScope = TenancyScope.PerTenant;
                     i.IncludeColumns = ["search_text", "type"];
                 });
-            opts.Schema.For<UserLocationIndex>().DatabaseSchemaName(Schema).MultiTenanted().DocumentAlias(UserLocationIndex.Alias)
-                .Duplicate(u => u.SalePointIds, "uuid[]", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid, i => i.Method = IndexMethod.gin);
+            opts.Schema.For<UserLocationIndex>().DatabaseSchemaName(Schema).MultiTenanted().DocumentAlias("user_location_index");
+            // After the user list's projection: a rename's row is written before the filter table follows it.
+            opts.Projections.Add(new UserSalePointsTable(), ProjectionLifecycle.Inline);
+            opts.Storage.ExtendedSchemaObjects.Add(UserSalePointsTable.Define());
             opts.Schema.For<KnownLocation>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<OnlineStore>(SnapshotLifecycle.Inline);
             opts.Schema.For<OnlineStore>().DatabaseSchemaName(Schema).MultiTenanted()

@@ -12,11 +12,16 @@ internal sealed class UserCredentials
 
 /// <summary>
 /// PBKDF2-HMAC-SHA256 with a random salt: deliberately slow (ADR 0005). The iteration count is stored in each hash, so it can
-/// be raised later without invalidating existing credentials.
+/// be raised later without invalidating existing credentials. PINs have their own, lower cost (<see cref="Pins"/>, ADR 0013):
+/// against at most 10^8 PINs the work factor buys an offline attacker little; the lockout is what protects a PIN.
 /// </summary>
-internal sealed class CredentialHasher(int iterations)
+internal sealed class CredentialHasher(int iterations, int? pinIterations = null)
 {
     public const int DefaultIterations = 100_000;
+    public const int DefaultPinIterations = 25_000;
+
+    /// <summary>The hasher of POS PINs.</summary>
+    public CredentialHasher Pins => field ??= pinIterations is { } p && p != iterations ? new CredentialHasher(p) : this;
     private const int SaltBytes = 16, HashBytes = 32;
 
     // Verified against when the login code is unknown, so that both failures take the same time.

@@ -41,13 +41,13 @@ internal static class PosLogIn
             var user = await session.Query<User>().FirstOrDefaultAsync(u => u.LoginKey == key, ct);
             if (user is null)
             {
-                hasher.Verify(c.Pin, null);
+                hasher.Pins.Verify(c.Pin, null);
                 throw new UnauthorizedException(WrongCredentials);
             }
             var now = clock.GetUtcNow();
             var guard = await LoginGuard.OpenAsync(session, user.Id, now, ct);
             var credentials = await session.LoadAsync<UserCredentials>(user.Id, ct);
-            if (!hasher.Verify(c.Pin, credentials?.PinHash))
+            if (!hasher.Pins.Verify(c.Pin, credentials?.PinHash))
                 await LoginGuard.FailAsync(session, guard, user.Id, now, Channel, WrongCredentials, ct);
 
             // The PIN was right, so the caller may learn why they still cannot log in here.

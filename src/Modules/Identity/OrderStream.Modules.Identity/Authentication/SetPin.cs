@@ -26,7 +26,7 @@ internal static class SetPin
             var stream = await session.Events.FetchForWriting<User>(c.UserId, ct);
             if (stream.Aggregate is null) throw new NotFoundException("User", c.UserId.ToString());
             var credentials = await session.LoadAsync<UserCredentials>(c.UserId, ct) ?? new UserCredentials { Id = c.UserId };
-            credentials.PinHash = hasher.Hash(c.Pin);
+            credentials.PinHash = hasher.Pins.Hash(c.Pin);
             session.Store(credentials);
             stream.AppendOne(new PinChanged(c.UserId, clock.GetUtcNow()));
             return Unit.Value;

@@ -36,7 +36,7 @@ internal static class RegisterUser
             {
                 session.Store(new UserCredentials
                 {
-                    Id = id, PasswordHash = c.Password is null ? null : hasher.Hash(c.Password), PinHash = c.Pin is null ? null : hasher.Hash(c.Pin),
+                    Id = id, PasswordHash = c.Password is null ? null : hasher.Hash(c.Password), PinHash = c.Pin is null ? null : hasher.Pins.Hash(c.Pin),
                 });
                 if (c.Password is not null) Append(new PasswordChanged(id, at), user.Apply);
                 if (c.Pin is not null) Append(new PinChanged(id, at), user.Apply);

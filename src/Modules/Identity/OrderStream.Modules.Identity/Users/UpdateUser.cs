@@ -47,7 +47,7 @@ internal static class UpdateUser
                 }
                 if (c.Pin is not null)
                 {
-                    credentials.PinHash = hasher.Hash(c.Pin);
+                    credentials.PinHash = hasher.Pins.Hash(c.Pin);
                     stream.AppendOne(new PinChanged(user.Id, at));
                 }
                 session.Store(credentials);

@@ -5,13 +5,12 @@ using OrderStream.Modules.SalePoints.Contracts;
 namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>
-/// The user list's knowledge of users' sale points and stores (filter, and the hover data of each row): a read model of
-/// Identity's own, fed by the Sale Points module's events, so the list never reads that module's documents (ADR 0012).
+/// The user list's knowledge of users' sale points and stores (the hover data of each row; the filter uses
+/// <see cref="UserSalePointsTable"/>): read models of Identity's own, fed by the Sale Points module's events, so the list
+/// never reads that module's documents (ADR 0012).
 /// </summary>
 internal sealed class UserLocationIndex
 {
-    public const string Alias = "user_location_index";
-    public const string Table = IdentityModule.Schema + ".mt_doc_" + Alias;
 
     public Guid Id { get; set; }
     public Guid[] SalePointIds { get; set; } = [];
@@ -60,7 +59,11 @@ internal sealed class RecordUserLocations(IDocumentSession session) : IIntegrati
         }
         if (users.Count == 0 && known.Count == 0) return;
         foreach (var location in known.Values) session.Store(location);
-        foreach (var user in users.Values) session.Store(user);
+        foreach (var user in users.Values)
+        {
+            session.Store(user);
+            UserSalePointsTable.Replace(session, session.TenantId, user.Id, user.SalePointIds);
+        }
         await session.SaveChangesAsync(ct);
     }
 
