@@ -29,7 +29,7 @@ public static class ListAuditEntries
     {
         public Validator()
         {
-            RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
+            RuleFor(q => q.Page).InclusiveBetween(1, Paging.MaxPage);
             RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
             RuleFor(q => q.Subject).Must(s => s is null || Guid.TryParse(s, out _)).WithMessage("subject must be an id.");
             RuleFor(q => q.To).GreaterThan(q => q.From).When(q => q.From is not null && q.To is not null);

@@ -33,4 +33,7 @@ public sealed record PagedList<T>(IReadOnlyList<T> Items, long Total, int Page, 
 public static class Paging
 {
     public const int MaxPageSize = 200;
+
+    /// <summary>Far past any real list, and low enough that page × page size never overflows (it once was a 500).</summary>
+    public const int MaxPage = 1_000_000;
 }

@@ -26,7 +26,7 @@ internal static class ListUsers
     {
         public Validator()
         {
-            RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
+            RuleFor(q => q.Page).InclusiveBetween(1, Paging.MaxPage);
             RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxPageSize);
             RuleFor(q => q.Search).MaximumLength(100);
         }
