@@ -38,6 +38,24 @@ for (var i = 0; i < listings.Length; i++)
 Report("effective permissions of one user, per call", listings);
 Console.WriteLine($"  ({GC.CollectionCount(0) - collections} gen-0 collections during those calls, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
 
+// The machine's own noise floor: a fixed computation of about the listing's median, timed the same way. Its tail is what
+// the machine (interrupts, other processes, the hypervisor) adds to any call of that length, whatever the code does.
+var spins = 1000;
+long sink = 0;
+double Timed() { var started = Stopwatch.GetTimestamp(); sink += Spin(spins); return Stopwatch.GetElapsedTime(started).TotalMicroseconds; }
+for (var i = 0; i < 1000; i++) Timed(); // the JIT's optimised code, as for the listing
+while (Enumerable.Range(0, 50).Select(_ => Timed()).Min() < listings[listings.Length / 2]) spins += spins / 4;
+var floor = new double[20_000];
+for (var i = 0; i < floor.Length; i++) floor[i] = Timed();
+Report($"fixed computation ({spins} steps, result {sink % 10}), per call", floor);
+
+static long Spin(int steps)
+{
+    long x = 1;
+    for (var i = 0; i < steps; i++) x = x * 6364136223846793005L + 1442695040888963407L;
+    return x;
+}
+
 static void Report(string what, double[] samples)
 {
     Array.Sort(samples);
