@@ -85,6 +85,27 @@ internal sealed class AccessEngine
 }
 
 /// <summary>
+/// A role as the engine uses it: the feature index of each grant (-1: not a feature of the tenant), so deciding never
+/// hashes codes; its grants' positions in feature-index order and each grant as a listed source, so listing a user's
+/// permissions merges their roles without sorting or allocating a source per grant.
+/// </summary>
+internal sealed class CompiledRole
+{
+    public Role Role { get; }
+    public int[] Indices { get; }
+    public int[] Order { get; }
+    public EffectivePermissions.Source[] Sources { get; }
+
+    public CompiledRole(Role role, IReadOnlyDictionary<string, int> index)
+    {
+        Role = role;
+        Indices = role.Grants.Select(g => index.TryGetValue(g.FeatureCode, out var i) ? i : -1).ToArray();
+        Order = Enumerable.Range(0, Indices.Length).OrderBy(i => Indices[i]).ToArray();
+        Sources = role.Grants.Select(g => new EffectivePermissions.Source("role", role.IdText, role.Name, null, g.Qualifier)).ToArray();
+    }
+}
+
+/// <summary>
 /// One user as the engine knows them: facts from Identity, grants from this module, sale points and stores from Sale Points,
 /// and the compiled tenant-wide holdings.
 /// </summary>
@@ -129,6 +150,19 @@ internal sealed class Holdings
         return new Holdings(bits, qualifiers);
     }
 
+    public int Count => _qualifiers.Length;
+
+    /// <summary>The features held, in index order, with their holding: what a listing walks.</summary>
+    public IEnumerable<(int Index, Holding Holding)> Held()
+    {
+        for (int word = 0, rank = 0; word < _bits.Length; word++)
+            for (var bits = _bits[word]; bits != 0; bits &= bits - 1)
+            {
+                var q = _qualifiers[rank++];
+                yield return ((word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits), new Holding(q >= 0 ? q : null, q == Unlimited));
+            }
+    }
+
     public bool TryGet(int index, out Holding holding)
     {
         var word = index >> 6;
@@ -154,7 +188,7 @@ internal sealed class TenantAccess
     private FrozenDictionary<string, int> _index = FrozenDictionary<string, int>.Empty;
     private int _systemManagerIndex = -2;
     // Each role with the feature index of each of its grants (-1: not a feature of the tenant), so deciding never hashes codes.
-    private readonly ConcurrentDictionary<Guid, (Role Role, int[] Indices)> _roles = new();
+    private readonly ConcurrentDictionary<Guid, CompiledRole> _roles = new();
     private readonly ConcurrentDictionary<Guid, UserEntry> _users = new();
     // A user's streams in this module and in Sale Points, to the user: a commit names streams, the engine reloads users.
     private readonly ConcurrentDictionary<Guid, Guid> _streamToUser = new();
@@ -205,11 +239,17 @@ internal sealed class TenantAccess
         _features = features;
         _systemManagerIndex = _index.GetValueOrDefault(RolesModule.SystemManager, -2);
         // A role may name a feature that was unknown until now (a custom one): its grants are mapped again.
-        foreach (var (role, _) in _roles.Values) PutRole(role);
+        foreach (var compiled in _roles.Values) PutRole(compiled.Role);
         return moved;
     }
 
     public Role? Role(Guid id) => _roles.TryGetValue(id, out var role) ? role.Role : null;
+
+    public CompiledRole? Compiled(Guid id) => _roles.GetValueOrDefault(id);
+
+    public SecureFeature FeatureAt(int index) => _features[index];
+
+    public int IndexOf(string code) => _index.GetValueOrDefault(code, -1);
 
     /// <summary>The role, loaded on first mention (a role created since the tenant was loaded and held by nobody yet).</summary>
     public async ValueTask<Role?> RoleAsync(AccessEngine engine, Guid id, CancellationToken ct)
@@ -222,8 +262,7 @@ internal sealed class TenantAccess
 
     public IEnumerable<Role> Roles => _roles.Values.Select(r => r.Role);
 
-    private void PutRole(Role role) =>
-        _roles[role.Id] = (role, role.Grants.Select(g => _index.TryGetValue(g.FeatureCode, out var i) ? i : -1).ToArray());
+    private void PutRole(Role role) => _roles[role.Id] = new CompiledRole(role, _index);
 
     public UserEntry? User(Guid id) => _users.GetValueOrDefault(id);
 
@@ -376,7 +415,7 @@ internal sealed class TenantAccess
         void AddRole(Guid roleId, Guid? salePoint)
         {
             if (!_roles.TryGetValue(roleId, out var role)) return;
-            var (compiled, indices) = role;
+            var (compiled, indices) = (role.Role, role.Indices);
             for (var i = 0; i < compiled.Grants.Count; i++)
             {
                 var grant = compiled.Grants[i];

@@ -48,6 +48,7 @@ internal static class EffectivePermissions
     internal static IReadOnlyList<Permission> List(TenantAccess access, UserEntry user, Guid? salePointId, bool salePointFeatures = true)
     {
         if (!user.Facts.IsActive) return [];
+        if (salePointId is null) return TenantWide(access, user);
         var sources = access.Compile(user, salePointId, into: _buffer ??= []);
         // Each feature's grants chained in a bucket per feature index: one pass in, one pass out in index order, no sort.
         Span<int> first = stackalloc int[access.FeatureCount];
@@ -84,6 +85,59 @@ internal static class EffectivePermissions
     // Listing is synchronous, so one buffer per thread is never shared; a role's sources are made once per role version.
     [ThreadStatic] private static List<TenantAccess.Source>? _buffer;
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OrderStream.Modules.Roles.Roles.Role, Source[]> RoleSources = new();
+
+    /// <summary>
+    /// The tenant-wide listing (what front ends ask for on every screen) from what the engine compiled already: the user's
+    /// holdings give each feature and its qualifier in index order; each role's grants, kept in that order, are merged
+    /// alongside for the sources. Nothing is judged again: the rules judge a feature for a user, not a grant, so when the
+    /// user holds a feature every grant of it is valid.
+    /// </summary>
+    internal static IReadOnlyList<Permission> TenantWide(TenantAccess access, UserEntry user)
+    {
+        var assignments = user.Access.Roles;
+        var roles = new CompiledRole?[assignments.Count];
+        for (var r = 0; r < roles.Length; r++) roles[r] = access.Compiled(assignments[r].RoleId);
+        Span<int> cursor = stackalloc int[roles.Length];
+        var direct = user.Access.Grants;
+        Span<int> directIndex = stackalloc int[direct.Count];
+        for (var g = 0; g < direct.Count; g++) directIndex[g] = access.IndexOf(direct[g].FeatureCode);
+        var permissions = new List<Permission>(user.Holdings.Count);
+        // A role names a feature once (its validator), so a feature has at most one source per role and per direct grant.
+        Span<int> found = stackalloc int[2 * (roles.Length + direct.Count)];
+        foreach (var (index, holding) in user.Holdings.Held())
+        {
+            var feature = access.FeatureAt(index);
+            // Each source as (role number or -1 - direct grant number, position): direct grants first, then roles in order.
+            var count = 0;
+            for (var g = 0; g < direct.Count; g++)
+                if (directIndex[g] == index) count = Found(found, count, -1 - g, 0);
+            for (var r = 0; r < roles.Length; r++)
+            {
+                if (roles[r] is not { } role) continue;
+                var (order, indices) = (role.Order, role.Indices);
+                while (cursor[r] < order.Length && indices[order[cursor[r]]] < index) cursor[r]++;
+                for (var c = cursor[r]; c < order.Length && indices[order[c]] == index; c++)
+                    count = Found(found, count, r, order[c]);
+            }
+            var from = new Source[count / 2];
+            for (var i = 0; i < from.Length; i++)
+            {
+                var (who, position) = (found[2 * i], found[2 * i + 1]);
+                from[i] = who >= 0 ? roles[who]!.Sources[position] : new Source("direct", null, null, null, direct[-1 - who].Qualifier);
+            }
+            // Compiled holdings keep no number beside "unlimited"; the listing shows the highest one granted, as a decision does.
+            var qualifier = holding.Unlimited ? from.Max(s => s.Qualifier) : holding.Qualifier;
+            permissions.Add(new Permission(feature.Code, feature.Name, feature.Area, qualifier, holding.Unlimited, from, EffectsAt(feature, holding)));
+        }
+        return permissions;
+    }
+
+    private static int Found(Span<int> found, int count, int who, int position)
+    {
+        found[count] = who;
+        found[count + 1] = position;
+        return count + 2;
+    }
 
     private static IReadOnlyList<Effect> EffectsAt(SecureFeature feature, Holding holding)
     {

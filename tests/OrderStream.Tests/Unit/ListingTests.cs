@@ -1,0 +1,59 @@
+using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Grants;
+using OrderStream.Modules.Roles.Roles;
+using Xunit;
+
+namespace OrderStream.Tests.Unit;
+
+/// <summary>
+/// The tenant-wide listing of effective permissions walks the compiled holdings and merges the roles' grants; the listing
+/// at a sale point judges every grant afresh. At a sale point nobody works at, both must say exactly the same thing.
+/// </summary>
+public sealed class ListingTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_fast_tenant_wide_listing_equals_the_listing_judged_grant_by_grant(int seed)
+    {
+        var catalogue = new FeatureCatalogue();
+        var random = new Random(seed);
+        // Every kind of feature: tiers, user types, inactive ones, limits and thresholds, and the System Manager grant itself.
+        var codes = catalogue.Features.Select(f => f.Code).ToArray();
+        var roles = Enumerable.Range(0, 30).Select(i => new Role
+        {
+            Id = Guid.NewGuid(), Name = $"Role {i}", NameKey = $"role {i}",
+            Grants = codes.OrderBy(_ => random.Next()).Take(random.Next(0, 60))
+                .Select(c => new Grant(c, random.Next(3) == 0 ? null : random.Next(0, 12))).ToList(),
+        }).ToList();
+        string?[] types = ["BusinessGroupManager", "ProductionCoordinator", "AccountExecutive", "OnlineStoreAdministrator", null];
+        var facts = Enumerable.Range(0, 300).Select(i => new UserAccessFacts(Guid.NewGuid(), $"User {i}", i % 17 != 0, i % 11 == 0,
+            types[i % types.Length], [], null, null, [])).ToList();
+        var access = facts.Select(f => new UserAccess
+        {
+            Id = UserAccess.StreamId(f.UserId), UserId = f.UserId,
+            Roles = roles.OrderBy(_ => random.Next()).Take(random.Next(0, 5)).Select(r => new RoleAssignment(r.Id)).ToList(),
+            Grants = codes.OrderBy(_ => random.Next()).Take(random.Next(0, 6)).Select(c => new Grant(c, random.Next(4) == 0 ? null : random.Next(0, 12))).ToList(),
+        }).ToList();
+        var tenant = new TenantAccess("listing", catalogue, [], roles, access, facts, [], []);
+
+        var listed = 0;
+        foreach (var user in tenant.Users)
+        {
+            var fast = EffectivePermissions.List(tenant, user, null);
+            var judged = EffectivePermissions.List(tenant, user, Guid.NewGuid());
+            var (a, b) = (Describe(judged), Describe(fast));
+            var diff = a.Zip(b).FirstOrDefault(x => x.First != x.Second);
+            Assert.True(diff == default && a.Length == b.Length, $"judged: {diff.First}\nfast:   {diff.Second}");
+            listed += fast.Count;
+        }
+        Assert.True(listed > 1000, $"the tenant should hold many permissions, not {listed}");
+    }
+
+    private static string[] Describe(IReadOnlyList<EffectivePermissions.Permission> permissions) =>
+        permissions.Select(p => $"{p.Code} q={p.Qualifier} u={p.Unlimited} effects={p.Effects.Count} from=" +
+            string.Join(",", p.Sources.Select(s => $"{s.Kind}:{s.RoleId}:{s.Qualifier}:{s.SalePointId}"))).ToArray();
+}
