@@ -211,4 +211,49 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Single(possibly);
         Assert.Equal(["Jurgen Muller", "Jürgen Müller"], possibly[0]!["accounts"]!.AsArray().Select(a => (string)a!["name"]!));
     }
+
+    [Fact]
+    public async Task Dormant_users_are_those_nobody_logged_in_to_for_the_days_given_with_the_saving_per_employee()
+    {
+        await using var dormancy = new ApiFactory(null, null);
+        dormancy.Clock.SetUtcNow(new DateTimeOffset(2028, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        var admin = await dormancy.CreateTenantAsync();
+        await admin.PutAsync("billing/settings", new { pricePerUser = 20m });
+        // Ada logs in now and then; Bob never does; two accounts of Cleo: one dormant, one used; Dan is inactive.
+        var ada = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ada", "Alt", "ada", password: "ada-password-12")))["id"]!;
+        var bob = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Bob", "Berg", "bob")))["id"]!;
+        var cleoOld = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Cleo", "Chen", "cleo1")))["id"]!;
+        var cleoNew = (string)(await admin.CreateUserAsync(TenantClient.NewUser("cleo", "CHEN", "cleo2", password: "cleo-password-12")))["id"]!;
+        var dan = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Dan", "Dorn", "dan")))["id"]!;
+        await admin.PostAsync($"users/{dan}/deactivate", new { reason = "left" });
+        var ada1 = new TenantClient(dormancy.CreateClient(), admin.Tenant);
+        await ada1.LogInAsync("ada", "ada-password-12");
+
+        dormancy.Clock.SetUtcNow(new DateTimeOffset(2028, 3, 20, 9, 0, 0, TimeSpan.Zero));
+        await admin.LogInAsync("admin", TenantClient.AdminPassword);
+        await new TenantClient(dormancy.CreateClient(), admin.Tenant).LogInAsync("cleo2", "cleo-password-12");
+        await dormancy.WaitForDeliveryAsync();
+
+        // 30 days: nobody yet (every account opened 19 days ago, Ada's login as old).
+        var month = await (await admin.GetAsync("billing/dormant")).ReadAsync();
+        Assert.Equal(0, (int)month["dormantAccounts"]!);
+        // 10 days: Ada (logged in 19 days ago), Bob (never, opened 19 days ago) and Cleo's first account.
+        var tenDays = await (await admin.GetAsync("billing/dormant?days=10")).ReadAsync();
+        Assert.Equal("2028-04", (string)tenDays["nextMonth"]!);
+        var employees = tenDays["employees"]!.AsArray();
+        Assert.Equal(["Ada Alt", "Bob Berg", "Cleo Chen"], employees.Select(e => (string)e!["employeeName"]!));
+        Assert.Equal([20m, 20m, 0m], employees.Select(e => (decimal)e!["saving"]!));
+        Assert.Equal([cleoNew], employees[2]!["keptBilledBy"]!.AsArray().Select(id => (string)id!));
+        Assert.Equal([cleoOld], employees[2]!["accounts"]!.AsArray().Select(a => (string)a!["userId"]!));
+        Assert.NotNull(employees[0]!["accounts"]![0]!["lastLoginAt"]);
+        Assert.Null(employees[1]!["accounts"]![0]!["lastLoginAt"]);
+        Assert.Equal(40m, (decimal)tenDays["totalSaving"]!);
+        Assert.Equal(3, (int)tenDays["dormantAccounts"]!);
+        var listed = employees.SelectMany(e => e!["accounts"]!.AsArray()).Select(a => (string)a!["userId"]!).ToList();
+        Assert.Equal([ada, bob, cleoOld], listed);
+        Assert.DoesNotContain(dan, listed);
+
+        Assert.Equal(["days"], (await (await admin.GetAsync("billing/dormant?days=0")).ErrorsAsync()).Keys);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("billing/dormant?days=soon")).StatusCode);
+    }
 }

@@ -11,3 +11,8 @@ public sealed record GetUserAccessFacts(IReadOnlyList<Guid>? UserIds) : IRequest
 /// <summary>Type is the back-office user type's name or null; AccessMode "FullStoreAccess" or "ReportsOnly" for an OSA.</summary>
 public sealed record UserAccessFacts(Guid UserId, string Name, bool IsActive, bool IsSystemAdministrator, string? Type,
     IReadOnlyList<Guid> CounterpartIds, Guid? OnlineStoreId, string? AccessMode, IReadOnlyList<string> ReportCodes);
+
+/// <summary>When users last logged in (web office or POS); null: never. <c>UserIds</c> null means every user who ever did.</summary>
+public sealed record GetLastLogins(IReadOnlyList<Guid>? UserIds) : IRequest<IReadOnlyList<UserLastLogin>>;
+
+public sealed record UserLastLogin(Guid UserId, DateTimeOffset? LastLoginAt);
