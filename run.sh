@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Starts OrderStream with everything it needs: PostgreSQL (installed with apt-get when missing, data kept in .data/),
-# the demo tenant and its administrator (printed below), then the service on http://localhost:5080 (PORT to change it).
+# MailDev (the SMTP server mail goes to; read it in the browser at the address printed below), the demo tenant and its
+# administrator (printed below), then the service on http://localhost:5080 (PORT to change it).
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is needed (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2; exit 1; }
 
 export PGDATA_KEEP="$PWD/.data/postgres"
 source .ci/pg.sh
-trap pg_stop EXIT
+source .ci/maildev.sh
+trap 'maildev_stop; pg_stop' EXIT
 pg_start
+maildev_start
+export Mail__Port="$MAIL_SMTP_PORT"
 
 [ -f nuget-local/Patched.DistributedLock.Postgres.1.3.3.nupkg ] || dotnet pack build/shim -c Release -o nuget-local >/dev/null
 dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
@@ -16,4 +20,5 @@ dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
 export ORDERSTREAM_URL="http://localhost:${PORT:-5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --demo
+echo "Mail sent by OrderStream (license confirmations): $MAILDEV_URL"
 dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls "http://0.0.0.0:${PORT:-5080}"

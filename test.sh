@@ -5,8 +5,10 @@ cd "$(dirname "$0")"
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is needed (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2; exit 1; }
 
 source .ci/pg.sh
-trap pg_stop EXIT
+source .ci/maildev.sh
+trap 'maildev_stop; pg_stop' EXIT
 pg_start
+maildev_start   # a real SMTP server: the license tests send mail to it and read it back (MAIL_SMTP_PORT, MAILDEV_URL)
 
 # Weasel needs Patched.DistributedLock.Postgres 1.3.3, which the package feed lacks: a local shim stands in (ADR 0001).
 [ -f nuget-local/Patched.DistributedLock.Postgres.1.3.3.nupkg ] || dotnet pack build/shim -c Release -o nuget-local >/dev/null

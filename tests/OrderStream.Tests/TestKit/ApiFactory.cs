@@ -41,6 +41,9 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Security:HashIterations", "1000");
         builder.UseSetting("Security:PinHashIterations", "500");
         builder.UseSetting("RateLimiting:LoginPermitsPerMinute", "100000");
+        // Mail goes to the MailDev that test.sh starts (MAIL_SMTP_PORT); the outbox is polled often so tests need not wait.
+        builder.UseSetting("Mail:Port", Environment.GetEnvironmentVariable("MAIL_SMTP_PORT") ?? "1025");
+        builder.UseSetting("Mail:PollMilliseconds", "100");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

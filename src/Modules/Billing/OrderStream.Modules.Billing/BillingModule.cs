@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
 using OrderStream.Modules.Billing.Accounts;
+using OrderStream.Modules.Billing.Licenses;
 using OrderStream.Modules.Billing.Settings;
 using OrderStream.Modules.Billing.Statements;
 
@@ -21,6 +22,8 @@ public sealed class BillingModule : IModule
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton<BillingAccountsCache>();
+        services.AddSingleton(configuration.GetSection("Mail").Get<MailSettings>() ?? new MailSettings());
+        if (configuration.GetValue("Mail:Send", true)) services.AddHostedService<LicenseMailSender>();
         services.AddHostedService<BillingCacheWarmUp>();
         services.ConfigureMarten(opts =>
         {
@@ -32,6 +35,9 @@ public sealed class BillingModule : IModule
             opts.Projections.Snapshot<BillingSettings>(SnapshotLifecycle.Inline);
             opts.Schema.For<BillingSettings>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Schema.For<ClosedStatement>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Projections.Snapshot<LicensePool>(SnapshotLifecycle.Inline);
+            opts.Schema.For<LicensePool>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Schema.For<OutboxMail>().DatabaseSchemaName(Schema).MultiTenanted().Duplicate(m => m.NextAttemptAt);
         });
     }
 }

@@ -1,10 +1,14 @@
 using OrderStream.BuildingBlocks.Security;
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.Modules.Billing.Contracts;
 using OrderStream.Modules.Identity.Users;
 
 namespace OrderStream.Modules.Identity.Authentication;
 
-/// <summary>Web office login: a JWT for one tenant. Five consecutive failures lock the login for 15 minutes, audited.</summary>
+/// <summary>
+/// Web office login: a JWT for one tenant. Five consecutive failures lock the login for 15 minutes, audited. Where the tenant
+/// enforces licenses, a confirmed one is needed (asked of Billing through its contract).
+/// </summary>
 internal static class LogIn
 {
     public sealed record Command(string LoginCode, string Password) : ICommand<Response>;
@@ -20,7 +24,7 @@ internal static class LogIn
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant,
+    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant, IMediator mediator,
         TimeProvider clock) : IRequestHandler<Command, Response>
     {
         private const string Channel = "web-office";
@@ -44,6 +48,9 @@ internal static class LogIn
             // The password was right, so the caller may learn why they still cannot log in.
             var refusal = !user.IsActive ? "This user is inactive." : !user.AllowLogin ? "This user is not allowed to log in." : null;
             if (refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, refusal, ct);
+            // Licenses (Billing's, seed 002): System Administrators are exempt, so enforcing them never locks the tenant out.
+            if (!user.IsSystemAdministrator && await mediator.Send(new CheckWebOfficeLicense(user.Id), ct) is { Allowed: false } license)
+                await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, license.Refusal!, ct);
             guard.AppendOne(new LoginSucceeded(user.Id, now, Channel));
             var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName());
             return new Response(token, expires, user.Id.ToString());

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using OrderStream.BuildingBlocks.Tenancy;
+
+namespace OrderStream.Modules.Billing.Licenses;
+
+/// <summary>Where mail goes. A singleton read at every attempt, so a fixed address takes effect without a restart.</summary>
+internal sealed class MailSettings
+{
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 1025;
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public bool StartTls { get; set; }
+    public string From { get; set; } = "OrderStream <no-reply@orderstream.local>";
+    /// <summary>The front end's page that posts the token to <c>/licenses/confirm</c>.</summary>
+    public string ConfirmUrl { get; set; } = "http://localhost:5080/confirm-license";
+    public int PollMilliseconds { get; set; } = 1000;
+}
+
+/// <summary>
+/// A confirmation mail waiting to go, or gone: the outbox, written in the transaction that links the license, so no mail is
+/// lost to a crash or an SMTP outage. It holds no token: the sender makes one when it sends, and stores only its hash.
+/// </summary>
+internal sealed class OutboxMail
+{
+    public Guid Id { get; set; }
+    public string Tenant { get; set; } = "";
+    public Guid LicenseId { get; set; }
+    public Guid UserId { get; set; }
+    public string To { get; set; } = "";
+    public DateTimeOffset QueuedAt { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    /// <summary>Why it was not sent: the last SMTP error, or that the license was unlinked or confirmed meanwhile.</summary>
+    public string? LastError { get; set; }
+    public bool Cancelled { get; set; }
+}
+
+internal static class LicenseMail
+{
+    public static void Queue(IDocumentSession session, string tenant, Guid licenseId, Guid userId, string to, DateTimeOffset now) =>
+        session.Store(new OutboxMail
+        {
+            Id = Guid.CreateVersion7(), Tenant = tenant, LicenseId = licenseId, UserId = userId, To = to, QueuedAt = now, NextAttemptAt = now,
+        });
+
+    /// <summary>Waits longer after each failure (2 s, 4 s, ... up to 5 minutes), and never gives up.</summary>
+    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 9))));
+
+    public sealed record MailItem(string Id, string LicenseId, string To, string Status, int Attempts, DateTimeOffset QueuedAt, DateTimeOffset? SentAt,
+        DateTimeOffset? NextAttemptAt, string? LastError);
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet("/api/tenants/{tenant}/licenses/mail", async (IQuerySession session, CancellationToken ct) =>
+                    (await session.Query<OutboxMail>().OrderByDescending(m => m.QueuedAt).Take(500).ToListAsync(ct))
+                    .Select(m => new MailItem(m.Id.ToString(), m.LicenseId.ToString(), m.To,
+                        m.SentAt is not null ? "sent" : m.Cancelled ? "cancelled" : m.Attempts == 0 ? "queued" : "retrying", m.Attempts, m.QueuedAt, m.SentAt,
+                        m.SentAt is null && !m.Cancelled ? m.NextAttemptAt : null, m.LastError)).ToList())
+                .WithTags("Licenses").WithName("GetLicenseMail").RequireFeature(BillingModule.ViewBilling);
+    }
+}
+
+/// <summary>
+/// Sends the outbox's due mails over SMTP (MailKit), for every tenant. Each mail carries a fresh one-time token whose hash
+/// is committed (with the next attempt already scheduled) before the mail goes, so the link works the moment it arrives
+/// and a crash mid-send means another mail later, never none. A failure is recorded on the mail (visible at
+/// <c>GET /licenses/mail</c>) and tried again later; a newer token replaces an older one.
+/// </summary>
+internal sealed class LicenseMailSender(IDocumentStore store, MailSettings settings, TimeProvider clock, ILogger<LicenseMailSender> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try { await SendDueAsync(stoppingToken); }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Reading the mail outbox failed; trying again shortly");
+            }
+            // Real time, not the injected clock: tests move that clock, and the poll must keep running meanwhile.
+            try { await Task.Delay(settings.PollMilliseconds, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    internal async Task SendDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        List<OutboxMail> due;
+        await using (var query = store.QuerySession())
+            due = (await query.Query<OutboxMail>().Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= now)
+                .OrderBy(m => m.NextAttemptAt).Take(50).ToListAsync(ct)).ToList();
+        foreach (var mail in due) await SendAsync(mail, ct);
+    }
+
+    private async Task SendAsync(OutboxMail mail, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(mail.Tenant);
+        session.LastModifiedBy = "license-mail";
+        var pool = await session.Events.FetchForWriting<LicensePool>(LicensePool.StreamId(mail.Tenant), ct);
+        var license = pool.Aggregate?.Licenses.FirstOrDefault(l => l.Id == mail.LicenseId);
+        var now = clock.GetUtcNow();
+        if (license is null || license.Status != LicenseStatus.Linked || license.UserId != mail.UserId || license.Email != mail.To)
+        {
+            (mail.Cancelled, mail.LastError) = (true, "The license was unlinked or confirmed before this mail went out.");
+            session.Store(mail);
+            await session.SaveChangesAsync(ct);
+            return;
+        }
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        pool.AppendOne(new LicenseConfirmationIssued(license.Id, mail.UserId, LicensePool.HashToken(token), now + LicensePool.TokenLifetime, now));
+        mail.Attempts++;
+        mail.NextAttemptAt = now + LicenseMail.Backoff(mail.Attempts);
+        session.Store(mail);
+        await session.SaveChangesAsync(ct);
+        try
+        {
+            await DeliverAsync(mail, token, ct);
+            (mail.SentAt, mail.LastError) = (now, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            mail.LastError = $"{e.GetType().Name}: {e.Message}";
+            logger.LogWarning("Confirmation mail {Mail} not sent (attempt {Attempts}): {Error}", mail.Id, mail.Attempts, mail.LastError);
+        }
+        session.Store(mail);
+        await session.SaveChangesAsync(ct);
+    }
+
+    private async Task DeliverAsync(OutboxMail mail, string token, CancellationToken ct)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(settings.From));
+        message.To.Add(MailboxAddress.Parse(mail.To));
+        message.Subject = "Confirm your OrderStream web office license";
+        var link = $"{settings.ConfirmUrl}?tenant={Uri.EscapeDataString(mail.Tenant)}&token={token}";
+        message.Body = new TextPart("plain")
+        {
+            Text = $"A web office license of OrderStream was linked to you.\n\nConfirm it within 48 hours: {link}\n\n" +
+                   $"(Or send this token to POST /api/tenants/{mail.Tenant}/licenses/confirm: {token})\n",
+        };
+        using var smtp = new SmtpClient { Timeout = 10_000 };
+        await smtp.ConnectAsync(settings.Host, settings.Port, settings.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, ct);
+        if (settings.User is { Length: > 0 } user) await smtp.AuthenticateAsync(user, settings.Password ?? "", ct);
+        await smtp.SendAsync(message, ct);
+        await smtp.DisconnectAsync(true, ct);
+    }
+}
