@@ -23,6 +23,15 @@ internal static class BillingSeed
         return services.BuildServiceProvider();
     }
 
+    /// <summary>The tenant's users, as Identity's published query answers them (the seeders give them rights and places).</summary>
+    public static async Task<IReadOnlyList<OrderStream.Modules.Identity.Contracts.UserAccessFacts>> UsersAsync(ServiceProvider provider, string tenant)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<OrderStream.BuildingBlocks.Tenancy.TenantContext>().Set(tenant);
+        return await scope.ServiceProvider.GetRequiredService<MediatR.IMediator>()
+            .Send(new OrderStream.Modules.Identity.Contracts.GetUserAccessFacts(null));
+    }
+
     public static async Task RunAsync(string tenant, int accounts)
     {
         await using var provider = Services();

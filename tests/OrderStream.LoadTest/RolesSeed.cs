@@ -20,12 +20,7 @@ internal static class RolesSeed
     {
         await using var provider = BillingSeed.Services();
         var store = provider.GetRequiredService<IDocumentStore>();
-        IReadOnlyList<UserAccessFacts> users;
-        await using (var scope = provider.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
-            users = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetUserAccessFacts(null));
-        }
+        var users = await BillingSeed.UsersAsync(provider, tenant);
         var random = new Random(2026);
         var features = new FeatureCatalogue().Features.Where(f => f.Active && f.UserTypes is null && f.Tier is Tier.None).Select(f => f.Code).ToArray();
         var watch = Stopwatch.StartNew();

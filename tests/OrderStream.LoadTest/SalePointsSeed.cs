@@ -20,12 +20,7 @@ internal static class SalePointsSeed
     {
         await using var provider = BillingSeed.Services();
         var store = provider.GetRequiredService<IDocumentStore>();
-        IReadOnlyList<UserAccessFacts> users;
-        await using (var scope = provider.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
-            users = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetUserAccessFacts(null));
-        }
+        var users = await BillingSeed.UsersAsync(provider, tenant);
         var watch = Stopwatch.StartNew();
         var random = new Random(2026);
         Guid cashier;
