@@ -53,14 +53,14 @@ internal static class ListUsers
             {
                 var (ids, total) = await AtSalePointAsync(q, salePoint, ct);
                 var entries = (await session.LoadManyAsync<UserListEntry>(ct, ids)).ToDictionary(u => u.Id);
-                return await ItemsAsync(session, ids.Where(entries.ContainsKey).Select(id => entries[id]).ToList(), total, q, ct);
+                return await ItemsAsync(session, Task.FromResult<IReadOnlyList<UserListEntry>>(ids.Where(entries.ContainsKey).Select(id => entries[id]).ToList()),
+                    Task.FromResult(total), q, ct);
             }
             // The choice is made before either query starts, from PostgreSQL's own estimate of the matches (about 1 ms).
             var sortMatches = term.Length > 0 && await EstimatedMatchesAsync(Filter(session, q, term), ct) <= SortAtMost;
             var count = CountAsync(Filter(session, q, term), ct);
             var page = PageAsync(Ordered(session, q, term, sortMatches), ct);
-            await Task.WhenAll(count, page);
-            return await ItemsAsync(session, await page, await count, q, ct);
+            return await ItemsAsync(session, page, count, q, ct);
         }
 
         /// <summary>A sale point's users by name: counted and paged from the filter table's index alone (ADR 0012).</summary>
@@ -84,10 +84,13 @@ internal static class ListUsers
             return (ids, total);
         }
 
-        private static async Task<PagedList<UserListItem>> ItemsAsync(IQuerySession session, IReadOnlyList<UserListEntry> page, long count, Query q,
-            CancellationToken ct)
+        private static async Task<PagedList<UserListItem>> ItemsAsync(IQuerySession session, Task<IReadOnlyList<UserListEntry>> pageRead,
+            Task<long> countRead, Query q, CancellationToken ct)
         {
+            // The page's locations are read while the count still runs: it visits every match, the page stops at its size.
+            var page = await pageRead;
             var (locations, places) = await LocationsAsync(session, page, ct);
+            var count = await countRead;
             IReadOnlyList<PlaceItem> Active(IEnumerable<Guid>? ids) => ids is null ? []
                 : ids.Select(places.GetValueOrDefault).OfType<KnownLocation>().Where(l => l.IsActive).OrderBy(l => l.Code, StringComparer.OrdinalIgnoreCase)
                     .Select(l => new PlaceItem(l.Id.ToString(), l.Code, l.Name)).ToList();
