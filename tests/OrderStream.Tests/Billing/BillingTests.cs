@@ -189,6 +189,7 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Contains("changes[1].deactivateOn", errors.Keys);
         var nullChange = await admin.Http.PostAsync(admin.Url("billing/simulate"), new StringContent("{\"changes\": [null]}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(["changes[0]"], (await nullChange.ErrorsAsync()).Keys);
+        Assert.Equal(["changes"], (await (await admin.PostAsync("billing/simulate", new { })).ErrorsAsync()).Keys);
         var unknown = await admin.PostAsync("billing/simulate", new { changes = new[] { new { userId = Guid.NewGuid().ToString(), deactivateOn = "2028-01-20" } } });
         Assert.Equal("2028-01", (string)onTheLast["months"]![0]!["month"]!);
         Assert.Equal(["changes[0].userId"], (await unknown.ErrorsAsync()).Keys);

@@ -42,5 +42,7 @@ public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<Api
 
         var bad = await admin.PutAsync("me/preferences/user-list", new { columns = new[] { "salary" } });
         Assert.Equal(["columns[0]"], (await bad.ErrorsAsync()).Keys);
+        // A missing list is a 400 naming it, not a 500 (found by probing).
+        Assert.Equal(["columns"], (await (await admin.PutAsync("me/preferences/user-list", new { })).ErrorsAsync()).Keys);
     }
 }

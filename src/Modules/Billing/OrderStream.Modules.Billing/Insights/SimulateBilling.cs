@@ -24,7 +24,7 @@ internal static class SimulateBilling
     {
         public Validator()
         {
-            RuleFor(c => c.Changes).NotEmpty().Must(c => c!.Count <= 1000).WithMessage("At most 1,000 changes.");
+            RuleFor(c => c.Changes).NotEmpty().Must(c => c is null || c.Count <= 1000).WithMessage("At most 1,000 changes.");
             RuleForEach(c => c.Changes).NotNull().ChildRules(change =>
             {
                 change.RuleFor(x => x.UserId).Must(id => Guid.TryParse(id, out _)).WithMessage("userId must be a user id.");

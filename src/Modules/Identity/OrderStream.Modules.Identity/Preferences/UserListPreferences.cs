@@ -28,7 +28,7 @@ internal static class UserListPreferencesSlice
 
         public Validator()
         {
-            RuleFor(s => s.Columns).NotEmpty().Must(c => c!.Distinct().Count() == c!.Count).WithMessage("Each column may appear once.");
+            RuleFor(s => s.Columns).NotEmpty().Must(c => c is null || c.Distinct().Count() == c.Count).WithMessage("Each column may appear once.");
             RuleForEach(s => s.Columns).Must(c => UserListPreferences.Columns.Contains(c))
                 .WithMessage($"Column must be one of: {string.Join(", ", UserListPreferences.Columns)}.");
             RuleFor(s => s.SortBy).Must(s => s is null || Sorts.Contains(s)).WithMessage($"Sort must be one of: {string.Join(", ", Sorts)}.");

@@ -247,6 +247,9 @@ internal sealed class TenantAccess
 
     public CompiledRole? Compiled(Guid id) => _roles.GetValueOrDefault(id);
 
+    /// <summary>A role as it would be compiled now, without putting it in the tenant (a preview of an edit).</summary>
+    public CompiledRole CompileRole(Role role) => new(role, _index);
+
     public SecureFeature FeatureAt(int index) => _features[index];
 
     public int IndexOf(string code) => _index.GetValueOrDefault(code, -1);
@@ -391,9 +394,10 @@ internal sealed class TenantAccess
     /// <summary>
     /// Every grant the user has (direct, tenant-wide roles, and the role at <paramref name="salePointId"/>), each judged by
     /// the tier and type rules against the user's facts now. Used to compile holdings and to explain a decision; an
-    /// explanation passes <paramref name="only"/> to judge just the grants of that feature; a hot caller passes a list to reuse.
+    /// explanation passes <paramref name="only"/> to judge just the grants of that feature; a hot caller passes a list to reuse;
+    /// a preview passes <paramref name="instead"/>, a role's proposed version.
     /// </summary>
-    public List<Source> Compile(UserEntry user, Guid? salePointId, string? only = null, List<Source>? into = null)
+    public List<Source> Compile(UserEntry user, Guid? salePointId, string? only = null, List<Source>? into = null, CompiledRole? instead = null)
     {
         var (facts, access) = (user.Facts, user.Access);
         var sources = into ?? new List<Source>(only is null ? access.Grants.Count + access.Roles.Count * 40 : 4);
@@ -414,7 +418,9 @@ internal sealed class TenantAccess
                 if (at.SalePointId == here) AddRole(at.RoleId, here);
         void AddRole(Guid roleId, Guid? salePoint)
         {
-            if (!_roles.TryGetValue(roleId, out var role)) return;
+            // A preview compiles a role's proposed version in place of the one in force.
+            var role = instead is not null && instead.Role.Id == roleId ? instead : _roles.GetValueOrDefault(roleId);
+            if (role is null) return;
             var (compiled, indices) = (role.Role, role.Indices);
             for (var i = 0; i < compiled.Grants.Count; i++)
             {
