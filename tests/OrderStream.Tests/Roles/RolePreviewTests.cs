@@ -64,3 +64,33 @@ public sealed class RolePreviewTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Forbidden, (await plain.PostAsync($"roles/{sales}/preview", new { grants = Array.Empty<object>() })).StatusCode);
     }
 }
+
+/// <summary>Issue #6's comparison of two users: what one can do that the other cannot, and why.</summary>
+public sealed class CompareUsersTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Comparing_two_users_lists_what_only_one_holds_and_different_levels_with_the_grants_behind_them()
+    {
+        var admin = await api.CreateTenantAsync();
+        var sales = (string)(await (await admin.PostAsync("roles", TenantClient.RoleBody("Sales", ("manage-order-discounts", 5), ("can-move-stock", null)))).ReadAsync())["id"]!;
+        var ann = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ann", "A")))["id"]!;
+        var ben = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ben", "B")))["id"]!;
+        await admin.PutAsync($"users/{ann}/roles/{sales}", new { });
+        await admin.PutAsync($"users/{ben}/grants/manage-order-discounts", new { qualifier = 12 });
+        await admin.PutAsync($"users/{ben}/grants/can-see-item-buy-price", new { });
+
+        var compared = await (await admin.GetAsync($"users/{ann}/compare/{ben}")).ReadAsync();
+        Assert.Equal(["can-move-stock"], compared["onlyA"]!.AsArray().Select(p => (string)p!["code"]!));
+        Assert.Equal("Sales", (string)compared["onlyA"]![0]!["sources"]![0]!["roleName"]!);
+        Assert.Equal(["can-see-item-buy-price"], compared["onlyB"]!.AsArray().Select(p => (string)p!["code"]!));
+        var level = compared["differentLevels"]!.AsArray().Single()!;
+        Assert.Equal(("manage-order-discounts", 5, 12), ((string)level["code"]!, (int)level["qualifierA"]!, (int)level["qualifierB"]!));
+        Assert.Equal("direct", (string)level["sourcesB"]![0]!["kind"]!);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"users/{ann}/compare/{Guid.NewGuid()}")).StatusCode);
+        await admin.CreateUserAsync(TenantClient.NewUser("Cy", "C", "cy", password: "cy-password-123"));
+        var plain = new TenantClient(api.CreateClient(), admin.Tenant);
+        await plain.LogInAsync("cy", "cy-password-123");
+        Assert.Equal(HttpStatusCode.Forbidden, (await plain.GetAsync($"users/{ann}/compare/{ben}")).StatusCode);
+    }
+}
