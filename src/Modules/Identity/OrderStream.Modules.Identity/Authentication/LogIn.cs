@@ -32,22 +32,9 @@ internal static class LogIn
 
         public async Task<Response> Handle(Command c, CancellationToken ct)
         {
-            var key = c.LoginCode.Trim().ToLowerInvariant();
-            var user = await session.Query<User>().FirstOrDefaultAsync(u => u.LoginKey == key, ct);
-            if (user is null)
-            {
-                hasher.Verify(c.Password, null);
-                throw new UnauthorizedException(WrongCredentials);
-            }
             var now = clock.GetUtcNow();
-            var guard = await LoginGuard.OpenAsync(session, user.Id, now, ct);
-            var credentials = await session.LoadAsync<UserCredentials>(user.Id, ct);
-            if (!hasher.Verify(c.Password, credentials?.PasswordHash))
-                await LoginGuard.FailAsync(session, guard, user.Id, now, Channel, WrongCredentials, ct);
-
-            // The password was right, so the caller may learn why they still cannot log in.
-            var refusal = !user.IsActive ? "This user is inactive." : !user.AllowLogin ? "This user is not allowed to log in." : null;
-            if (refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, refusal, ct);
+            var (user, guard) = await LoginGuard.VerifyAsync(session, hasher, c.LoginCode, c.Password, x => x?.PasswordHash, now, Channel,
+                WrongCredentials, ct);
             // Licenses (Billing's, seed 002): System Administrators are exempt, so enforcing them never locks the tenant out.
             if (!user.IsSystemAdministrator && await mediator.Send(new CheckWebOfficeLicense(user.Id), ct) is { Allowed: false } license)
                 await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, license.Refusal!, ct);

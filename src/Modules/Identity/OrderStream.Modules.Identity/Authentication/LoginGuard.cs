@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OrderStream.Modules.Identity.Users;
 
 namespace OrderStream.Modules.Identity.Authentication;
 
@@ -27,8 +28,34 @@ internal sealed class LoginGuard
     public static Guid StreamId(Guid userId) =>
         new(MD5.HashData(Encoding.UTF8.GetBytes("login-guard:" + userId)));
 
+    /// <summary>
+    /// What every login does alike (web office and POS): the user by login code (an unknown code costs a hash too, so both
+    /// failures take the same time), the lock, the secret (a wrong one counts towards the lock), then the user's own
+    /// refusals. Answers the user and their guard, for the channel's own checks and the success it records.
+    /// </summary>
+    public static async Task<(User User, JasperFx.Events.IEventStream<LoginGuard> Guard)> VerifyAsync(IDocumentSession session,
+        CredentialHasher hasher, string loginCode, string secret, Func<UserCredentials?, string?> stored, DateTimeOffset now, string channel,
+        string wrongCredentials, CancellationToken ct)
+    {
+        var key = loginCode.Trim().ToLowerInvariant();
+        var user = await session.Query<User>().FirstOrDefaultAsync(u => u.LoginKey == key, ct);
+        if (user is null)
+        {
+            hasher.Verify(secret, null);
+            throw new UnauthorizedException(wrongCredentials);
+        }
+        var guard = await OpenAsync(session, user.Id, now, ct);
+        var credentials = await session.LoadAsync<UserCredentials>(user.Id, ct);
+        if (!hasher.Verify(secret, stored(credentials))) await FailAsync(session, guard, user.Id, now, channel, wrongCredentials, ct);
+
+        // The secret was right, so the caller may learn why they still cannot log in.
+        var refusal = !user.IsActive ? "This user is inactive." : !user.AllowLogin ? "This user is not allowed to log in." : null;
+        if (refusal is not null) await RefuseAsync(session, guard, user.Id, now, channel, refusal, ct);
+        return (user, guard);
+    }
+
     /// <summary>The user's guard for an attempt; a locked login is refused before any credential is checked.</summary>
-    public static async Task<JasperFx.Events.IEventStream<LoginGuard>> OpenAsync(IDocumentSession session, Guid userId, DateTimeOffset now,
+    private static async Task<JasperFx.Events.IEventStream<LoginGuard>> OpenAsync(IDocumentSession session, Guid userId, DateTimeOffset now,
         CancellationToken ct)
     {
         var guard = await session.Events.FetchForWriting<LoginGuard>(StreamId(userId), ct);
@@ -38,7 +65,7 @@ internal sealed class LoginGuard
     }
 
     /// <summary>A wrong credential: counted (web and POS together), the fifth in a row locks the login. Always throws.</summary>
-    public static async Task FailAsync(IDocumentSession session, JasperFx.Events.IEventStream<LoginGuard> guard, Guid userId, DateTimeOffset now,
+    private static async Task FailAsync(IDocumentSession session, JasperFx.Events.IEventStream<LoginGuard> guard, Guid userId, DateTimeOffset now,
         string channel, string message, CancellationToken ct)
     {
         var failures = (guard.Aggregate?.ConsecutiveFailures ?? 0) + 1;

@@ -37,22 +37,10 @@ internal static class PosLogIn
 
         public async Task<Response> Handle(Command c, CancellationToken ct)
         {
-            var key = c.LoginCode.Trim().ToLowerInvariant();
-            var user = await session.Query<User>().FirstOrDefaultAsync(u => u.LoginKey == key, ct);
-            if (user is null)
-            {
-                hasher.Pins.Verify(c.Pin, null);
-                throw new UnauthorizedException(WrongCredentials);
-            }
             var now = clock.GetUtcNow();
-            var guard = await LoginGuard.OpenAsync(session, user.Id, now, ct);
-            var credentials = await session.LoadAsync<UserCredentials>(user.Id, ct);
-            if (!hasher.Pins.Verify(c.Pin, credentials?.PinHash))
-                await LoginGuard.FailAsync(session, guard, user.Id, now, Channel, WrongCredentials, ct);
-
-            // The PIN was right, so the caller may learn why they still cannot log in here.
-            var refusal = !user.IsActive ? "This user is inactive." : !user.AllowLogin ? "This user is not allowed to log in." : null;
-            if (refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, refusal, ct);
+            var (user, guard) = await LoginGuard.VerifyAsync(session, hasher.Pins, c.LoginCode, c.Pin, x => x?.PinHash, now, Channel,
+                WrongCredentials, ct);
+            // The sale point's part, asked only once the PIN is right (so a guesser learns nothing of assignments).
             var pos = await mediator.Send(new GetPosAccess(user.Id, c.SalePointId!.Value), ct);
             if (!pos.SalePointExists)
                 await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, pos.Refusal!, ct, new FieldRuleException("salePointId", pos.Refusal!));
