@@ -136,6 +136,11 @@ public sealed class AssignmentTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["assign.roleId"], (await noRole.ErrorsAsync()).Keys);
         var onEdit = await admin.PutAsync($"sale-points/{sp1}", new { code = "SP1", name = "One", assign = new { usersWithAllOthers = true } });
         Assert.Equal(["assign"], (await onEdit.ErrorsAsync()).Keys);
+        var unknownUser = await admin.PostAsync("sale-points", new { code = "SP6", name = "Six", assign = new { userIds = new[] { chosen, Guid.NewGuid().ToString() }, roleId = cashier } });
+        Assert.Equal(HttpStatusCode.NotFound, unknownUser.StatusCode);
+        // Nothing half-done: the sale point was not created either.
+        var codes = (await (await admin.GetAsync("sale-points?status=all")).ReadAsync())["items"]!.AsArray().Select(s => (string)s!["code"]!);
+        Assert.DoesNotContain("SP6", codes);
     }
 
     [Fact]

@@ -130,10 +130,13 @@ internal static class NewLocationAssignments
                          : id => state.StoreIds.Contains(id)))
                 targets[user.UserId] = (chosenRole?.RoleId ?? MostHeldRole(state), "had every other one");
         }
-        foreach (var userId in assign?.UserIds ?? [])
+        if (assign?.UserIds is { Count: > 0 } chosen)
         {
-            await UserLocationsStore.RequireUserAsync(mediator, userId, ct);
-            targets.TryAdd(userId, (chosenRole?.RoleId, "chosen when it was created"));
+            // One question to Identity for all the chosen users, not one each (up to 1,000).
+            var known = (await mediator.Send(new OrderStream.Modules.Identity.Contracts.GetUserAccessFacts(chosen), ct)).Select(f => f.UserId).ToHashSet();
+            var missing = chosen.Where(id => !known.Contains(id)).ToList();
+            if (missing.Count > 0) throw new NotFoundException("User", missing[0].ToString());
+            foreach (var userId in chosen) targets.TryAdd(userId, (chosenRole?.RoleId, "chosen when it was created"));
         }
         var at = location.CreatedAt;
         foreach (var (userId, (role, why)) in targets)
