@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Marten;
-using MediatR;
 using Microsoft.Extensions.DependencyInjection;
-using OrderStream.BuildingBlocks.Tenancy;
-using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Catalogue;
 using OrderStream.Modules.Roles.Decisions;
 using OrderStream.Modules.Roles.Grants;

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Marten;
-using MediatR;
 using Microsoft.Extensions.DependencyInjection;
-using OrderStream.BuildingBlocks.Tenancy;
-using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Roles;
 using OrderStream.Modules.SalePoints.Assignments;
 using OrderStream.Modules.SalePoints.Contracts;
