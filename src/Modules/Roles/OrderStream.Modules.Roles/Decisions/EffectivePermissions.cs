@@ -72,8 +72,9 @@ internal static class EffectivePermissions
             for (var i = first[index]; i >= 0; i = next[i])
             {
                 var s = sources[i];
-                from[count++] = s.Role is { } role && s.SalePointId is null
-                    ? RoleSources.GetValue(role, r => r.Grants.Select(g => new Source("role", r.IdText, r.Name, null, g.Qualifier)).ToArray())[s.Position]
+                // A tenant-wide role's sources are made once, with the role in the engine (CompiledRole).
+                from[count++] = s.Role is { } role && s.SalePointId is null && access.Compiled(role.Id) is { } compiled && ReferenceEquals(compiled.Role, role)
+                    ? compiled.Sources[s.Position]
                     : new Source(s.Role is null ? "direct" : "role", s.Role?.IdText, s.Role?.Name, s.SalePointId?.ToString(), s.Qualifier);
             }
             var feature = sources[first[index]].Feature;
@@ -82,9 +83,8 @@ internal static class EffectivePermissions
         return permissions;
     }
 
-    // Listing is synchronous, so one buffer per thread is never shared; a role's sources are made once per role version.
+    // Listing is synchronous, so one buffer per thread is never shared.
     [ThreadStatic] private static List<TenantAccess.Source>? _buffer;
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OrderStream.Modules.Roles.Roles.Role, Source[]> RoleSources = new();
 
     /// <summary>
     /// The tenant-wide listing (what front ends ask for on every screen) from what the engine compiled already: the user's
