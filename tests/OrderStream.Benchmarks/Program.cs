@@ -85,7 +85,7 @@ internal sealed record Tenant(TenantAccess Access, Guid[] Users, string[] Featur
             Grants = features.OrderBy(_ => random.Next()).Take(2).Select(c => new Grant(c, random.Next(0, 12))).ToList(),
         }).ToList();
         var all = catalogue.Features.Select(f => f.Code).ToArray();
-        return new Tenant(new TenantAccess("bench", catalogue, [], roleList, access, facts, [], []), facts.Select(f => f.UserId).ToArray(), all);
+        return new Tenant(new TenantAccess("bench", catalogue, [], roleList, access, facts, [], [], null, TimeProvider.System), facts.Select(f => f.UserId).ToArray(), all);
     }
 }
 

@@ -44,6 +44,7 @@ public class ApiFactory : WebApplicationFactory<Program>
         // Mail goes to the MailDev that test.sh starts (MAIL_SMTP_PORT); the outbox is polled often so tests need not wait.
         builder.UseSetting("Mail:Port", Environment.GetEnvironmentVariable("MAIL_SMTP_PORT") ?? "1025");
         builder.UseSetting("Mail:PollMilliseconds", "100");
+        builder.UseSetting("TimeBoxes:PollMilliseconds", "100");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

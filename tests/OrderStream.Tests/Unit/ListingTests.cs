@@ -9,7 +9,8 @@ namespace OrderStream.Tests.Unit;
 
 /// <summary>
 /// The tenant-wide listing of effective permissions walks the compiled holdings and merges the roles' grants; the listing
-/// at a sale point judges every grant afresh. At a sale point nobody works at, both must say exactly the same thing.
+/// at a sale point judges every grant afresh. At a sale point nobody works at, both must say exactly the same thing, also
+/// when roles and grants are time-boxed (lapsed, not begun yet, or in force).
 /// </summary>
 public sealed class ListingTests
 {
@@ -32,13 +33,23 @@ public sealed class ListingTests
         string?[] types = ["BusinessGroupManager", "ProductionCoordinator", "AccountExecutive", "OnlineStoreAdministrator", null];
         var facts = Enumerable.Range(0, 300).Select(i => new UserAccessFacts(Guid.NewGuid(), $"User {i}", i % 17 != 0, i % 11 == 0,
             types[i % types.Length], [], null, null, [])).ToList();
+        var now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        // No window, lapsed, not begun, or in force.
+        (DateTimeOffset?, DateTimeOffset?) Window() => random.Next(4) switch
+        {
+            0 => (null, now.AddHours(-1)),
+            1 => (now.AddHours(1), null),
+            2 => (now.AddDays(-1), now.AddDays(1)),
+            _ => (null, null),
+        };
         var access = facts.Select(f => new UserAccess
         {
             Id = UserAccess.StreamId(f.UserId), UserId = f.UserId,
-            Roles = roles.OrderBy(_ => random.Next()).Take(random.Next(0, 5)).Select(r => new RoleAssignment(r.Id)).ToList(),
-            Grants = codes.OrderBy(_ => random.Next()).Take(random.Next(0, 6)).Select(c => new Grant(c, random.Next(4) == 0 ? null : random.Next(0, 12))).ToList(),
+            Roles = roles.OrderBy(_ => random.Next()).Take(random.Next(0, 5)).Select(r => Window() is var (from, until) ? new RoleAssignment(r.Id, from, until) : null!).ToList(),
+            Grants = codes.OrderBy(_ => random.Next()).Take(random.Next(0, 6))
+                .Select(c => Window() is var (from, until) ? new Grant(c, random.Next(4) == 0 ? null : random.Next(0, 12), from, until) : null!).ToList(),
         }).ToList();
-        var tenant = new TenantAccess("listing", catalogue, [], roles, access, facts, [], []);
+        var tenant = new TenantAccess("listing", catalogue, [], roles, access, facts, [], [], now);
 
         var listed = 0;
         foreach (var user in tenant.Users)

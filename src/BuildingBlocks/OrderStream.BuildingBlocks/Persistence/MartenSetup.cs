@@ -61,7 +61,13 @@ public static class MartenSetup
             .BuildSessionsWith<TenantSessionFactory>(ServiceLifetime.Scoped)
             .ApplyAllDatabaseChangesOnStartup();
 
-        services.ConfigureMarten((sp, opts) => opts.Listeners.Add(sp.GetRequiredService<CommittedStreams>()));
+        services.ConfigureMarten((sp, opts) =>
+        {
+            opts.Listeners.Add(sp.GetRequiredService<CommittedStreams>());
+            // Events are stamped by the service's clock, the one its rules use: time travel (asOf) and the audit log then
+            // agree with the instants the events carry, and tests on a fake clock can ask about the past.
+            opts.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();
+        });
 
         // Delivery can be switched off to stand for a process that died between commit and hand-over (see the tests).
         if (configuration.GetValue("IntegrationEvents:Deliver", true))

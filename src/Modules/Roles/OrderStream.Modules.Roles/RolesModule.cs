@@ -29,13 +29,14 @@ public sealed class RolesModule : IModule
         services.AddSingleton<AccessEngine>();
         services.AddScoped<RoleGrants>();
         services.AddScoped<BuildingBlocks.Web.IFeatureDecider, EngineDecider>();
+        services.AddHostedService<GrantLapses>();
         services.ConfigureMarten(opts =>
         {
             opts.Projections.Snapshot<Role>(SnapshotLifecycle.Inline);
             opts.Schema.For<Role>().DatabaseSchemaName(Schema).MultiTenanted()
                 .UniqueIndex(UniqueIndexType.Computed, "ux_roles_name", TenancyScope.PerTenant, r => r.NameKey!);
             opts.Projections.Snapshot<UserAccess>(SnapshotLifecycle.Inline);
-            opts.Schema.For<UserAccess>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Schema.For<UserAccess>().DatabaseSchemaName(Schema).MultiTenanted().Duplicate(u => u.NextLapse);
             opts.Projections.Snapshot<CustomFeature>(SnapshotLifecycle.Inline);
             opts.Schema.For<CustomFeature>().DatabaseSchemaName(Schema).MultiTenanted()
                 .UniqueIndex(UniqueIndexType.Computed, "ux_customfeatures_code", TenancyScope.PerTenant, f => f.Code);

@@ -5,17 +5,25 @@ using OrderStream.BuildingBlocks.Contracts;
 
 namespace OrderStream.Modules.SalePoints.Contracts;
 
-/// <summary>Every sale point and store of the tenant, active or not (a tenant has hundreds, not thousands).</summary>
-public sealed record GetLocations : IRequest<IReadOnlyList<LocationFacts>>;
+/// <summary>Every sale point and store of the tenant, active or not (a tenant has hundreds, not thousands); <c>AsOf</c>: as they were then.</summary>
+public sealed record GetLocations(DateTimeOffset? AsOf = null) : IRequest<IReadOnlyList<LocationFacts>>;
 
 public sealed record LocationFacts(Guid Id, bool IsStore, string Code, string Name, bool IsActive);
 
-/// <summary>Users' sale points (each with the role held there) and stores; <c>UserIds</c> null means every user with any.</summary>
-public sealed record GetUserLocations(IReadOnlyList<Guid>? UserIds) : IRequest<IReadOnlyList<UserLocationFacts>>;
+/// <summary>
+/// Users' sale points (each with the role held there) and stores; <c>UserIds</c> null means every user with any; <c>AsOf</c>:
+/// as they were at that instant, rebuilt from the users' events.
+/// </summary>
+public sealed record GetUserLocations(IReadOnlyList<Guid>? UserIds, DateTimeOffset? AsOf = null) : IRequest<IReadOnlyList<UserLocationFacts>>;
 
 public sealed record UserLocationFacts(Guid UserId, IReadOnlyList<SalePointRole> SalePoints, IReadOnlyList<Guid> StoreIds, Guid? DefaultStoreId);
 
-public sealed record SalePointRole(Guid SalePointId, Guid RoleId);
+/// <summary>
+/// A sale point with the role there; a time-boxed assignment applies from <c>ValidFrom</c> until <c>ValidUntil</c> only;
+/// <c>GivenAt</c>/<c>GivenBy</c>: when and by whom (an actor id) it was given.
+/// </summary>
+public sealed record SalePointRole(Guid SalePointId, Guid RoleId, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null,
+    DateTimeOffset? GivenAt = null, string? GivenBy = null);
 
 /// <summary>
 /// May the user log in to the POS at the sale point? Answered by Sale Points (assignment, sale point status, the role there

@@ -24,7 +24,9 @@ public sealed class SalePointsModule : IModule
     /// <summary>Whoever manages users must see the sale points and stores they assign.</summary>
     internal static readonly string[] SeeLocations = [MaintainLocations, "may-access-back-office-users", "can-maintain-employee-data"];
 
-    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
+    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddHostedService<SalePointLapses>();
         services.ConfigureMarten(opts =>
         {
             opts.Projections.Snapshot<Location>(SnapshotLifecycle.Inline);
@@ -33,6 +35,7 @@ public sealed class SalePointsModule : IModule
                 .UniqueIndex(UniqueIndexType.Computed, "ux_locations_code", TenancyScope.PerTenant, l => l.CodeKey);
             opts.Projections.Snapshot<UserLocations>(SnapshotLifecycle.Inline);
             opts.Schema.For<UserLocations>().DatabaseSchemaName(Schema).MultiTenanted()
-                .Duplicate(u => u.UserId).Duplicate(u => u.TakesFutureSalePoints).Duplicate(u => u.TakesFutureStores);
+                .Duplicate(u => u.UserId).Duplicate(u => u.TakesFutureSalePoints).Duplicate(u => u.TakesFutureStores).Duplicate(u => u.NextLapse);
         });
+    }
 }

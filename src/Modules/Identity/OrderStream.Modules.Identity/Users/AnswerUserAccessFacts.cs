@@ -1,3 +1,4 @@
+using OrderStream.BuildingBlocks.Persistence;
 using OrderStream.Modules.Identity.Contracts;
 
 namespace OrderStream.Modules.Identity.Users;
@@ -7,6 +8,12 @@ internal sealed class AnswerUserAccessFacts(IQuerySession session) : IRequestHan
 {
     public async Task<IReadOnlyList<UserAccessFacts>> Handle(GetUserAccessFacts query, CancellationToken ct)
     {
+        if (query.AsOf is { } asOf)
+        {
+            var then = await StreamHistory.AsOfAsync<User>(session, query.UserIds, asOf, ct);
+            return then.Values.Select(u => new UserAccessFacts(u.Id, u.EmployeeName(), u.IsActive, u.IsSystemAdministrator, u.Type?.ToString(),
+                [.. u.CounterpartIds], u.Profile.OnlineStoreId, u.Profile.AccessMode?.ToString(), u.Profile.ReportCodes ?? [])).ToList();
+        }
         // Only the fields asked for leave the database: a whole tenant's users (20,000 and more) load at every engine start.
         IQueryable<User> users = session.Query<User>();
         if (query.UserIds is { } ids) users = users.Where(u => ids.Contains(u.Id));

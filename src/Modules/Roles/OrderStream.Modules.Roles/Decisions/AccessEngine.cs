@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
+using OrderStream.BuildingBlocks.Persistence;
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Catalogue;
 using OrderStream.Modules.Roles.Grants;
@@ -22,13 +24,16 @@ internal sealed class AccessEngine
     private readonly IDocumentStore _store;
     private readonly IServiceScopeFactory _scopes;
     private readonly FeatureCatalogue _catalogue;
+    private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, Lazy<Task<TenantAccess>>> _tenants = new();
 
-    public AccessEngine(IDocumentStore store, IServiceScopeFactory scopes, FeatureCatalogue catalogue, OrderStream.BuildingBlocks.Persistence.CommittedStreams committed)
+    public AccessEngine(IDocumentStore store, IServiceScopeFactory scopes, FeatureCatalogue catalogue, OrderStream.BuildingBlocks.Persistence.CommittedStreams committed,
+        TimeProvider clock)
     {
         _store = store;
         _scopes = scopes;
         _catalogue = catalogue;
+        _clock = clock;
         committed.Committed += (tenant, streams) =>
         {
             if (_tenants.TryGetValue(tenant, out var loading) && loading.IsValueCreated && loading.Value.IsCompletedSuccessfully)
@@ -48,8 +53,29 @@ internal sealed class AccessEngine
             _tenants.TryRemove(new KeyValuePair<string, Lazy<Task<TenantAccess>>>(tenant, lazy)); // a failed load is tried again next time
             throw;
         }
+        // A time-boxed grant that began or lapsed since the holders were compiled: those users are compiled again.
+        if (access.NextChange <= _clock.GetUtcNow()) access.MarkDue();
         if (access.HasStale) await access.RefreshAsync(this, ct);
         return access;
+    }
+
+    /// <summary>
+    /// The tenant as it was at <paramref name="asOf"/> (issue #6's time travel), rebuilt from the event history of the users
+    /// asked about (null: every user) and of the roles they held then: grants, roles, sale points, the users' facts, and
+    /// time-boxed grants judged at that instant. Built for the question and thrown away; nothing of it is cached.
+    /// </summary>
+    public async Task<TenantAccess> AsOfAsync(string tenant, DateTimeOffset asOf, IReadOnlyList<Guid>? userIds, CancellationToken ct)
+    {
+        var facts = AskAsync(tenant, new GetUserAccessFacts(userIds, asOf), ct);
+        var locations = AskAsync(tenant, new GetLocations(asOf), ct);
+        var userLocations = AskAsync(tenant, new GetUserLocations(userIds, asOf), ct);
+        await using var session = _store.QuerySession(tenant);
+        var access = (await StreamHistory.AsOfAsync<UserAccess>(session, userIds?.Select(UserAccess.StreamId).ToList(), asOf, ct)).Values;
+        var roleIds = userIds is null ? null
+            : access.SelectMany(a => a.Roles).Select(r => r.RoleId).Concat((await userLocations).SelectMany(l => l.SalePoints).Select(s => s.RoleId)).Distinct().ToList();
+        var roles = (await StreamHistory.AsOfAsync<Role>(session, roleIds, asOf, ct)).Values.Where(r => !r.IsDeleted);
+        var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync(ct);
+        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, await facts, await locations, await userLocations, asOf);
     }
 
     private async Task<TenantAccess> LoadAsync(string tenant)
@@ -62,7 +88,7 @@ internal sealed class AccessEngine
         var roles = await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync();
         var access = await session.Query<UserAccess>().ToListAsync();
         var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync();
-        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, await facts, await locations, await userLocations);
+        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, await facts, await locations, await userLocations, null, _clock);
     }
 
     /// <summary>Another module's published contract, answered in a scope of the tenant.</summary>
@@ -107,9 +133,9 @@ internal sealed class CompiledRole
 
 /// <summary>
 /// One user as the engine knows them: facts from Identity, grants from this module, sale points and stores from Sale Points,
-/// and the compiled tenant-wide holdings.
+/// and the compiled tenant-wide holdings, good until <c>NextChange</c> (a time-boxed grant beginning or lapsing; null: none).
 /// </summary>
-internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, UserLocationFacts Locations, Holdings Holdings);
+internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, UserLocationFacts Locations, Holdings Holdings, DateTimeOffset? NextChange = null);
 
 /// <summary>
 /// A user's valid holdings in a few hundred bytes: one bit per feature of the tenant's feature index, and the qualifier of
@@ -194,14 +220,26 @@ internal sealed class TenantAccess
     private readonly ConcurrentDictionary<Guid, Guid> _streamToUser = new();
     private FrozenDictionary<Guid, LocationFacts> _locations = FrozenDictionary<Guid, LocationFacts>.Empty;
     private readonly ConcurrentDictionary<Guid, byte> _stale = new();
+    private readonly TimeProvider? _clock;
+    // The earliest instant at which some user's time-boxed grant begins or lapses (UTC ticks; the largest instant: none).
+    private static readonly long Never = DateTimeOffset.MaxValue.UtcTicks;
+    private long _nextChange = Never;
 
     public string Tenant { get; }
 
+    /// <summary>The instant of a past state (time travel), or null for the live tenant, which follows the clock.</summary>
+    public DateTimeOffset? AsOf { get; }
+
+    /// <summary>The instant decisions are judged at: time-boxed grants apply or not at this instant.</summary>
+    public DateTimeOffset Now => AsOf ?? _clock!.GetUtcNow();
+
     public TenantAccess(string tenant, FeatureCatalogue catalogue, IEnumerable<SecureFeature> custom, IEnumerable<Role> roles,
         IEnumerable<UserAccess> access, IEnumerable<UserAccessFacts> facts, IEnumerable<LocationFacts> locations,
-        IEnumerable<UserLocationFacts> userLocations)
+        IEnumerable<UserLocationFacts> userLocations, DateTimeOffset? asOf, TimeProvider? clock = null)
     {
         Tenant = tenant;
+        AsOf = asOf;
+        _clock = clock;
         _catalogue = catalogue;
         Index(custom);
         _locations = locations.ToFrozenDictionary(l => l.Id);
@@ -217,12 +255,34 @@ internal sealed class TenantAccess
     /// <summary>A sale point or store of the tenant; an unknown id rereads them first (one may have been created since).</summary>
     public async ValueTask<LocationFacts?> LocationAsync(AccessEngine engine, Guid id, CancellationToken ct)
     {
-        if (_locations.TryGetValue(id, out var known)) return known;
+        if (_locations.TryGetValue(id, out var known) || AsOf is not null) return known;
         _locations = (await engine.AskAsync(Tenant, new GetLocations(), ct)).ToFrozenDictionary(l => l.Id);
         return _locations.GetValueOrDefault(id);
     }
 
     public bool HasStale => !_stale.IsEmpty;
+
+    public DateTimeOffset NextChange => new(Interlocked.Read(ref _nextChange), TimeSpan.Zero);
+
+    /// <summary>Marks stale the users whose time-boxed grants began or lapsed by now: the next refresh compiles them again.</summary>
+    public void MarkDue()
+    {
+        var now = Now;
+        Interlocked.Exchange(ref _nextChange, Never);
+        foreach (var user in _users.Values)
+        {
+            if (user.NextChange is not { } next) continue;
+            if (next <= now) _stale[user.Facts.UserId] = 0;
+            else Earliest(next);
+        }
+    }
+
+    private void Earliest(DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        for (var seen = Interlocked.Read(ref _nextChange); ticks < seen; seen = Interlocked.Read(ref _nextChange))
+            if (Interlocked.CompareExchange(ref _nextChange, ticks, seen) == seen) return;
+    }
 
     public SecureFeature? Feature(string code) => _index.TryGetValue(code, out var i) ? _features[i] : null;
 
@@ -258,6 +318,7 @@ internal sealed class TenantAccess
     public async ValueTask<Role?> RoleAsync(AccessEngine engine, Guid id, CancellationToken ct)
     {
         if (Role(id) is { } known) return known;
+        if (AsOf is not null) return null;
         _stale[id] = 0;
         await RefreshAsync(engine, ct);
         return Role(id);
@@ -306,7 +367,8 @@ internal sealed class TenantAccess
     /// <summary>The user, loaded on first mention (a user created since the tenant was loaded); null when Identity has no such user.</summary>
     public async ValueTask<UserEntry?> UserAsync(AccessEngine engine, Guid userId, CancellationToken ct)
     {
-        if (_users.TryGetValue(userId, out var known)) return known;
+        // A past state holds every user asked about who existed then: one it does not hold did not exist.
+        if (_users.TryGetValue(userId, out var known) || AsOf is not null) return known;
         _stale[userId] = 0;
         await RefreshAsync(engine, ct);
         return _users.GetValueOrDefault(userId);
@@ -384,12 +446,21 @@ internal sealed class TenantAccess
         _streamToUser[LocationStreams.OfUser(facts.UserId)] = facts.UserId;
         if (_putScratch.Length < _features.Length) _putScratch = new Holding?[_features.Length];
         var entry = new UserEntry(facts, access, locations, null!);
-        _users[facts.UserId] = entry with { Holdings = Holdings.From(Compile(entry, null, into: _putSources), _putScratch) };
+        var now = Now;
+        DateTimeOffset? next = null;
+        foreach (var r in access.Roles) next = Validity.NextChange(next, r.ValidFrom, r.ValidUntil, now);
+        foreach (var g in access.Grants) next = Validity.NextChange(next, g.ValidFrom, g.ValidUntil, now);
+        foreach (var s in locations.SalePoints) next = Validity.NextChange(next, s.ValidFrom, s.ValidUntil, now);
+        if (next is { } change) Earliest(change);
+        _users[facts.UserId] = entry with { Holdings = Holdings.From(Compile(entry, null, into: _putSources), _putScratch), NextChange = next };
     }
 
-    /// <summary>One grant judged for the user; <c>Position</c> is its place in the role's (or the user's direct) grants.</summary>
+    /// <summary>
+    /// One grant judged for the user; <c>Position</c> is its place in the role's (or the user's direct) grants; <c>Why</c> and
+    /// <c>WhyCode</c> say why it does not apply (null: it does); <c>Until</c>: the end of its time box, if any.
+    /// </summary>
     internal readonly record struct Source(SecureFeature Feature, int Index, Role? Role, int Position, Guid? SalePointId, int? Qualifier,
-        Holding Holding, string? Why);
+        Holding Holding, string? Why, string? WhyCode = null, DateTimeOffset? Until = null, string? TimeBox = null);
 
     /// <summary>
     /// Every grant the user has (direct, tenant-wide roles, and the role at <paramref name="salePointId"/>), each judged by
@@ -404,44 +475,59 @@ internal sealed class TenantAccess
         sources.Clear();
         // Being a System Manager is itself a grant; it counts when it may be held (it always may: an administrator gave it).
         var isSystemManager = false;
+        var now = Now;
+        // A time-boxed grant outside its window is listed with the reason, so an explanation can say it lapsed or has not begun.
         void Add(Grant grant, Role? role, int position, Guid? salePoint)
         {
-            if (grant.FeatureCode == RolesModule.SystemManager) isSystemManager = true;
+            var timeBox = Validity.WhyNot(grant.ValidFrom, grant.ValidUntil, now);
+            if (grant.FeatureCode == RolesModule.SystemManager) isSystemManager |= timeBox is null;
             else if (only is not null && grant.FeatureCode != only) return;
             if (_index.TryGetValue(grant.FeatureCode, out var index))
-                sources.Add(new Source(_features[index], index, role, position, salePoint, grant.Qualifier, default, null));
+                sources.Add(new Source(_features[index], index, role, position, salePoint, grant.Qualifier, default, null, null, grant.ValidUntil,
+                    timeBox is null ? null : $"The direct grant {timeBox}."));
         }
         for (var i = 0; i < access.Grants.Count; i++) Add(access.Grants[i], null, i, null);
-        foreach (var assignment in access.Roles) AddRole(assignment.RoleId, null);
+        foreach (var assignment in access.Roles) AddRole(assignment.RoleId, null, assignment.ValidFrom, assignment.ValidUntil);
         if (salePointId is { } here)
             foreach (var at in user.Locations.SalePoints)
-                if (at.SalePointId == here) AddRole(at.RoleId, here);
-        void AddRole(Guid roleId, Guid? salePoint)
+                if (at.SalePointId == here) AddRole(at.RoleId, here, at.ValidFrom, at.ValidUntil);
+        void AddRole(Guid roleId, Guid? salePoint, DateTimeOffset? from, DateTimeOffset? until)
         {
+            var notNow = Validity.WhyNot(from, until, now);
             // A preview compiles a role's proposed version in place of the one in force.
             var role = instead is not null && instead.Role.Id == roleId ? instead : _roles.GetValueOrDefault(roleId);
             if (role is null) return;
             var (compiled, indices) = (role.Role, role.Indices);
+            var timeBox = notNow is null ? null : $"The user's role '{compiled.Name}'{(salePoint is null ? "" : " at this sale point")} {notNow}.";
             for (var i = 0; i < compiled.Grants.Count; i++)
             {
                 var grant = compiled.Grants[i];
-                if (indices[i] == _systemManagerIndex) isSystemManager = true;
+                if (indices[i] == _systemManagerIndex) isSystemManager |= notNow is null;
                 else if (only is not null && grant.FeatureCode != only) continue;
                 if (indices[i] >= 0)
-                    sources.Add(new Source(_features[indices[i]], indices[i], compiled, i, salePoint, grant.Qualifier, default, null));
+                    sources.Add(new Source(_features[indices[i]], indices[i], compiled, i, salePoint, grant.Qualifier, default, null, null, until, timeBox));
             }
         }
         if (only is not null && only != RolesModule.SystemManager) sources.RemoveAll(s => s.Feature.Code == RolesModule.SystemManager);
         for (var i = 0; i < sources.Count; i++)
         {
             var r = sources[i];
-            sources[i] = r with
-            {
-                Holding = Holding.Of(r.Qualifier, r.Feature),
-                Why = r.Feature.Active ? Rules.WhyNotHeld(r.Feature, facts, isSystemManager) : $"'{r.Feature.Name}' is not active yet.",
-            };
+            var (why, code) = r.TimeBox is { } timeBox ? (timeBox, "time-box")
+                : !r.Feature.Active ? ($"'{r.Feature.Name}' is not active yet.", "feature-inactive")
+                : Rules.WhyNotHeld(r.Feature, facts, isSystemManager) is { } rule
+                    ? (rule, r.Feature.UserTypes is not null && r.Feature.Tier is Tier.None or Tier.HostCompanyManager ? "user-type" : "tier")
+                    : (null, null);
+            sources[i] = r with { Holding = Holding.Of(r.Qualifier, r.Feature), Why = why, WhyCode = code };
         }
         return sources;
+    }
+
+    /// <summary>The user's assignment to the sale point, if any, and why it does not apply now (null: it does).</summary>
+    public (SalePointRole? Assignment, string? WhyNot) AssignmentAt(UserEntry user, Guid salePointId)
+    {
+        foreach (var s in user.Locations.SalePoints)
+            if (s.SalePointId == salePointId) return (s, Validity.WhyNot(s.ValidFrom, s.ValidUntil, Now));
+        return (null, null);
     }
 
     public bool IsSystemManager(UserEntry user) =>

@@ -4,34 +4,38 @@ namespace OrderStream.Modules.Roles.Decisions;
 
 /// <summary>
 /// "May this user do this, here?" with the reasons. Anyone may ask about themselves; asking about others needs
-/// can-check-authorization (services) or the rights to manage users' rights.
+/// can-check-authorization (services) or the rights to manage users' rights. With <c>asOf</c>, the answer as it was at
+/// that instant, rebuilt from the history (issue #6); the right to ask is judged now.
 /// </summary>
 internal static class CheckAuthorization
 {
     public const int MaxChecks = 1000;
 
-    public sealed record Check(Guid? UserId, string? Feature, int? MinQualifier, Guid? SalePointId, Guid? StoreId = null) : IQuery<Decision>;
+    public sealed record Check(Guid? UserId, string? Feature, int? MinQualifier, Guid? SalePointId, Guid? StoreId = null, DateTimeOffset? AsOf = null)
+        : IQuery<Decision>;
 
     public sealed record Query(IReadOnlyList<Check> Checks) : IQuery<IReadOnlyList<Decision>>;
 
-    public sealed record Many(IReadOnlyList<Check>? Checks);
+    /// <summary><c>AsOf</c>: the instant of every check that names none of its own.</summary>
+    public sealed record Many(IReadOnlyList<Check>? Checks, DateTimeOffset? AsOf = null);
 
     public sealed class CheckValidator : AbstractValidator<Check>
     {
-        public CheckValidator()
+        public CheckValidator(TimeProvider clock)
         {
             RuleFor(c => c.UserId).NotEmpty();
             RuleFor(c => c.Feature).NotEmpty().MaximumLength(100);
             RuleFor(c => c.MinQualifier).GreaterThanOrEqualTo(0);
+            RuleFor(c => c.AsOf).Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
         }
     }
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(q => q.Checks).NotEmpty().Must(c => c.Count <= MaxChecks).WithMessage($"At most {MaxChecks} checks in one call.");
-            RuleForEach(q => q.Checks).NotNull().SetValidator(new CheckValidator());
+            RuleForEach(q => q.Checks).NotNull().SetValidator(new CheckValidator(clock));
         }
     }
 
@@ -44,14 +48,19 @@ internal static class CheckAuthorization
 
         private async Task<IReadOnlyList<Decision>> Decide(IReadOnlyList<Check> checks, string field, CancellationToken ct)
         {
-            var access = await engine.TenantAsync(tenant.Tenant, ct);
+            var now = await engine.TenantAsync(tenant.Tenant, ct);
             var caller = actor.RequireUser().UserId;
-            if (checks.Any(c => c.UserId != caller) && !access.MayAskAboutOthers(caller))
+            if (checks.Any(c => c.UserId != caller) && !now.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Asking about other users needs the secure feature '{RolesModule.CheckAuthorization}'.");
+            // Each past instant asked about is rebuilt once, for the users asked about at it.
+            var past = new Dictionary<DateTimeOffset, TenantAccess>();
+            foreach (var at in checks.Where(c => c.AsOf is not null).GroupBy(c => c.AsOf!.Value))
+                past[at.Key] = await engine.AsOfAsync(tenant.Tenant, at.Key, at.Select(c => c.UserId!.Value).Distinct().ToList(), ct);
             var decisions = new List<Decision>(checks.Count);
             for (var i = 0; i < checks.Count; i++)
             {
                 var check = checks[i];
+                var access = check.AsOf is { } asOf ? past[asOf] : now;
                 var feature = await access.FeatureAsync(engine, check.Feature!, ct) ?? throw new FieldRuleException(
                     field.Length == 0 ? "feature" : $"{field}[{i}].feature", $"There is no secure feature '{check.Feature}'.");
                 var user = await access.UserAsync(engine, check.UserId!.Value, ct);
@@ -80,7 +89,7 @@ internal static class CheckAuthorization
                     await mediator.Send(body, ct))
                 .WithTags("Authorization").WithName("CheckAuthorization").Produces<Decision>().RequireAuthorization();
             app.MapPost("/api/tenants/{tenant}/authorization/check-many", async (Many body, IMediator mediator, CancellationToken ct) =>
-                    new { decisions = await mediator.Send(new Query(body.Checks ?? []), ct) })
+                    new { decisions = await mediator.Send(new Query(body.Checks?.Select(c => c is null || c.AsOf is not null ? c! : c with { AsOf = body.AsOf }).ToList() ?? []), ct) })
                 .WithTags("Authorization").WithName("CheckAuthorizationMany").RequireAuthorization();
         }
     }

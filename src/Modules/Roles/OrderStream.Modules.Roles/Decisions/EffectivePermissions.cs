@@ -1,4 +1,5 @@
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.Roles.Catalogue;
 
 namespace OrderStream.Modules.Roles.Decisions;
@@ -10,7 +11,14 @@ namespace OrderStream.Modules.Roles.Decisions;
 /// </summary>
 internal static class EffectivePermissions
 {
-    public sealed record Query(Guid UserId, Guid? SalePointId, bool Self) : IQuery<Result>;
+    /// <summary><c>AsOf</c>: the permissions as they were at that instant, rebuilt from the history (issue #6).</summary>
+    public sealed record Query(Guid UserId, Guid? SalePointId, bool Self, DateTimeOffset? AsOf = null) : IQuery<Result>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator(TimeProvider clock) =>
+            RuleFor(q => q.AsOf).Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
+    }
 
     public sealed record Source(string Kind, string? RoleId, string? RoleName, string? SalePointId, int? Qualifier);
 
@@ -27,14 +35,21 @@ internal static class EffectivePermissions
             var caller = actor.RequireUser().UserId;
             if (!q.Self && q.UserId != caller && !access.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Seeing another user's permissions needs '{RolesModule.MaintainRoles}' or '{RolesModule.CheckAuthorization}'.");
-            var user = await access.UserAsync(engine, q.UserId, ct) ?? throw new NotFoundException("User", q.UserId.ToString());
+            if (q.AsOf is { } asOf)
+            {
+                if (await access.UserAsync(engine, q.UserId, ct) is null) throw new NotFoundException("User", q.UserId.ToString());
+                access = await engine.AsOfAsync(tenant.Tenant, asOf, [q.UserId], ct);
+            }
+            var user = await access.UserAsync(engine, q.UserId, ct) ?? throw (q.AsOf is { } then
+                ? new FieldRuleException("asOf", $"User '{q.UserId}' did not exist yet at {Validity.Text(then)}.")
+                : new NotFoundException("User", q.UserId.ToString()));
             // At a sale point the user does not work at (or an inactive one), its own features do not apply: as in a decision.
             var worksHere = true;
             if (q.SalePointId is { } here)
             {
                 var place = await access.LocationAsync(engine, here, ct) is { IsStore: false } p ? p
                     : throw new FieldRuleException("salePointId", $"There is no sale point '{here}' in this tenant.");
-                worksHere = place.IsActive && user.Locations.SalePoints.Any(s => s.SalePointId == here);
+                worksHere = place.IsActive && access.AssignmentAt(user, here) is ({ }, null);
             }
             var permissions = List(access, user, q.SalePointId, worksHere);
             return new Result(user.Facts.UserId.ToString(), user.Facts.IsActive, user.Facts.IsSystemAdministrator, permissions);
@@ -94,13 +109,19 @@ internal static class EffectivePermissions
     /// </summary>
     internal static IReadOnlyList<Permission> TenantWide(TenantAccess access, UserEntry user)
     {
+        // Time-boxed roles and grants outside their window give nothing now (the holdings were compiled without them).
+        var boxed = user.Access.Roles.Any(r => r.ValidFrom is not null || r.ValidUntil is not null)
+            || user.Access.Grants.Any(g => g.ValidFrom is not null || g.ValidUntil is not null);
+        var now = boxed ? access.Now : default;
         var assignments = user.Access.Roles;
         var roles = new CompiledRole?[assignments.Count];
-        for (var r = 0; r < roles.Length; r++) roles[r] = access.Compiled(assignments[r].RoleId);
+        for (var r = 0; r < roles.Length; r++)
+            roles[r] = !boxed || Validity.Covers(assignments[r].ValidFrom, assignments[r].ValidUntil, now) ? access.Compiled(assignments[r].RoleId) : null;
         Span<int> cursor = stackalloc int[roles.Length];
         var direct = user.Access.Grants;
         Span<int> directIndex = stackalloc int[direct.Count];
-        for (var g = 0; g < direct.Count; g++) directIndex[g] = access.IndexOf(direct[g].FeatureCode);
+        for (var g = 0; g < direct.Count; g++)
+            directIndex[g] = !boxed || Validity.Covers(direct[g].ValidFrom, direct[g].ValidUntil, now) ? access.IndexOf(direct[g].FeatureCode) : -1;
         var permissions = new List<Permission>(user.Holdings.Count);
         // A role names a feature once (its validator), so a feature has at most one source per role and per direct grant.
         Span<int> found = stackalloc int[2 * (roles.Length + direct.Count)];
@@ -152,8 +173,8 @@ internal static class EffectivePermissions
     {
         public void AddRoutes(IEndpointRouteBuilder app)
         {
-            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/effective-permissions", (Guid id, Guid? salePointId, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new Query(id, salePointId, false), ct))
+            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/effective-permissions", (Guid id, Guid? salePointId, DateTimeOffset? asOf, IMediator mediator,
+                    CancellationToken ct) => mediator.Send(new Query(id, salePointId, false, asOf), ct))
                 .WithTags("Authorization").WithName("GetEffectivePermissions").RequireAuthorization();
             app.MapGet("/api/tenants/{tenant}/me/permissions", (Guid? salePointId, IMediator mediator, ActorContext actor, CancellationToken ct) =>
                     mediator.Send(new Query(actor.RequireUser().UserId, salePointId, true), ct))

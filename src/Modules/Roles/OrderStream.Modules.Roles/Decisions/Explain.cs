@@ -1,3 +1,4 @@
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.Roles.Catalogue;
 using OrderStream.Modules.SalePoints.Contracts;
 
@@ -25,8 +26,10 @@ internal static class Explain
         if (place is not null)
         {
             var what = $"{(place.IsStore ? "store" : "sale point")} {place.Code} ({place.Name})";
-            var assigned = place.IsStore ? user.Locations.StoreIds.Contains(place.Id) : user.Locations.SalePoints.Any(s => s.SalePointId == place.Id);
+            var (assignment, notNow) = place.IsStore ? (null, null) : access.AssignmentAt(user, place.Id);
+            var assigned = place.IsStore ? user.Locations.StoreIds.Contains(place.Id) : assignment is not null;
             if (!assigned) return Denied("not-assigned", $"{user.Facts.Name} is not assigned to {what}, so '{feature.Name}' does not apply there.");
+            if (notNow is not null) return Denied("not-assigned", $"{user.Facts.Name}'s time-boxed assignment to {what} {notNow}, so '{feature.Name}' does not apply there.");
             if (!place.IsActive) return Denied("location-inactive", $"{char.ToUpperInvariant(what[0])}{what[1..]} is inactive.");
         }
         var sources = access.Compile(user, salePoint?.Id, feature.Code);
@@ -34,8 +37,7 @@ internal static class Explain
         if (valid.Count == 0)
         {
             if (sources.Count == 0) return Denied("no-grant", $"{user.Facts.Name} has no role or grant that gives '{feature.Name}'.");
-            var code = feature.UserTypes is not null && feature.Tier is Tier.None or Tier.HostCompanyManager ? "user-type" : "tier";
-            return new Decision(false, null, false, sources.Select(s => new Reason(code, s.Why!, s.Role?.Id.ToString(), s.Role?.Name, s.Qualifier)).ToList());
+            return new Decision(false, null, false, sources.Select(s => new Reason(s.WhyCode!, s.Why!, s.Role?.Id.ToString(), s.Role?.Name, s.Qualifier)).ToList());
         }
         var holding = valid.Select(s => s.Holding).Aggregate((a, b) => a.Max(b));
         var reasons = valid.Select(Granted).ToList();
@@ -46,9 +48,11 @@ internal static class Explain
     }
 
     private static Reason Granted(TenantAccess.Source s) => s.Role is { } role
-        ? new Reason("granted-by-role", $"Role '{role.Name}'{(s.SalePointId is null ? "" : " (the user's role at this sale point)")} gives it{Q(s.Qualifier)}.",
+        ? new Reason("granted-by-role", $"Role '{role.Name}'{(s.SalePointId is null ? "" : " (the user's role at this sale point)")} gives it{Q(s.Qualifier)}{Until(s)}.",
             role.Id.ToString(), role.Name, s.Qualifier)
-        : new Reason("granted-directly", $"Granted directly{Q(s.Qualifier)}.", Qualifier: s.Qualifier);
+        : new Reason("granted-directly", $"Granted directly{Q(s.Qualifier)}{Until(s)}.", Qualifier: s.Qualifier);
+
+    private static string Until(TenantAccess.Source s) => s.Until is { } until ? $", until {Validity.Text(until)}" : "";
 
     private static string Q(int? qualifier) => qualifier is { } q ? $" with qualifier {q}" : "";
 

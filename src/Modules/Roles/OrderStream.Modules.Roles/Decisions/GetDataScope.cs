@@ -1,4 +1,6 @@
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.TimeBoxes;
+using OrderStream.Modules.Identity.Contracts;
 
 namespace OrderStream.Modules.Roles.Decisions;
 
@@ -10,7 +12,14 @@ namespace OrderStream.Modules.Roles.Decisions;
 /// </summary>
 internal static class GetDataScope
 {
-    public sealed record Query(Guid UserId) : IQuery<Scope>;
+    /// <summary><c>AsOf</c>: the scope as it was at that instant (type, links, status then), rebuilt from the history.</summary>
+    public sealed record Query(Guid UserId, DateTimeOffset? AsOf = null) : IQuery<Scope>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator(TimeProvider clock) =>
+            RuleFor(q => q.AsOf).Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
+    }
 
     public sealed record Scope(string UserId, string Kind, string Explanation, IReadOnlyList<string>? AccountExecutiveIds = null,
         string? OnlineStoreId = null, string? Access = null, IReadOnlyList<string>? ReportCodes = null);
@@ -24,6 +33,9 @@ internal static class GetDataScope
             if (q.UserId != caller && !access.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Seeing another user's data scope needs '{RolesModule.CheckAuthorization}'.");
             var facts = (await access.UserAsync(engine, q.UserId, ct) ?? throw new NotFoundException("User", q.UserId.ToString())).Facts;
+            if (q.AsOf is { } asOf)
+                facts = (await engine.AskAsync(tenant.Tenant, new GetUserAccessFacts([q.UserId], asOf), ct)).SingleOrDefault()
+                    ?? throw new FieldRuleException("asOf", $"User '{q.UserId}' did not exist yet at {Validity.Text(asOf)}.");
             var id = facts.UserId.ToString();
             if (!facts.IsActive) return new Scope(id, "None", $"{facts.Name} is inactive.");
             return facts.Type switch
@@ -47,8 +59,8 @@ internal static class GetDataScope
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/data-scope", (Guid id, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new Query(id), ct))
+            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/data-scope", (Guid id, DateTimeOffset? asOf, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new Query(id, asOf), ct))
                 .WithTags("Authorization").WithName("GetDataScope").Produces<Scope>().RequireAuthorization();
     }
 }

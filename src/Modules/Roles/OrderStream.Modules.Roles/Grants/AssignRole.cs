@@ -1,15 +1,26 @@
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.Roles.Decisions;
 using OrderStream.Modules.Roles.Roles;
 
 namespace OrderStream.Modules.Roles.Grants;
 
-/// <summary>Gives a user a role tenant-wide, or takes it away. Giving it is giving each of its features: tier rules apply.</summary>
+/// <summary>
+/// Gives a user a role tenant-wide, optionally time-boxed ("until Sunday"), or takes it away. Giving it is giving each of
+/// its features: tier rules apply. Giving it again with another window changes the window.
+/// </summary>
 internal static class AssignRole
 {
-    public sealed record Command(Guid UserId, Guid RoleId, bool Assign) : ICommand<Unit>;
+    public sealed record Body(DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
 
-    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor)
+    public sealed record Command(Guid UserId, Guid RoleId, bool Assign, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null) : ICommand<Unit>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider clock) => Validity.Rules(this, c => c.ValidFrom, c => c.ValidUntil, clock);
+    }
+
+    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor, TimeProvider clock)
         : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
@@ -21,14 +32,15 @@ internal static class AssignRole
             var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
             // Read only: Marten applies the appended events to this very object when it commits.
             var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
-            var holds = current.Roles.Contains(new RoleAssignment(role.Id));
-            if (c.Assign && !holds)
+            var held = current.Role(role.Id);
+            if (c.Assign && (held is null || (held.ValidFrom, held.ValidUntil) != (c.ValidFrom, c.ValidUntil)))
             {
                 var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
                 access.RequireGivable(role, granter);
-                stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name));
+                stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name, c.ValidFrom, c.ValidUntil, clock.GetUtcNow(), actor.Actor,
+                    held is not null, held?.ValidFrom, held?.ValidUntil));
             }
-            else if (!c.Assign && holds)
+            else if (!c.Assign && held is not null)
             {
                 stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null));
             }
@@ -41,8 +53,8 @@ internal static class AssignRole
         public void AddRoutes(IEndpointRouteBuilder app)
         {
             const string route = "/api/tenants/{tenant}/users/{id:guid}/roles/{roleId:guid}";
-            app.MapPut(route, async (Guid id, Guid roleId, IMediator mediator, IQuerySession session, CancellationToken ct) =>
-                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, roleId, true), ct), id, session, ct))
+            app.MapPut(route, async (Guid id, Guid roleId, Body? body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
+                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, roleId, true, body?.ValidFrom, body?.ValidUntil), ct), id, session, ct))
                 .WithTags("User rights").WithName("AssignRole").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
             app.MapDelete(route, async (Guid id, Guid roleId, IMediator mediator, IQuerySession session, CancellationToken ct) =>
                     await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, roleId, false), ct), id, session, ct))

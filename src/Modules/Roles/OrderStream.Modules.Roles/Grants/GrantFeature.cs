@@ -1,4 +1,5 @@
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.Roles.Decisions;
 using OrderStream.Modules.Roles.Roles;
 
@@ -10,16 +11,22 @@ namespace OrderStream.Modules.Roles.Grants;
 /// </summary>
 internal static class GrantFeature
 {
-    public sealed record Body(int? Qualifier);
+    /// <summary><c>ValidFrom</c>/<c>ValidUntil</c>: a time-boxed grant ("max discount 25 % until Sunday").</summary>
+    public sealed record Body(int? Qualifier, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
 
-    public sealed record Command(Guid UserId, string FeatureCode, bool Grant, int? Qualifier) : ICommand<Unit>;
+    public sealed record Command(Guid UserId, string FeatureCode, bool Grant, int? Qualifier, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null)
+        : ICommand<Unit>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Qualifier).InclusiveBetween(0, GrantBodyValidator.MaxQualifier);
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(c => c.Qualifier).InclusiveBetween(0, GrantBodyValidator.MaxQualifier);
+            Validity.Rules(this, c => c.ValidFrom, c => c.ValidUntil, clock);
+        }
     }
 
-    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor)
+    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor, TimeProvider clock)
         : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
@@ -31,12 +38,13 @@ internal static class GrantFeature
             // Read only: Marten applies the appended events to this very object when it commits.
             var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
             var existing = current.Grants.FirstOrDefault(g => g.FeatureCode == feature.Code);
-            if (c.Grant && (existing is null || existing.Qualifier != c.Qualifier))
+            if (c.Grant && (existing is null || (existing.Qualifier, existing.ValidFrom, existing.ValidUntil) != (c.Qualifier, c.ValidFrom, c.ValidUntil)))
             {
                 var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
                 if (Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why) throw new ForbiddenException(why);
                 if (Rules.WhyNotHeld(feature, user.Facts, access.IsSystemManager(user)) is { } cannot) throw new ConflictException(cannot);
-                var e = new FeatureGranted(c.UserId, feature.Code, c.Qualifier, existing is not null, existing?.Qualifier);
+                var e = new FeatureGranted(c.UserId, feature.Code, c.Qualifier, existing is not null, existing?.Qualifier, c.ValidFrom, c.ValidUntil,
+                    clock.GetUtcNow(), actor.Actor);
                 stream.AppendOne(e);
             }
             else if (!c.Grant && existing is not null)
@@ -54,7 +62,7 @@ internal static class GrantFeature
         {
             const string route = "/api/tenants/{tenant}/users/{id:guid}/grants/{featureCode}";
             app.MapPut(route, async (Guid id, string featureCode, Body? body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
-                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, featureCode, true, body?.Qualifier), ct), id, session, ct))
+                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, featureCode, true, body?.Qualifier, body?.ValidFrom, body?.ValidUntil), ct), id, session, ct))
                 .WithTags("User rights").WithName("GrantFeature").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
             app.MapDelete(route, async (Guid id, string featureCode, IMediator mediator, IQuerySession session, CancellationToken ct) =>
                     await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, featureCode, false, null), ct), id, session, ct))

@@ -1,7 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace OrderStream.Modules.Roles.Roles;
 
-/// <summary>One feature on a role or granted to a user directly; the qualifier is optional (seed 001).</summary>
-internal sealed record Grant(string FeatureCode, int? Qualifier);
+/// <summary>
+/// One feature on a role or granted to a user directly; the qualifier is optional (seed 001). A direct grant also says when
+/// it applies (time-boxed: from <c>ValidFrom</c> until <c>ValidUntil</c>), and who gave it when; a role's grants never do.
+/// </summary>
+internal sealed record Grant(string FeatureCode, int? Qualifier,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ValidFrom = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ValidUntil = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? GivenAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GivenBy = null);
 
 // A role's stream. Each edit keeps the state before and after, so an auditor (and issue #6's time travel) sees what changed.
 internal sealed record RoleCreated(Guid RoleId, string Name, string? Description, IReadOnlyList<Grant> Grants, Guid? CopiedFrom);

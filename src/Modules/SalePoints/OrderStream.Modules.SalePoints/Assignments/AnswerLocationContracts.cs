@@ -1,3 +1,5 @@
+using OrderStream.BuildingBlocks.Persistence;
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.Roles.Contracts;
 using OrderStream.Modules.SalePoints.Contracts;
 using OrderStream.Modules.SalePoints.Locations;
@@ -5,21 +7,25 @@ using OrderStream.Modules.SalePoints.Locations;
 namespace OrderStream.Modules.SalePoints.Assignments;
 
 /// <summary>What this module tells others in-process (published contracts), from its own records.</summary>
-internal sealed class AnswerLocationContracts(IQuerySession session, IMediator mediator)
+internal sealed class AnswerLocationContracts(IQuerySession session, IMediator mediator, TimeProvider clock)
     : IRequestHandler<GetLocations, IReadOnlyList<LocationFacts>>, IRequestHandler<GetUserLocations, IReadOnlyList<UserLocationFacts>>,
         IRequestHandler<GetPosAccess, PosAccess>
 {
     public const string PosLoginFeature = "pos-login";
 
     public async Task<IReadOnlyList<LocationFacts>> Handle(GetLocations q, CancellationToken ct) =>
-        (await session.Query<Location>().ToListAsync(ct)).Select(l => new LocationFacts(l.Id, l.Kind == LocationKind.Store, l.Code, l.Name, l.IsActive)).ToList();
+        (q.AsOf is { } asOf ? [.. (await StreamHistory.AsOfAsync<Location>(session, null, asOf, ct)).Values] : await session.Query<Location>().ToListAsync(ct))
+        .Select(l => new LocationFacts(l.Id, l.Kind == LocationKind.Store, l.Code, l.Name, l.IsActive)).ToList();
 
     public async Task<IReadOnlyList<UserLocationFacts>> Handle(GetUserLocations q, CancellationToken ct)
     {
-        var records = q.UserIds is null
-            ? await session.Query<UserLocations>().ToListAsync(ct)
-            : q.UserIds.Count == 0 ? [] : await session.LoadManyAsync<UserLocations>(ct, q.UserIds.Select(LocationStreams.OfUser));
-        return records.Select(r => new UserLocationFacts(r.UserId, r.State.SalePoints.Select(s => new SalePointRole(s.SalePointId, s.RoleId)).ToList(),
+        IReadOnlyCollection<UserLocations> records = q.AsOf is { } asOf
+            ? (await StreamHistory.AsOfAsync<UserLocations>(session, q.UserIds?.Select(LocationStreams.OfUser).ToList(), asOf, ct)).Values
+            : q.UserIds is null
+                ? await session.Query<UserLocations>().ToListAsync(ct)
+                : q.UserIds.Count == 0 ? [] : await session.LoadManyAsync<UserLocations>(ct, q.UserIds.Select(LocationStreams.OfUser));
+        return records.Select(r => new UserLocationFacts(r.UserId,
+            r.State.SalePoints.Select(s => new SalePointRole(s.SalePointId, s.RoleId, s.ValidFrom, s.ValidUntil, s.GivenAt, s.GivenBy)).ToList(),
             r.State.StoreIds, r.State.DefaultStoreId)).ToList();
     }
 
@@ -32,6 +38,8 @@ internal sealed class AnswerLocationContracts(IQuerySession session, IMediator m
         var state = (await session.LoadAsync<UserLocations>(LocationStreams.OfUser(q.UserId), ct))?.State ?? LocationsState.Empty;
         if (state.SalePoints.FirstOrDefault(s => s.SalePointId == salePoint.Id) is not { } assignment)
             return new PosAccess($"You are not assigned to sale point {name}.", true, name, null, null, state.DefaultStoreId);
+        if (Validity.WhyNot(assignment.ValidFrom, assignment.ValidUntil, clock.GetUtcNow()) is { } notNow)
+            return new PosAccess($"Your assignment to sale point {name} {notNow}.", true, name, assignment.RoleId, null, state.DefaultStoreId);
         if (!salePoint.IsActive)
             return new PosAccess($"Sale point {name} is inactive: nobody can log in there until it is reactivated.", true, name, assignment.RoleId, null, state.DefaultStoreId);
         var role = await mediator.Send(new DescribeRole(assignment.RoleId, null), ct);

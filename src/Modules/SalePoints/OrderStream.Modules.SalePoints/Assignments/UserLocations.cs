@@ -5,8 +5,12 @@ using Contracts = OrderStream.Modules.SalePoints.Contracts;
 
 namespace OrderStream.Modules.SalePoints.Assignments;
 
-/// <summary>A sale point a user works at, with their role (user group) there: a role of the Roles module.</summary>
-internal sealed record SalePointAssignment(Guid SalePointId, Guid RoleId);
+/// <summary>
+/// A sale point a user works at, with their role (user group) there: a role of the Roles module; time-boxed when
+/// <c>ValidFrom</c> or <c>ValidUntil</c> is set (it applies in that window only, and is removed once it lapsed).
+/// </summary>
+internal sealed record SalePointAssignment(Guid SalePointId, Guid RoleId, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null,
+    DateTimeOffset? GivenAt = null, string? GivenBy = null);
 
 /// <summary>
 /// Everything the user form's sale point and store tabs hold (seed 002, items 7-12). <c>FutureSalePointsRoleId</c>: every
@@ -39,11 +43,14 @@ internal sealed class UserLocations
     /// <summary>Kept beside the state so that creating a sale point finds the users who take every new one without reading all.</summary>
     public bool TakesFutureSalePoints { get; set; }
     public bool TakesFutureStores { get; set; }
+    /// <summary>The earliest end of a time-boxed assignment: the lapse sweeper finds the users it must record lapses for.</summary>
+    public DateTimeOffset? NextLapse { get; set; }
 
     public void Apply(UserLocationsSet e)
     {
         (UserId, State) = (e.UserId, e.After);
         (TakesFutureSalePoints, TakesFutureStores) = (e.After.FutureSalePointsRoleId is not null, e.After.FutureStores);
+        NextLapse = e.After.SalePoints.Min(s => s.ValidUntil);
     }
 }
 
@@ -143,7 +150,7 @@ internal static class NewLocationAssignments
         {
             var (stream, before) = await UserLocationsStore.OpenAsync(session, userId, null, ct);
             var after = isSalePoint
-                ? before with { SalePoints = [.. before.SalePoints, new SalePointAssignment(location.Id, role!.Value)] }
+                ? before with { SalePoints = [.. before.SalePoints, new SalePointAssignment(location.Id, role!.Value, GivenAt: at, GivenBy: actor.Actor)] }
                 : before with { StoreIds = [.. before.StoreIds, location.Id] };
             UserLocationsStore.Set(stream, userId, at, before, after, $"added new {UserLocationsStore.Label(location)} (the user {why})");
         }
@@ -153,7 +160,8 @@ internal static class NewLocationAssignments
         state.SalePoints.GroupBy(s => s.RoleId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
 }
 
-internal sealed record UserSalePointItem(string SalePointId, string Code, string Name, bool IsActive, string RoleId, string? RoleName);
+internal sealed record UserSalePointItem(string SalePointId, string Code, string Name, bool IsActive, string RoleId, string? RoleName,
+    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
 
 internal sealed record UserStoreItem(string StoreId, string Code, string Name, bool IsActive, bool IsDefault);
 
@@ -182,7 +190,7 @@ internal sealed record UserLocationsResponse(string UserId, long Version, IReadO
                 roleNames[role] = (await mediator.Send(new OrderStream.Modules.Roles.Contracts.DescribeRole(role, null), ct))?.Name;
         var salePoints = state.SalePoints.Where(s => locations.ContainsKey(s.SalePointId)).Select(s => (Assignment: s, At: locations[s.SalePointId]))
             .Select(x => new UserSalePointItem(x.At.Id.ToString(), x.At.Code, x.At.Name, x.At.IsActive, x.Assignment.RoleId.ToString(),
-                roleNames.GetValueOrDefault(x.Assignment.RoleId)))
+                roleNames.GetValueOrDefault(x.Assignment.RoleId), x.Assignment.ValidFrom, x.Assignment.ValidUntil))
             .OrderBy(s => s.Code, StringComparer.OrdinalIgnoreCase).ToList();
         var stores = state.StoreIds.Where(locations.ContainsKey).Select(id => locations[id])
             .Select(l => new UserStoreItem(l.Id.ToString(), l.Code, l.Name, l.IsActive, l.Id == state.DefaultStoreId))

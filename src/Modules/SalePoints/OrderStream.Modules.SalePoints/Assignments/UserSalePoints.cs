@@ -1,3 +1,4 @@
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.SalePoints.Locations;
 
 namespace OrderStream.Modules.SalePoints.Assignments;
@@ -10,20 +11,23 @@ internal static class UserSalePoints
 {
     public enum Op { Add, AddAll, ChangeRole, Remove, RemoveAll }
 
-    public sealed record Command(Guid UserId, long? ExpectedVersion, Op Op, Guid? SalePointId, Guid? RoleId, bool IncludeFuture) : ICommand<Unit>;
+    /// <summary><c>ValidFrom</c>/<c>ValidUntil</c>: a time-boxed assignment (adding one, or changing the role at one).</summary>
+    public sealed record Command(Guid UserId, long? ExpectedVersion, Op Op, Guid? SalePointId, Guid? RoleId, bool IncludeFuture,
+        DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null) : ICommand<Unit>;
 
-    public sealed record AddBody(Guid? SalePointId, Guid? RoleId);
+    public sealed record AddBody(Guid? SalePointId, Guid? RoleId, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
 
     public sealed record AddAllBody(Guid? RoleId, bool? IncludeFuture);
 
-    public sealed record RoleBody(Guid? RoleId);
+    public sealed record RoleBody(Guid? RoleId, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(c => c.SalePointId).NotEmpty().When(c => c.Op is Op.Add or Op.ChangeRole or Op.Remove);
             RuleFor(c => c.RoleId).NotEmpty().When(c => c.Op is Op.Add or Op.AddAll or Op.ChangeRole);
+            Validity.Rules(this, c => c.ValidFrom, c => c.ValidUntil, clock);
         }
     }
 
@@ -36,29 +40,31 @@ internal static class UserSalePoints
             var role = c.RoleId is { } roleId ? await UserLocationsStore.RoleAsync(mediator, roleId, actor, ct) : null;
             var salePoint = c.SalePointId is { } id ? await UserLocationsStore.LocationAsync(session, LocationKind.SalePoint, id, ct) : null;
             var held = before.SalePoints.FirstOrDefault(s => s.SalePointId == salePoint?.Id);
+            var now = clock.GetUtcNow();
             if (c.Op is Op.ChangeRole or Op.Remove && held is null)
                 throw new NotFoundException($"The user's {UserLocationsStore.Label(salePoint!)}", salePoint!.Id.ToString());
             var (after, change) = c.Op switch
             {
                 Op.Add when held is not null && held.RoleId != role!.RoleId => throw new ConflictException(
                     $"The user already has {UserLocationsStore.Label(salePoint!)} with another role: change the role there instead.", "salePointId"),
-                Op.Add => (before with { SalePoints = [.. before.SalePoints.Where(s => s != held), new(salePoint!.Id, role!.RoleId)] },
-                    $"added {UserLocationsStore.Label(salePoint!)} with role {role!.Name}"),
-                Op.ChangeRole => (before with { SalePoints = [.. before.SalePoints.Select(s => s == held ? s with { RoleId = role!.RoleId } : s)] },
-                    $"role at {UserLocationsStore.Label(salePoint!)} set to {role!.Name}"),
+                Op.Add => (before with { SalePoints = [.. before.SalePoints.Where(s => s != held), new(salePoint!.Id, role!.RoleId, c.ValidFrom, c.ValidUntil, now, actor.Actor)] },
+                    $"added {UserLocationsStore.Label(salePoint!)} with role {role!.Name}{Validity.Describe(c.ValidFrom, c.ValidUntil)}"),
+                Op.ChangeRole => (before with { SalePoints = [.. before.SalePoints.Select(s => s == held ? new(s.SalePointId, role!.RoleId, c.ValidFrom, c.ValidUntil, now, actor.Actor) : s)] },
+                    $"role at {UserLocationsStore.Label(salePoint!)} set to {role!.Name}{Validity.Describe(c.ValidFrom, c.ValidUntil)}"),
                 Op.Remove => (before with { SalePoints = [.. before.SalePoints.Where(s => s != held)] }, $"removed {UserLocationsStore.Label(salePoint!)}"),
-                Op.AddAll => await AddAllAsync(before, role!, c.IncludeFuture, ct),
+                Op.AddAll => await AddAllAsync(before, role!, c.IncludeFuture, now, ct),
                 _ => (before with { SalePoints = [], FutureSalePointsRoleId = null }, "removed every sale point"),
             };
-            UserLocationsStore.Set(stream, c.UserId, clock.GetUtcNow(), before, after, change);
+            UserLocationsStore.Set(stream, c.UserId, now, before, after, change);
             return Unit.Value;
         }
 
         // Sale points the user has keep the role they have there: "add all" adds, it never demotes or promotes anyone.
-        private async Task<(LocationsState, string)> AddAllAsync(LocationsState before, Roles.Contracts.RoleFacts role, bool includeFuture, CancellationToken ct)
+        private async Task<(LocationsState, string)> AddAllAsync(LocationsState before, Roles.Contracts.RoleFacts role, bool includeFuture, DateTimeOffset now,
+            CancellationToken ct)
         {
             var all = await session.Query<Location>().Where(l => l.Kind == LocationKind.SalePoint).Select(l => l.Id).ToListAsync(ct);
-            var missing = all.Where(id => before.SalePoints.All(s => s.SalePointId != id)).Select(id => new SalePointAssignment(id, role.RoleId));
+            var missing = all.Where(id => before.SalePoints.All(s => s.SalePointId != id)).Select(id => new SalePointAssignment(id, role.RoleId, GivenAt: now, GivenBy: actor.Actor));
             var after = before with
             {
                 SalePoints = [.. before.SalePoints, .. missing],
@@ -77,7 +83,7 @@ internal static class UserSalePoints
                     UserLocationsResponse.AnswerAsync(id, session, mediator, http, ct))
                 .WithTags("User locations").WithName("GetUserSalePoints").Produces<UserLocationsResponse>().RequireFeature(SalePointsModule.SeeLocations);
             app.MapPost(route, (Guid id, AddBody body, IMediator m, IQuerySession s, HttpContext h, CancellationToken ct) =>
-                    UserLocationsResponse.AfterAsync(m.Send(new Command(id, ETags.ExpectedVersion(h.Request), Op.Add, body.SalePointId, body.RoleId, false), ct), id, s, m, h, ct))
+                    UserLocationsResponse.AfterAsync(m.Send(new Command(id, ETags.ExpectedVersion(h.Request), Op.Add, body.SalePointId, body.RoleId, false, body.ValidFrom, body.ValidUntil), ct), id, s, m, h, ct))
                 .WithTags("User locations").WithName("AddUserSalePoint").Produces<UserLocationsResponse>().RequireFeature(SalePointsModule.ManageUsers);
             app.MapPost(route + "/all", (Guid id, AddAllBody body, IMediator m, IQuerySession s, HttpContext h, CancellationToken ct) =>
                     UserLocationsResponse.AfterAsync(m.Send(new Command(id, ETags.ExpectedVersion(h.Request), Op.AddAll, null, body.RoleId, body.IncludeFuture ?? false), ct), id, s, m, h, ct))
@@ -86,7 +92,7 @@ internal static class UserSalePoints
                     UserLocationsResponse.AfterAsync(m.Send(new Command(id, ETags.ExpectedVersion(h.Request), Op.RemoveAll, null, null, false), ct), id, s, m, h, ct))
                 .WithTags("User locations").WithName("RemoveAllUserSalePoints").Produces<UserLocationsResponse>().RequireFeature(SalePointsModule.ManageUsers);
             app.MapPut(route + "/{salePointId:guid}", (Guid id, Guid salePointId, RoleBody body, IMediator m, IQuerySession s, HttpContext h, CancellationToken ct) =>
-                    UserLocationsResponse.AfterAsync(m.Send(new Command(id, ETags.ExpectedVersion(h.Request), Op.ChangeRole, salePointId, body.RoleId, false), ct), id, s, m, h, ct))
+                    UserLocationsResponse.AfterAsync(m.Send(new Command(id, ETags.ExpectedVersion(h.Request), Op.ChangeRole, salePointId, body.RoleId, false, body.ValidFrom, body.ValidUntil), ct), id, s, m, h, ct))
                 .WithTags("User locations").WithName("ChangeUserSalePointRole").Produces<UserLocationsResponse>().RequireFeature(SalePointsModule.ManageUsers);
             app.MapDelete(route + "/{salePointId:guid}", (Guid id, Guid salePointId, IMediator m, IQuerySession s, HttpContext h, CancellationToken ct) =>
                     UserLocationsResponse.AfterAsync(m.Send(new Command(id, ETags.ExpectedVersion(h.Request), Op.Remove, salePointId, null, false), ct), id, s, m, h, ct))

@@ -1,0 +1,43 @@
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrderStream.BuildingBlocks.Tenancy;
+
+namespace OrderStream.BuildingBlocks.TimeBoxes;
+
+/// <summary>
+/// Records the lapse of time-boxed grants as events, so that it shows in the audit log and the user's history. Decisions
+/// do not wait for it: they honour <c>validUntil</c> to the instant; this only writes down, shortly after, what happened
+/// then (the event says the instant it lapsed). Every tenant is swept every <c>TimeBoxes:PollMilliseconds</c> (5 s).
+/// </summary>
+public abstract class LapseSweeper(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger logger) : BackgroundService
+{
+    public const string Actor = "system:time-boxes";
+
+    protected IDocumentStore Store { get; } = store;
+
+    protected abstract Task SweepAsync(string tenant, DateTimeOffset now, CancellationToken ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = configuration.GetValue("TimeBoxes:PollMilliseconds", 5000);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                List<string> tenants;
+                await using (var query = Store.QuerySession())
+                    tenants = [.. await query.Query<Tenant>().Select(t => t.Id).ToListAsync(stoppingToken)];
+                foreach (var tenant in tenants) await SweepAsync(tenant, clock.GetUtcNow(), stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Recording lapsed time-boxed grants failed; trying again shortly");
+            }
+            // Real time, not the injected clock: tests move that clock, and the sweep must keep running meanwhile.
+            try { await Task.Delay(poll, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+}
