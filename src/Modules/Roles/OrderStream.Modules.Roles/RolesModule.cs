@@ -37,6 +37,8 @@ public sealed class RolesModule : IModule
                 .UniqueIndex(UniqueIndexType.Computed, "ux_roles_name", TenancyScope.PerTenant, r => r.NameKey!);
             opts.Projections.Snapshot<UserAccess>(SnapshotLifecycle.Inline);
             opts.Schema.For<UserAccess>().DatabaseSchemaName(Schema).MultiTenanted().Duplicate(u => u.NextLapse);
+            opts.Projections.Snapshot<Settings.AccessSettings>(SnapshotLifecycle.Inline);
+            opts.Schema.For<Settings.AccessSettings>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<CustomFeature>(SnapshotLifecycle.Inline);
             opts.Schema.For<CustomFeature>().DatabaseSchemaName(Schema).MultiTenanted()
                 .UniqueIndex(UniqueIndexType.Computed, "ux_customfeatures_code", TenancyScope.PerTenant, f => f.Code);

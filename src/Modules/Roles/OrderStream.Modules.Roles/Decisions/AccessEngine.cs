@@ -348,12 +348,34 @@ internal sealed class TenantAccess
     public async ValueTask<UserEntry> GranterAsync(AccessEngine engine, Guid caller, CancellationToken ct) =>
         await UserAsync(engine, caller, ct) ?? throw new ForbiddenException("Your user is not known in this tenant.");
 
-    /// <summary>Giving a role is giving each of its features: refused (403, naming the rule) when one is past the granter's tier.</summary>
-    public void RequireGivable(Role role, UserEntry granter)
+    /// <summary>
+    /// Giving a role is giving each of its features: refused (403, naming the rule) when one is past the granter's tier, or,
+    /// with the tenant's "grant only what you hold" on, when the granter does not hold it at that level.
+    /// </summary>
+    public void RequireGivable(Role role, UserEntry granter, bool onlyWhatYouHold)
     {
         foreach (var grant in role.Grants)
-            if (Feature(grant.FeatureCode) is { } feature && Rules.WhyNotGrantable(feature, granter.Facts, IsSystemManager(granter)) is { } why)
+            if (Feature(grant.FeatureCode) is { } feature
+                && (Rules.WhyNotGrantable(feature, granter.Facts, IsSystemManager(granter))
+                    ?? (onlyWhatYouHold ? WhyNotHeldByGranter(granter, feature, grant.Qualifier) : null)) is { } why)
                 throw new ForbiddenException($"Role '{role.Name}' cannot be given by you: {why}");
+    }
+
+    /// <summary>
+    /// "Grant only what you hold" (issue #6): why the granter may not give the feature at this qualifier (null: they may).
+    /// System Administrators, the top tier, are not bound by it.
+    /// </summary>
+    public string? WhyNotHeldByGranter(UserEntry granter, SecureFeature feature, int? qualifier)
+    {
+        if (granter.Facts.IsSystemAdministrator) return null;
+        const string rule = "'Grant only what you hold' is on in this tenant";
+        if (!granter.Holdings.TryGet(IndexOf(feature.Code), out var held))
+            return $"{rule}: you cannot give '{feature.Name}' because you do not hold it yourself.";
+        if (held.Unlimited) return null;
+        var own = held.Qualifier is { } q ? $"you hold it with qualifier {q}" : "you hold it without a qualifier";
+        if (Holding.Of(qualifier, feature).Unlimited) return $"{rule}: you cannot give '{feature.Name}' without a limit; {own}.";
+        if (qualifier is { } wanted && (held.Qualifier ?? 0) < wanted) return $"{rule}: you cannot give '{feature.Name}' with qualifier {wanted}; {own}.";
+        return null;
     }
 
     public void MarkStale(IReadOnlyList<Guid> streams)

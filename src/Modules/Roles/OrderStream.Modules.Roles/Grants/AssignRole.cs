@@ -36,7 +36,7 @@ internal static class AssignRole
             if (c.Assign && (held is null || (held.ValidFrom, held.ValidUntil) != (c.ValidFrom, c.ValidUntil)))
             {
                 var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
-                access.RequireGivable(role, granter);
+                access.RequireGivable(role, granter, await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct));
                 stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name, c.ValidFrom, c.ValidUntil, clock.GetUtcNow(), actor.Actor,
                     held is not null, held?.ValidFrom, held?.ValidUntil));
             }

@@ -42,6 +42,8 @@ internal static class GrantFeature
             {
                 var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
                 if (Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why) throw new ForbiddenException(why);
+                if (await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct)
+                    && access.WhyNotHeldByGranter(granter, feature, c.Qualifier) is { } notHeld) throw new ForbiddenException(notHeld);
                 if (Rules.WhyNotHeld(feature, user.Facts, access.IsSystemManager(user)) is { } cannot) throw new ConflictException(cannot);
                 var e = new FeatureGranted(c.UserId, feature.Code, c.Qualifier, existing is not null, existing?.Qualifier, c.ValidFrom, c.ValidUntil,
                     clock.GetUtcNow(), actor.Actor);

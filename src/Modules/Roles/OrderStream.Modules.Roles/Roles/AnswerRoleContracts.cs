@@ -5,14 +5,15 @@ using OrderStream.Modules.Roles.Decisions;
 namespace OrderStream.Modules.Roles.Roles;
 
 /// <summary>What this module tells others in-process (published contracts): roles by id, and decisions.</summary>
-internal sealed class AnswerRoleContracts(AccessEngine engine, TenantContext tenant)
+internal sealed class AnswerRoleContracts(AccessEngine engine, TenantContext tenant, IQuerySession session)
     : IRequestHandler<DescribeRole, RoleFacts?>, IRequestHandler<DecideAccess, AccessAnswer>
 {
     public async Task<RoleFacts?> Handle(DescribeRole q, CancellationToken ct)
     {
         var access = await engine.TenantAsync(tenant.Tenant, ct);
         if (await access.RoleAsync(engine, q.RoleId, ct) is not { } role) return null;
-        if (q.GranterId is { } granter) access.RequireGivable(role, await access.GranterAsync(engine, granter, ct));
+        if (q.GranterId is { } granter)
+            access.RequireGivable(role, await access.GranterAsync(engine, granter, ct), await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct));
         return new RoleFacts(role.Id, role.Name);
     }
 

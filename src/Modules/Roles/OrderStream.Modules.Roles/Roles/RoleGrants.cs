@@ -42,12 +42,13 @@ internal sealed class RoleFieldsValidator : AbstractValidator<IRoleFields>
 }
 
 /// <summary>What the caller may put on a role or give: known features, each at most once, none past the caller's tier.</summary>
-internal sealed class RoleGrants(AccessEngine engine, TenantContext tenant, ActorContext actor)
+internal sealed class RoleGrants(AccessEngine engine, TenantContext tenant, ActorContext actor, IQuerySession session)
 {
     public async Task<IReadOnlyList<Grant>> CheckAsync(IReadOnlyList<GrantBody> grants, IReadOnlyCollection<Grant> alreadyOnRole, CancellationToken ct)
     {
         var access = await engine.TenantAsync(tenant.Tenant, ct);
         var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
+        var onlyWhatYouHold = await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct);
         var result = new List<Grant>();
         for (var i = 0; i < grants.Count; i++)
         {
@@ -60,8 +61,19 @@ internal sealed class RoleGrants(AccessEngine engine, TenantContext tenant, Acto
             if (!alreadyOnRole.Any(g => g.FeatureCode == code)
                 && Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why)
                 throw new ForbiddenException(why);
+            // With "grant only what you hold", what the role gains (a new feature, a higher qualifier) must be the editor's own.
+            if (onlyWhatYouHold && Raises(alreadyOnRole.FirstOrDefault(g => g.FeatureCode == code), grants[i].Qualifier, feature)
+                && access.WhyNotHeldByGranter(granter, feature, grants[i].Qualifier) is { } notHeld)
+                throw new ForbiddenException(notHeld);
             result.Add(new Grant(code, grants[i].Qualifier));
         }
         return result;
+    }
+
+    private static bool Raises(Grant? before, int? qualifier, SecureFeature feature)
+    {
+        if (before is null) return true;
+        var (was, now) = (Holding.Of(before.Qualifier, feature), Holding.Of(qualifier, feature));
+        return !was.Unlimited && (now.Unlimited || (now.Qualifier ?? 0) > (was.Qualifier ?? 0));
     }
 }
