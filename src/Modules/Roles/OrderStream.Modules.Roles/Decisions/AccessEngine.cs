@@ -332,6 +332,22 @@ internal sealed class TenantAccess
 
     public IEnumerable<UserEntry> Users => _users.Values;
 
+    /// <summary>
+    /// Every user of the tenant (reports, "who holds it"): users created since the tenant was loaded and never asked about
+    /// are loaded first. A past state holds every user it was built for already.
+    /// </summary>
+    public async Task<IReadOnlyList<UserEntry>> AllUsersAsync(AccessEngine engine, CancellationToken ct)
+    {
+        if (AsOf is null)
+        {
+            var known = await engine.AskAsync(Tenant, new GetUserAccessFacts(null), ct);
+            var missing = known.Where(f => !_users.ContainsKey(f.UserId)).ToList();
+            foreach (var f in missing) _stale[f.UserId] = 0;
+            if (missing.Count > 0) await RefreshAsync(engine, ct);
+        }
+        return [.. _users.Values];
+    }
+
     /// <summary>The hot path: does the user hold the feature (tenant-wide) at the qualifier? No allocation, no I/O.</summary>
     public bool Holds(Guid userId, string feature, int? minQualifier = null) =>
         _index.TryGetValue(feature, out var index) && _users.TryGetValue(userId, out var user) && user.Facts.IsActive

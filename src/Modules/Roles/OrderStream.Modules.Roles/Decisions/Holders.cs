@@ -43,7 +43,7 @@ internal static class Holders
                     : throw new FieldRuleException("salePointId", $"There was no sale point '{id}' in this tenant{(q.AsOf is null ? "" : " then")}.")
                 : null;
             var holders = new List<Holder>();
-            foreach (var user in access.Users.OrderBy(u => u.Facts.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(u => u.Facts.UserId))
+            foreach (var user in (await access.AllUsersAsync(engine, ct)).OrderBy(u => u.Facts.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(u => u.Facts.UserId))
             {
                 var decision = Explain.Decide(access, user, feature, q.MinQualifier, salePoint, null);
                 if (!decision.Allowed) continue;
