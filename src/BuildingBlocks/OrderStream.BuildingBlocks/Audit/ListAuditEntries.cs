@@ -14,16 +14,20 @@ using OrderStream.BuildingBlocks.Web;
 
 namespace OrderStream.BuildingBlocks.Audit;
 
-/// <summary>The tenant's events of every module, newest first: the audit log is the event store read directly.</summary>
+/// <summary>
+/// The tenant's events of every module, newest first: the audit log is the event store read directly, each entry with the
+/// actor's name and the owning module's words for what changed (<see cref="IAuditExplainer"/>). A user's history is the
+/// same entries about one user, oldest first.
+/// </summary>
 public static class ListAuditEntries
 {
     public const string Feature = "can-view-audit-log";
 
-    public sealed record Query(string? Subject, string? Actor, string? Type, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize)
-        : IQuery<PagedList<AuditEntry>>;
+    public sealed record Query(string? Subject, string? Actor, string? Type, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize,
+        bool OldestFirst = false) : IQuery<PagedList<AuditEntry>>;
 
-    public sealed record AuditEntry(long Sequence, string Id, string Subject, string Type, DateTimeOffset At, string? Actor,
-        string? CorrelationId, string? CausationId, JsonElement Data);
+    public sealed record AuditEntry(long Sequence, string Id, string Subject, string Type, DateTimeOffset At, string? Actor, string? ActorName,
+        string Summary, string? CorrelationId, string? CausationId, JsonElement Data);
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -38,7 +42,8 @@ public static class ListAuditEntries
         }
     }
 
-    internal sealed class Handler(SearchDatabase search, TenantContext tenant) : IRequestHandler<Query, PagedList<AuditEntry>>
+    internal sealed class Handler(SearchDatabase search, TenantContext tenant, IEnumerable<IAuditExplainer> explainers, IEnumerable<IAuditNames> names)
+        : IRequestHandler<Query, PagedList<AuditEntry>>
     {
         // Entries about a user live in the user's stream and in side streams (login attempts) that name the user in UserId.
         // Tombstones are Marten's placeholders for the sequence numbers of failed transactions: nothing happened there.
@@ -60,19 +65,36 @@ public static class ListAuditEntries
             var total = (long)(await count.ExecuteScalarAsync(ct))!;
             await using var select = Command(connection,
                 $"select seq_id, id, stream_id, type, timestamp, user_name, correlation_id, causation_id, data {Filter} " +
-                "order by seq_id desc limit @limit offset @offset", query);
+                $"order by seq_id {(query.OldestFirst ? "asc" : "desc")} limit @limit offset @offset", query);
             select.Parameters.AddWithValue("limit", query.PageSize);
             select.Parameters.AddWithValue("offset", (query.Page - 1) * query.PageSize);
             var items = new List<AuditEntry>();
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            await using (var reader = await select.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
+                {
+                    var (type, data) = (reader.GetString(3), JsonDocument.Parse(reader.GetString(8)).RootElement);
+                    items.Add(new AuditEntry(reader.GetInt64(0), reader.GetGuid(1).ToString(), reader.GetGuid(2).ToString(), type,
+                        reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5), null, Explain(type, data),
+                        reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), data));
+                }
+            // Actors are user ids (or named system actors): named as the users are called now.
+            var actorIds = items.Select(i => Guid.TryParse(i.Actor, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToHashSet();
+            var known = new Dictionary<Guid, string>();
+            foreach (var source in names)
+                foreach (var (id, name) in await source.NamesAsync(actorIds, ct)) known[id] = name;
+            return new PagedList<AuditEntry>(items.Select(i => i with
             {
-                items.Add(new AuditEntry(reader.GetInt64(0), reader.GetGuid(1).ToString(), reader.GetGuid(2).ToString(), reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                    JsonDocument.Parse(reader.GetString(8)).RootElement));
-            }
-            return new PagedList<AuditEntry>(items, total, query.Page, query.PageSize);
+                ActorName = Guid.TryParse(i.Actor, out var id) ? known.GetValueOrDefault(id) : i.Actor,
+            }).ToList(), total, query.Page, query.PageSize);
+        }
+
+        private string Explain(string type, JsonElement data)
+        {
+            foreach (var explainer in explainers)
+                if (explainer.Explain(type, data) is { } words) return words;
+            // An event no module explains still reads as words: "license_linked" → "License linked".
+            var plain = type.Replace('_', ' ');
+            return plain.Length == 0 ? type : char.ToUpperInvariant(plain[0]) + plain[1..] + ".";
         }
 
         private NpgsqlCommand Command(NpgsqlConnection connection, string sql, Query query)
@@ -96,5 +118,15 @@ public static class ListAuditEntries
                     mediator.Send(new Query(subject, actor, type, from, to, page ?? 1, pageSize ?? 50), ct))
                 .WithTags("Audit").WithName("ListAuditEntries")
                 .RequireFeature(Feature);
+    }
+
+    /// <summary>One user's whole story, oldest first: created, renamed, rights given and taken, sale points, status, logins.</summary>
+    public sealed class HistoryEndpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/history", (Guid id, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new Query(id.ToString(), null, null, null, null, page ?? 1, pageSize ?? Paging.MaxPageSize, OldestFirst: true), ct))
+                .WithTags("Audit").WithName("UserHistory")
+                .RequireFeature(Feature, "may-access-back-office-users", "can-maintain-employee-data");
     }
 }

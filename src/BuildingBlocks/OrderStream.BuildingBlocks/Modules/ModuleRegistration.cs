@@ -33,7 +33,9 @@ public static class ModuleRegistration
             .AddClasses(c => c.AssignableTo(typeof(IRequestHandler<,>)), publicOnly: false).AsImplementedInterfaces().WithTransientLifetime()
             .AddClasses(c => c.AssignableTo(typeof(INotificationHandler<>)), publicOnly: false).AsImplementedInterfaces().WithTransientLifetime()
             .AddClasses(c => c.AssignableTo<Events.IIntegrationEventBatchHandler>(), publicOnly: false).As<Events.IIntegrationEventBatchHandler>().WithTransientLifetime()
-            .AddClasses(c => c.AssignableTo(typeof(IPipelineBehavior<,>)), publicOnly: false).AsImplementedInterfaces().WithTransientLifetime());
+            .AddClasses(c => c.AssignableTo(typeof(IPipelineBehavior<,>)), publicOnly: false).AsImplementedInterfaces().WithTransientLifetime()
+            .AddClasses(c => c.AssignableTo<Audit.IAuditExplainer>(), publicOnly: false).As<Audit.IAuditExplainer>().WithSingletonLifetime()
+            .AddClasses(c => c.AssignableTo<Audit.IAuditNames>(), publicOnly: false).As<Audit.IAuditNames>().WithScopedLifetime());
         services.AddValidatorsFromAssemblies(assemblies, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         var endpoints = assemblies.SelectMany(a => a.GetTypes())
