@@ -10,6 +10,7 @@ using OrderStream.Modules.Identity.Authentication;
 //   list       - user-list pages (search terms, filters, plain pages) one after another; prints p50/p95/p99
 //   hash       - the cost of one credential hash at the production iteration count
 //   salepoints-seed - 50 sale points, each user at 1-3 of them (issue #4); salepoints - sale-point filter and POS login
+//   timetravel - asOf decisions and permissions at random past instants, who held a feature then, the permission matrix (issue #6)
 if (args.Length < 5) { Console.Error.WriteLine("usage: <url> <tenant> <login> <password> create|list|hash [count]"); return 2; }
 var (url, tenant, login, password, scenario) = (args[0].TrimEnd('/'), args[1], args[2], args[3], args[4]);
 var count = args.Length > 5 ? int.Parse(args[5]) : 10_000;
@@ -202,6 +203,60 @@ if (scenario == "salepoints")
     }));
     Console.WriteLine($"POS logins: 800 in {watch.Elapsed.TotalSeconds:F1} s = {800 / watch.Elapsed.TotalSeconds:F0} per second, 8 clients");
     Report("POS login (PIN hash included), 8 clients", logins.SelectMany(l => l).ToList());
+    return 0;
+}
+
+if (scenario == "timetravel")
+{
+    // Users to ask about, and the span of the tenant's history (history.sql wrote it).
+    var ids = new List<string>();
+    for (var page = 1; page <= 10; page++)
+        ids.AddRange((await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/users?pageSize=200&page={page}"))!["items"]!.AsArray()
+            .Select(u => (string)u!["id"]!));
+    var firstEvent = (await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/audit?pageSize=1"))!;
+    var total = (long)firstEvent["total"]!;
+    var newest = DateTimeOffset.UtcNow;
+    var start = (DateTimeOffset)(await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/audit?type=tenant_created"))!["items"]![0]!["at"]!;
+    Console.WriteLine($"tenant {tenant}: {total} events from {start:O} to now; {ids.Count} users asked about");
+    var random = new Random(6);
+    DateTimeOffset Instant() => start + (newest - start) * random.NextDouble();
+    string[] features = ["manage-order-discounts", "can-move-stock", "can-see-item-buy-price", "can-maintain-user-roles"];
+    async Task<double> Check(int i) => await TimeAsync(async () => (await http.PostAsJsonAsync($"/api/tenants/{tenant}/authorization/check",
+        new { userId = ids[i % ids.Count], feature = features[i % features.Length], asOf = Instant() })).EnsureSuccessStatusCode());
+    for (var i = 0; i < 40; i++) await Check(i); // warm-up
+    var one = new List<double>();
+    for (var i = 0; i < 400; i++) one.Add(await Check(random.Next(ids.Count)));
+    Report("POST /authorization/check with asOf, one client", one);
+    var next = -1;
+    var many = new List<double>[4];
+    await Task.WhenAll(Enumerable.Range(0, 4).Select(async worker =>
+    {
+        many[worker] = [];
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < 800) many[worker].Add(await Check(i * 7919));
+    }));
+    Report("POST /authorization/check with asOf, 4 clients", many.SelectMany(l => l).ToList());
+    var listings = new List<double>();
+    for (var i = 0; i < 200; i++)
+        listings.Add(await TimeAsync(async () => (await http.GetAsync($"/api/tenants/{tenant}/users/{ids[random.Next(ids.Count)]}/effective-permissions?asOf={Uri.EscapeDataString(Instant().ToString("O"))}")).EnsureSuccessStatusCode()));
+    Report("GET effective-permissions with asOf", listings);
+    var holders = new List<double>();
+    for (var i = 0; i < 5; i++)
+        holders.Add(await TimeAsync(async () => (await http.GetAsync($"/api/tenants/{tenant}/authorization/holders?feature=manage-order-discounts&minQualifier=20&asOf={Uri.EscapeDataString(Instant().ToString("O"))}")).EnsureSuccessStatusCode()));
+    Report("GET authorization/holders with asOf (whole tenant replayed)", holders);
+    foreach (var format in new[] { "csv", "json" })
+    {
+        long bytes = 0;
+        var matrix = await TimeAsync(async () =>
+        {
+            using var response = await http.GetAsync($"/api/tenants/{tenant}/reports/permission-matrix?format={format}", HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[1 << 16];
+            for (int read; (read = await body.ReadAsync(buffer)) > 0;) bytes += read;
+        });
+        Console.WriteLine($"permission matrix ({format}): {bytes / 1_000_000.0:F1} MB in {matrix / 1000:F2} s");
+    }
     return 0;
 }
 
