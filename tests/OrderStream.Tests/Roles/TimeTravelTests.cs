@@ -190,6 +190,39 @@ public sealed class TimeTravelTests(ApiFactory api) : IClassFixture<ApiFactory>
         var sp = await AssignmentTests.SalePointAsync(admin, "SPX");
         Assert.Equal(["validUntil"], (await (await admin.PostAsync($"users/{user}/sale-points",
             new { salePointId = sp, roleId = sales, validUntil = now.AddMinutes(-1) })).ErrorsAsync()).Keys);
+        // Malformed bodies and queries of every new endpoint: refused, never a 500.
+        async Task<HttpStatusCode> Raw(HttpMethod method, string path, string? json)
+        {
+            var request = new HttpRequestMessage(method, $"/api/tenants/{admin.Tenant}/{path}");
+            if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            return (await admin.Http.SendAsync(request)).StatusCode;
+        }
+        (HttpMethod, string, string?)[] probes =
+        [
+            (HttpMethod.Post, "authorization/check", $$"""{"userId":"{{user}}","feature":"x","asOf":"soon"}"""),
+            (HttpMethod.Post, "authorization/check", $$"""{"userId":"{{user}}","feature":"x","asOf":12}"""),
+            (HttpMethod.Post, "authorization/check-many", """{"asOf":"2020-01-01T00:00:00Z"}"""),
+            (HttpMethod.Post, "authorization/check-many", """{"asOf":"2020-01-01T00:00:00Z","checks":[null]}"""),
+            (HttpMethod.Get, "authorization/holders?feature=manage-order-discounts&minQualifier=-1", null),
+            (HttpMethod.Get, $"authorization/holders?feature=manage-order-discounts&salePointId={Guid.NewGuid()}", null),
+            (HttpMethod.Get, $"authorization/holders?feature=manage-order-discounts&asOf={Q(now.AddYears(-30))}", null),
+            (HttpMethod.Get, "reports/permission-matrix?format=", null),
+            (HttpMethod.Put, "access-settings", "[]"),
+            (HttpMethod.Put, "access-settings", """{"grantOnlyWhatYouHold":"yes"}"""),
+            (HttpMethod.Put, $"users/{user}/grants/{Discounts}", """{"validFrom":"never"}"""),
+            (HttpMethod.Put, $"users/{user}/roles/{sales}", """{"validUntil":[]}"""),
+            (HttpMethod.Put, $"users/{user}/roles/{sales}", "null"),
+            (HttpMethod.Post, $"users/{user}/sale-points", $$"""{"salePointId":"{{sp}}","roleId":"{{sales}}","validUntil":"abc"}"""),
+            (HttpMethod.Get, $"users/{user}/history?page=0", null),
+            (HttpMethod.Get, $"users/{user}/history?pageSize=100000", null),
+            (HttpMethod.Get, $"users/{user}/data-scope?asOf={Q(now.AddYears(-30))}", null),
+        ];
+        foreach (var (method, path, json) in probes)
+        {
+            var status = await Raw(method, path, json);
+            Assert.True((int)status is (>= 400 and < 500) or 200, $"{method} {path} {json}: {status}");
+        }
+
         // Asking about a user as of before they existed is an answer, not an error: there was no such user then.
         var unknownThen = await Check(admin, user, now.AddHours(-1));
         Assert.Equal("unknown-user", (string)unknownThen["reasons"]![0]!["code"]!);
