@@ -30,6 +30,10 @@ public static class Validity
         return current;
     }
 
+    /// <summary>An <c>asOf</c> a client sends: time travel goes to the past (or now), never to the future.</summary>
+    public static IRuleBuilderOptions<T, DateTimeOffset?> PastInstant<T>(this IRuleBuilder<T, DateTimeOffset?> rule, TimeProvider clock) =>
+        rule.Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
+
     /// <summary>The rules of a window a client sends: until after from, and not already over.</summary>
     public static void Rules<T>(AbstractValidator<T> v, Func<T, DateTimeOffset?> from, Func<T, DateTimeOffset?> until, TimeProvider clock)
     {

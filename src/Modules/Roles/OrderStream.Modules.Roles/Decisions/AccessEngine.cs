@@ -54,7 +54,7 @@ internal sealed class AccessEngine
             throw;
         }
         // A time-boxed grant that began or lapsed since the holders were compiled: those users are compiled again.
-        if (access.NextChange <= _clock.GetUtcNow()) access.MarkDue();
+        if (access.NextChange <= _clock.GetUtcNow()) access.RecompileDue();
         if (access.HasStale) await access.RefreshAsync(this, ct);
         return access;
     }
@@ -134,8 +134,10 @@ internal sealed class CompiledRole
 /// <summary>
 /// One user as the engine knows them: facts from Identity, grants from this module, sale points and stores from Sale Points,
 /// and the compiled tenant-wide holdings, good until <c>NextChange</c> (a time-boxed grant beginning or lapsing; null: none).
+/// <c>TimeBoxed</c>: a tenant-wide role or direct grant has a window (the fast listing must then judge windows).
 /// </summary>
-internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, UserLocationFacts Locations, Holdings Holdings, DateTimeOffset? NextChange = null);
+internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, UserLocationFacts Locations, Holdings Holdings,
+    DateTimeOffset? NextChange = null, bool TimeBoxed = false);
 
 /// <summary>
 /// A user's valid holdings in a few hundred bytes: one bit per feature of the tenant's feature index, and the qualifier of
@@ -260,20 +262,36 @@ internal sealed class TenantAccess
         return _locations.GetValueOrDefault(id);
     }
 
+    /// <summary>A sale point or store a request names; an unknown one, or one of the other kind, is a 400 naming the field.</summary>
+    public async ValueTask<LocationFacts> RequireLocationAsync(AccessEngine engine, Guid id, bool store, string field, CancellationToken ct) =>
+        await LocationAsync(engine, id, ct) is { } place && place.IsStore == store ? place
+            : throw new FieldRuleException(field, AsOf is null
+                ? $"There is no {(store ? "store" : "sale point")} '{id}' in this tenant."
+                : $"There was no {(store ? "store" : "sale point")} '{id}' in this tenant then.");
+
+    /// <summary>Whether the user works at the sale point now: assigned, inside the assignment's window, the sale point active.</summary>
+    public bool WorksAt(UserEntry user, LocationFacts salePoint) => salePoint.IsActive && AssignmentAt(user, salePoint.Id) is ({ }, null);
+
     public bool HasStale => !_stale.IsEmpty;
 
     public DateTimeOffset NextChange => new(Interlocked.Read(ref _nextChange), TimeSpan.Zero);
 
-    /// <summary>Marks stale the users whose time-boxed grants began or lapsed by now: the next refresh compiles them again.</summary>
-    public void MarkDue()
+    /// <summary>
+    /// Compiles again the users whose time-boxed grants began or lapsed by now. Nothing is reread: what they hold is the same,
+    /// only the instant it is judged at moved.
+    /// </summary>
+    public void RecompileDue()
     {
-        var now = Now;
-        Interlocked.Exchange(ref _nextChange, Never);
-        foreach (var user in _users.Values)
+        lock (_write)
         {
-            if (user.NextChange is not { } next) continue;
-            if (next <= now) _stale[user.Facts.UserId] = 0;
-            else Earliest(next);
+            var now = Now;
+            Interlocked.Exchange(ref _nextChange, Never);
+            foreach (var user in _users.Values)
+            {
+                if (user.NextChange is not { } next) continue;
+                if (next <= now) Put(user.Facts, user.Access, user.Locations);
+                else Earliest(next);
+            }
         }
     }
 
@@ -486,11 +504,23 @@ internal sealed class TenantAccess
         var entry = new UserEntry(facts, access, locations, null!);
         var now = Now;
         DateTimeOffset? next = null;
-        foreach (var r in access.Roles) next = Validity.NextChange(next, r.ValidFrom, r.ValidUntil, now);
-        foreach (var g in access.Grants) next = Validity.NextChange(next, g.ValidFrom, g.ValidUntil, now);
+        var boxed = false;
+        foreach (var r in access.Roles)
+        {
+            next = Validity.NextChange(next, r.ValidFrom, r.ValidUntil, now);
+            boxed |= r.ValidFrom is not null || r.ValidUntil is not null;
+        }
+        foreach (var g in access.Grants)
+        {
+            next = Validity.NextChange(next, g.ValidFrom, g.ValidUntil, now);
+            boxed |= g.ValidFrom is not null || g.ValidUntil is not null;
+        }
         foreach (var s in locations.SalePoints) next = Validity.NextChange(next, s.ValidFrom, s.ValidUntil, now);
         if (next is { } change) Earliest(change);
-        _users[facts.UserId] = entry with { Holdings = Holdings.From(Compile(entry, null, into: _putSources), _putScratch), NextChange = next };
+        _users[facts.UserId] = entry with
+        {
+            Holdings = Holdings.From(Compile(entry, null, into: _putSources), _putScratch), NextChange = next, TimeBoxed = boxed,
+        };
     }
 
     /// <summary>

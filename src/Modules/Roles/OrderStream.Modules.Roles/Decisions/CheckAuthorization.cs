@@ -1,3 +1,4 @@
+using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.BuildingBlocks.Tenancy;
 
 namespace OrderStream.Modules.Roles.Decisions;
@@ -26,7 +27,7 @@ internal static class CheckAuthorization
             RuleFor(c => c.UserId).NotEmpty();
             RuleFor(c => c.Feature).NotEmpty().MaximumLength(100);
             RuleFor(c => c.MinQualifier).GreaterThanOrEqualTo(0);
-            RuleFor(c => c.AsOf).Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
+            RuleFor(c => c.AsOf).PastInstant(clock);
         }
     }
 
@@ -75,9 +76,7 @@ internal static class CheckAuthorization
         {
             if (id is not { } wanted) return null;
             var name = store ? "storeId" : "salePointId";
-            return await access.LocationAsync(engine, wanted, ct) is { } place && place.IsStore == store ? place
-                : throw new FieldRuleException(field.Length == 0 ? name : $"{field}[{i}].{name}",
-                    $"There is no {(store ? "store" : "sale point")} '{wanted}' in this tenant.");
+            return await access.RequireLocationAsync(engine, wanted, store, field.Length == 0 ? name : $"{field}[{i}].{name}", ct);
         }
     }
 

@@ -17,7 +17,7 @@ internal static class EffectivePermissions
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator(TimeProvider clock) =>
-            RuleFor(q => q.AsOf).Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
+            RuleFor(q => q.AsOf).PastInstant(clock);
     }
 
     public sealed record Source(string Kind, string? RoleId, string? RoleName, string? SalePointId, int? Qualifier);
@@ -47,9 +47,7 @@ internal static class EffectivePermissions
             var worksHere = true;
             if (q.SalePointId is { } here)
             {
-                var place = await access.LocationAsync(engine, here, ct) is { IsStore: false } p ? p
-                    : throw new FieldRuleException("salePointId", $"There is no sale point '{here}' in this tenant.");
-                worksHere = place.IsActive && access.AssignmentAt(user, here) is ({ }, null);
+                worksHere = access.WorksAt(user, await access.RequireLocationAsync(engine, here, false, "salePointId", ct));
             }
             var permissions = List(access, user, q.SalePointId, worksHere);
             return new Result(user.Facts.UserId.ToString(), user.Facts.IsActive, user.Facts.IsSystemAdministrator, permissions);
@@ -110,8 +108,7 @@ internal static class EffectivePermissions
     internal static IReadOnlyList<Permission> TenantWide(TenantAccess access, UserEntry user)
     {
         // Time-boxed roles and grants outside their window give nothing now (the holdings were compiled without them).
-        var boxed = user.Access.Roles.Any(r => r.ValidFrom is not null || r.ValidUntil is not null)
-            || user.Access.Grants.Any(g => g.ValidFrom is not null || g.ValidUntil is not null);
+        var boxed = user.TimeBoxed;
         var now = boxed ? access.Now : default;
         var assignments = user.Access.Roles;
         var roles = new CompiledRole?[assignments.Count];

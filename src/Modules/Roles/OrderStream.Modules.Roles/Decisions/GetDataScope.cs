@@ -18,7 +18,7 @@ internal static class GetDataScope
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator(TimeProvider clock) =>
-            RuleFor(q => q.AsOf).Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
+            RuleFor(q => q.AsOf).PastInstant(clock);
     }
 
     public sealed record Scope(string UserId, string Kind, string Explanation, IReadOnlyList<string>? AccountExecutiveIds = null,

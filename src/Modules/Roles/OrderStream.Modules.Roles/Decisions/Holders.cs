@@ -25,7 +25,7 @@ internal static class Holders
         {
             RuleFor(q => q.Feature).NotEmpty().MaximumLength(100);
             RuleFor(q => q.MinQualifier).GreaterThanOrEqualTo(0);
-            RuleFor(q => q.AsOf).Must(t => t is null || t <= clock.GetUtcNow()).WithMessage("asOf must not be in the future.");
+            RuleFor(q => q.AsOf).PastInstant(clock);
         }
     }
 
@@ -38,10 +38,7 @@ internal static class Holders
                 throw new ForbiddenException($"Seeing who holds a feature needs '{RolesModule.CheckAuthorization}' or the rights to manage users' rights.");
             var feature = await now.FeatureAsync(engine, q.Feature!, ct) ?? throw new FieldRuleException("feature", $"There is no secure feature '{q.Feature}'.");
             var access = q.AsOf is { } asOf ? await engine.AsOfAsync(tenant.Tenant, asOf, null, ct) : now;
-            var salePoint = q.SalePointId is { } id
-                ? await access.LocationAsync(engine, id, ct) is { IsStore: false } place ? place
-                    : throw new FieldRuleException("salePointId", $"There was no sale point '{id}' in this tenant{(q.AsOf is null ? "" : " then")}.")
-                : null;
+            var salePoint = q.SalePointId is { } id ? await access.RequireLocationAsync(engine, id, false, "salePointId", ct) : null;
             var holders = new List<Holder>();
             foreach (var user in (await access.AllUsersAsync(engine, ct)).OrderBy(u => u.Facts.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(u => u.Facts.UserId))
             {

@@ -23,10 +23,7 @@ internal static class PermissionMatrix
                     format = (format ?? "csv").ToLowerInvariant();
                     if (format is not ("json" or "csv")) throw new FieldRuleException("format", "format must be csv or json.");
                     var access = await engine.TenantAsync(tenancy.Tenant, ct);
-                    var place = salePointId is { } id
-                        ? await access.LocationAsync(engine, id, ct) is { IsStore: false } p ? p
-                            : throw new FieldRuleException("salePointId", $"There is no sale point '{id}' in this tenant.")
-                        : null;
+                    var place = salePointId is { } id ? await access.RequireLocationAsync(engine, id, false, "salePointId", ct) : null;
                     var users = (await access.AllUsersAsync(engine, ct)).OrderBy(u => u.Facts.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(u => u.Facts.UserId).ToList();
                     var features = access.Features.ToList();
                     var cells = new string?[features.Count];
@@ -40,8 +37,7 @@ internal static class PermissionMatrix
                             foreach (var (index, holding) in user.Holdings.Held()) cells[index] = Cell(holding.Qualifier, holding.Unlimited);
                             return;
                         }
-                        var worksHere = place.IsActive && access.AssignmentAt(user, place.Id) is ({ }, null);
-                        foreach (var permission in EffectivePermissions.List(access, user, place.Id, worksHere))
+                        foreach (var permission in EffectivePermissions.List(access, user, place.Id, access.WorksAt(user, place)))
                             cells[access.IndexOf(permission.Code)] = Cell(permission.Qualifier, permission.Unlimited);
                     }
 
