@@ -6,23 +6,15 @@
 # SKIP_BENCHMARKDOTNET=1 skips part 1. The service runs in Release, Production environment, against a throwaway PostgreSQL (PGDATA_KEEP keeps it); all on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source .ci/pg.sh
-trap 'kill ${host:-} ${bare:-} 2>/dev/null || true; pg_stop' EXIT
+source tests/OrderStream.LoadTest/bench-host.sh
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-pg_start
-dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
-dotnet build tests/OrderStream.LoadTest -c Release -v quiet -nologo
+bench_build
 dotnet build tests/OrderStream.Benchmarks -c Release -v quiet -nologo
 
 [ "${SKIP_BENCHMARKDOTNET:-}" = 1 ] || dotnet run --no-build -c Release --project tests/OrderStream.Benchmarks -- --filter '*'
 
-export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning
-load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
-created=$(dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --tenant roles --name Roles --time-zone Europe/Vienna \
-  --currency EUR --admin-login admin --admin-password bench-password-1)
-dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls http://127.0.0.1:5099 &
-host=$!
-for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5099/health/ready >/dev/null && break; sleep 1; done
+created=$(bootstrap roles Roles)
+start_host
 if grep -q "Created tenant" <<<"$created"; then
   $load http://127.0.0.1:5099 roles admin bench-password-1 create 20000
   $load http://127.0.0.1:5099 roles admin bench-password-1 roles-seed

@@ -1,0 +1,34 @@
+# Sourced by the bench scripts: a throwaway PostgreSQL (PGDATA_KEEP keeps it), the service built in Release and run in
+# Production mode on http://127.0.0.1:5099, the load client as $load, and helpers. Everything stays on loopback.
+source .ci/pg.sh
+trap 'kill ${host:-} ${bare:-} 2>/dev/null || true; pg_stop' EXIT
+export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning
+load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
+
+bench_build() {
+  pg_start
+  dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
+  dotnet build tests/OrderStream.LoadTest -c Release -v quiet -nologo
+}
+
+# bootstrap <tenant> <name>: the operator's command, admin / bench-password-1; says "Created tenant" only the first time.
+bootstrap() {
+  dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --tenant "$1" --name "$2" --time-zone Europe/Vienna \
+    --currency EUR --admin-login admin --admin-password bench-password-1
+}
+
+start_host() {
+  dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls http://127.0.0.1:5099 &
+  host=$!
+  for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5099/health/ready >/dev/null && break; sleep 1; done
+}
+
+psql() { "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d orderstream "$@"; }
+
+# Reads are measured on a settled system: waits until other modules (Billing, Identity's read models) have every event.
+wait_delivered() {
+  local started; started=$(date +%s)
+  until psql -tAc "select coalesce((select max(last_seq_id) from events.mt_event_progression where name like 'integration-events%'), 0)
+                   >= (select coalesce(max(seq_id), 0) from events.mt_events)" | grep -q t; do sleep 1; done
+  echo "integration events all delivered $(( $(date +%s) - started )) s after $1"
+}
