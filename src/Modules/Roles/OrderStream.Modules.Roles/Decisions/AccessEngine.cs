@@ -74,8 +74,9 @@ internal sealed class AccessEngine
         var roleIds = userIds is null ? null
             : access.SelectMany(a => a.Roles).Select(r => r.RoleId).Concat((await userLocations).SelectMany(l => l.SalePoints).Select(s => s.RoleId)).Distinct().ToList();
         var roles = (await StreamHistory.AsOfAsync<Role>(session, roleIds, asOf, ct)).Values.Where(r => !r.IsDeleted);
-        var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync(ct);
-        return new TenantAccess(tenant, _catalogue, custom.Select(c => c.ToFeature()), roles, access, await facts, await locations, await userLocations, asOf);
+        // The tenant's own features as the live state knows them (they are never removed): the same feature index, no reread.
+        var custom = (await TenantAsync(tenant, ct)).Features.Skip(_catalogue.Features.Count);
+        return new TenantAccess(tenant, _catalogue, custom, roles, access, await facts, await locations, await userLocations, asOf);
     }
 
     private async Task<TenantAccess> LoadAsync(string tenant)
