@@ -109,6 +109,15 @@ public sealed class TimeTravelTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(("Sales", t1), ((string)byRole["roleName"]!, (DateTimeOffset)byRole["givenAt"]!));
         var holdersEarlier = await (await admin.GetAsync($"authorization/holders?feature={Discounts}&minQualifier=20&asOf={Q(t2.AddMinutes(30))}")).ReadAsync();
         Assert.DoesNotContain(holdersEarlier["holders"]!.AsArray(), h => (string)h!["userId"]! == user);
+        // Another tenant's history never shows: its holder, given the feature before the instant asked about, is not listed.
+        var other = await api.CreateTenantAsync();
+        var stranger = (string)(await other.CreateUserAsync(TenantClient.NewUser("Sam", "Stranger")))["id"]!;
+        await other.PutAsync($"users/{stranger}/grants/{Discounts}", new { qualifier = 30 });
+        var afterStranger = await (await admin.GetAsync($"authorization/holders?feature={Discounts}&asOf={Q(api.Clock.GetUtcNow())}")).ReadAsync();
+        Assert.DoesNotContain(afterStranger["holders"]!.AsArray(), h => (string)h!["userId"]! == stranger);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("authorization/check", new { userId = stranger, feature = Discounts, asOf = api.Clock.GetUtcNow() })).StatusCode);
+        Assert.Equal("unknown-user", (string)(await (await admin.PostAsync("authorization/check",
+            new { userId = stranger, feature = Discounts, asOf = api.Clock.GetUtcNow() })).ReadAsync())["reasons"]![0]!["code"]!);
         var holdersNow = await (await admin.GetAsync($"authorization/holders?feature={Discounts}")).ReadAsync();
         Assert.DoesNotContain(holdersNow["holders"]!.AsArray(), h => (string)h!["userId"]! == user);
     }
