@@ -32,10 +32,12 @@ public static class MartenSetup
         {
             NoResetOnClose = true, MaxAutoPrepare = 200, AutoPrepareMinUsages = 2,
         }.ConnectionString).Build();
-        services.AddSingleton(dataSource);
+        // Registered through factories so that the container disposes them, and their pooled connections, with the host
+        // (an instance handed over is never disposed: test hosts would each leave a pool open until the process ends).
+        services.AddSingleton(_ => dataSource);
         var search = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         search.Options = $"{search.Options} -c plan_cache_mode=force_custom_plan".Trim();
-        services.AddSingleton(new SearchDatabase(search.ConnectionString));
+        services.AddSingleton(_ => new SearchDatabase(search.ConnectionString));
         services.AddSingleton<CommittedStreams>();
         services.AddHostedService<CommitNotificationListener>();
 
@@ -101,7 +103,9 @@ public sealed class TenantSessionFactory(IDocumentStore store, TenantContext ten
 /// cached plans (also inside Marten's functions) spare the planning on every insert. Run Marten-built SQL here with
 /// <c>IQueryable.ToCommand</c>.
 /// </summary>
-public sealed class SearchDatabase(string connectionString)
+public sealed class SearchDatabase(string connectionString) : IDisposable
 {
     public NpgsqlDataSource Db { get; } = NpgsqlDataSource.Create(connectionString);
+
+    public void Dispose() => Db.Dispose();
 }
