@@ -45,14 +45,33 @@ public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior
 
 /// <summary>
 /// Commits the one session of the request after a command succeeded; queries and failures commit nothing. The session is
-/// the request's own (scoped), taken only for a command: a query that needs none does not pay for opening one.
+/// the request's own (scoped), taken only for a command: a query that needs none does not pay for opening one. A command
+/// sent while another runs in the same scope (a bulk row giving roles, sale points and a deactivation) joins its
+/// transaction: only the outermost commits, so the row is applied whole or not at all.
 /// </summary>
 public sealed class UnitOfWorkBehavior<TRequest, TResponse>(IServiceProvider services) : IPipelineBehavior<TRequest, TResponse>
 {
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
-        var response = await next();
-        if (request is ICommand<TResponse>) await services.GetRequiredService<IDocumentSession>().SaveChangesAsync(cancellationToken);
+        if (request is not ICommand<TResponse>) return await next();
+        var unit = services.GetRequiredService<UnitOfWork>();
+        TResponse response;
+        unit.Open++;
+        try
+        {
+            response = await next();
+        }
+        finally
+        {
+            unit.Open--;
+        }
+        if (unit.Open == 0) await services.GetRequiredService<IDocumentSession>().SaveChangesAsync(cancellationToken);
         return response;
     }
+}
+
+/// <summary>The scope's transaction: how many commands (or bulk rows, <see cref="BulkRows"/>) are under way in it.</summary>
+public sealed class UnitOfWork
+{
+    internal int Open;
 }

@@ -17,7 +17,8 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Map(exception, http);
+        if (exception is TooManyRequestsException t) http.Response.Headers.RetryAfter = ((int)Math.Ceiling(t.RetryAfter.TotalSeconds)).ToString();
+        var problem = Map(exception);
         if (problem.Status == StatusCodes.Status500InternalServerError)
             logger.LogError(exception, "Unhandled error, correlation id {CorrelationId}", http.TraceIdentifier);
         problem.Extensions["correlationId"] = http.TraceIdentifier;
@@ -25,7 +26,8 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails Map(Exception exception, HttpContext http)
+    /// <summary>The problem details of an exception; also the answer of one failed row of a bulk change.</summary>
+    internal static ProblemDetails Map(Exception exception)
     {
         switch (exception)
         {
@@ -35,7 +37,6 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             case FieldRuleException f:
                 return Validation(new Dictionary<string, string[]> { [f.Field!] = [f.Message] });
             case TooManyRequestsException t:
-                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(t.RetryAfter.TotalSeconds)).ToString();
                 return Problem(StatusCodes.Status429TooManyRequests, t.Title, t.Message);
             case DomainException d:
                 var status = d switch

@@ -44,6 +44,8 @@ public static class ModuleRegistration
 
         services.AddScoped<TenantContext>();
         services.AddScoped<ActorContext>();
+        services.AddScoped<UnitOfWork>();
+        services.AddScoped<BulkRows>();
         services.AddSingleton<TenantDirectory>();
         services.TryAddSingleton(TimeProvider.System);
 
