@@ -15,3 +15,18 @@ public sealed record DecideAccess(Guid UserId, string Feature, Guid? SalePointId
 
 /// <summary>Why: the first reason of the decision, in words for the user.</summary>
 public sealed record AccessAnswer(bool Allowed, string Why);
+
+/// <summary>Every role of the tenant (hundreds at most), e.g. to find roles by the names an imported file gives.</summary>
+public sealed record ListRoles : IRequest<IReadOnlyList<RoleFacts>>;
+
+/// <summary>
+/// Gives and takes a user's tenant-wide roles inside the sender's transaction (bulk changes), by the rules of giving one:
+/// the caller's right to manage roles, the tier rules, "grant only what you hold". Giving a role the user holds with the
+/// same window, or taking one they do not hold, changes nothing. <c>NewUser</c>: the user is created in the same
+/// transaction (only Identity, which creates users, may say so). Answers what changed, in words.
+/// </summary>
+public sealed record ChangeUserRoles(Guid UserId, bool NewUser, IReadOnlyList<RoleToGive> Give, IReadOnlyList<Guid> Take)
+    : IRequest<IReadOnlyList<string>>;
+
+/// <summary>A role to give, optionally time-boxed (from <c>ValidFrom</c> until <c>ValidUntil</c>).</summary>
+public sealed record RoleToGive(Guid RoleId, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null);

@@ -33,6 +33,19 @@ public sealed record GetPosAccess(Guid UserId, Guid SalePointId) : IRequest<PosA
 
 public sealed record PosAccess(string? Refusal, bool SalePointExists, string? SalePointName, Guid? RoleId, string? RoleName, Guid? DefaultStoreId);
 
+/// <summary>
+/// Changes a user's sale points and stores inside the sender's transaction (bulk changes), by the rules of the single
+/// changes: the caller's right to manage users' locations, a sale point added with a role the caller may give, one the user
+/// already has with another role is a conflict, the default store cannot be removed. Adding what the user has (with the
+/// same window) or removing what they do not have changes nothing. <c>NewUser</c>: the user is created in the same
+/// transaction (only Identity, which creates users, may say so). Answers what changed, in words.
+/// </summary>
+public sealed record ChangeUserLocations(Guid UserId, bool NewUser, IReadOnlyList<SalePointToAdd> AddSalePoints, IReadOnlyList<Guid> RemoveSalePoints,
+    IReadOnlyList<Guid> AddStores, IReadOnlyList<Guid> RemoveStores) : IRequest<IReadOnlyList<string>>;
+
+/// <summary>A sale point to add with the user's role there, optionally time-boxed.</summary>
+public sealed record SalePointToAdd(Guid SalePointId, Guid RoleId, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null);
+
 public static class LocationStreams
 {
     /// <summary>The stream of one user's sale points and stores; published so that caches of decisions know what a commit touched.</summary>

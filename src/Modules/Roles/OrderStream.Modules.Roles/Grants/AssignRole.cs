@@ -1,5 +1,6 @@
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.BuildingBlocks.TimeBoxes;
+using OrderStream.Modules.Roles.Contracts;
 using OrderStream.Modules.Roles.Decisions;
 using OrderStream.Modules.Roles.Roles;
 
@@ -20,30 +21,14 @@ internal static class AssignRole
         public Validator(TimeProvider clock) => Validity.Rules(this, c => c.ValidFrom, c => c.ValidUntil, clock);
     }
 
-    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor, TimeProvider clock)
-        : IRequestHandler<Command, Unit>
+    /// <summary>One role is a list of one: the rules live once, in <see cref="ChangeUserRolesHandler"/>.</summary>
+    internal sealed class Handler(IMediator mediator) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var access = await engine.TenantAsync(tenant.Tenant, ct);
-            _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
-            var role = await session.LoadAsync<Role>(c.RoleId, ct);
-            if (role is null || role.IsDeleted) throw new NotFoundException("Role", c.RoleId.ToString());
-            var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
-            // Read only: Marten applies the appended events to this very object when it commits.
-            var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
-            var held = current.Role(role.Id);
-            if (c.Assign && (held is null || (held.ValidFrom, held.ValidUntil) != (c.ValidFrom, c.ValidUntil)))
-            {
-                var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
-                access.RequireGivable(role, granter, await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct));
-                stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name, c.ValidFrom, c.ValidUntil, clock.GetUtcNow(), actor.Actor,
-                    held is not null, held?.ValidFrom, held?.ValidUntil));
-            }
-            else if (!c.Assign && held is not null)
-            {
-                stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null));
-            }
+            await mediator.Send(c.Assign
+                ? new ChangeUserRoles(c.UserId, false, [new RoleToGive(c.RoleId, c.ValidFrom, c.ValidUntil)], [])
+                : new ChangeUserRoles(c.UserId, false, [], [c.RoleId]), ct);
             return Unit.Value;
         }
     }
@@ -61,6 +46,58 @@ internal static class AssignRole
                 .WithTags("User rights").WithName("UnassignRole").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
         }
     }
+}
+
+/// <summary>
+/// Gives and takes roles (a bulk row's, or the single PUT/DELETE's) on one read of the user's rights, so that every role of
+/// the change lands in the same transaction. Giving a role is giving each of its features: tier rules apply, and "grant
+/// only what you hold" when the tenant has it on.
+/// </summary>
+internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor,
+    IFeatureDecider features, TimeProvider clock) : IRequestHandler<ChangeUserRoles, IReadOnlyList<string>>
+{
+    public async Task<IReadOnlyList<string>> Handle(ChangeUserRoles c, CancellationToken ct)
+    {
+        var caller = actor.RequireUser();
+        // The HTTP routes check this too; a bulk change of another module reaches here without them.
+        if (!await features.HoldsAnyAsync(caller, [RolesModule.MaintainRoles, RolesModule.BackOfficeUsers], ct))
+            throw new ForbiddenException($"Giving and taking roles needs the secure feature '{RolesModule.MaintainRoles}' or '{RolesModule.BackOfficeUsers}'.");
+        var access = await engine.TenantAsync(tenant.Tenant, ct);
+        if (!c.NewUser) _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
+        var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
+        // Read only: Marten applies the appended events to this very object when it commits.
+        var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
+        var changes = new List<string>();
+        UserEntry? granter = null;
+        bool? onlyWhatYouHold = null;
+        foreach (var give in c.Give)
+        {
+            var role = await RoleAsync(give.RoleId, ct);
+            var held = current.Role(role.Id);
+            if (held is not null && (held.ValidFrom, held.ValidUntil) == (give.ValidFrom, give.ValidUntil)) continue;
+            granter ??= await access.GranterAsync(engine, caller.UserId, ct);
+            onlyWhatYouHold ??= await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct);
+            access.RequireGivable(role, granter, onlyWhatYouHold.Value);
+            stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name, give.ValidFrom, give.ValidUntil, clock.GetUtcNow(), actor.Actor,
+                held is not null, held?.ValidFrom, held?.ValidUntil));
+            changes.Add(held is null
+                ? $"role '{role.Name}' given{Validity.Describe(give.ValidFrom, give.ValidUntil)}"
+                : $"role '{role.Name}' now applies{Window(give.ValidFrom, give.ValidUntil)} (was{Window(held.ValidFrom, held.ValidUntil)})");
+        }
+        foreach (var roleId in c.Take)
+        {
+            var role = await RoleAsync(roleId, ct);
+            if (current.Role(role.Id) is null) continue;
+            stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null));
+            changes.Add($"role '{role.Name}' taken");
+        }
+        return changes;
+    }
+
+    private async Task<Role> RoleAsync(Guid id, CancellationToken ct) =>
+        await session.LoadAsync<Role>(id, ct) is { IsDeleted: false } role ? role : throw new NotFoundException("Role", id.ToString());
+
+    private static string Window(DateTimeOffset? from, DateTimeOffset? until) => from is null && until is null ? " without a time limit" : Validity.Describe(from, until);
 }
 
 internal sealed record UserAccessResponse(string UserId, IReadOnlyList<RoleAssignment> Roles, IReadOnlyList<Grant> Grants)

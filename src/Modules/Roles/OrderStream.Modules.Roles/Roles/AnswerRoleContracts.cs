@@ -4,10 +4,13 @@ using OrderStream.Modules.Roles.Decisions;
 
 namespace OrderStream.Modules.Roles.Roles;
 
-/// <summary>What this module tells others in-process (published contracts): roles by id, and decisions.</summary>
+/// <summary>What this module tells others in-process (published contracts): roles by id, every role, and decisions.</summary>
 internal sealed class AnswerRoleContracts(AccessEngine engine, TenantContext tenant, IQuerySession session)
-    : IRequestHandler<DescribeRole, RoleFacts?>, IRequestHandler<DecideAccess, AccessAnswer>
+    : IRequestHandler<DescribeRole, RoleFacts?>, IRequestHandler<DecideAccess, AccessAnswer>, IRequestHandler<ListRoles, IReadOnlyList<RoleFacts>>
 {
+    public async Task<IReadOnlyList<RoleFacts>> Handle(ListRoles q, CancellationToken ct) =>
+        [.. (await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync(ct)).Select(r => new RoleFacts(r.Id, r.Name))];
+
     public async Task<RoleFacts?> Handle(DescribeRole q, CancellationToken ct)
     {
         var access = await engine.TenantAsync(tenant.Tenant, ct);

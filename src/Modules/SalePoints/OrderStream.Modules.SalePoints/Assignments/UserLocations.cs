@@ -103,6 +103,20 @@ internal static class UserLocationsStore
     public static async Task<Location> LocationAsync(IQuerySession session, LocationKind kind, Guid id, CancellationToken ct) =>
         await session.LoadAsync<Location>(id, ct) is { } l && l.Kind == kind ? l : throw new NotFoundException(Location.What(kind), id.ToString());
 
+    /// <summary>
+    /// The state with the sale point added at this role; null when the user has it so already (same role and window). One
+    /// the user has with another role is a conflict: the role there is changed on purpose, not by adding it again.
+    /// </summary>
+    public static LocationsState? WithSalePoint(LocationsState state, Location salePoint, OrderStream.Modules.Roles.Contracts.RoleFacts role,
+        DateTimeOffset? from, DateTimeOffset? until, DateTimeOffset now, string by, string field)
+    {
+        var held = state.SalePoints.FirstOrDefault(s => s.SalePointId == salePoint.Id);
+        if (held is not null && held.RoleId != role.RoleId)
+            throw new ConflictException($"The user already has {Label(salePoint)} with another role: change the role there instead.", field);
+        if (held is not null && (held.ValidFrom, held.ValidUntil) == (from, until)) return null;
+        return state with { SalePoints = [.. state.SalePoints.Where(s => s != held), new(salePoint.Id, role.RoleId, from, until, now, by)] };
+    }
+
     public static string Label(Location l) => $"{Location.What(l.Kind).ToLowerInvariant()} {l.Code} ({l.Name})";
 }
 

@@ -45,9 +45,7 @@ internal static class UserSalePoints
                 throw new NotFoundException($"The user's {UserLocationsStore.Label(salePoint!)}", salePoint!.Id.ToString());
             var (after, change) = c.Op switch
             {
-                Op.Add when held is not null && held.RoleId != role!.RoleId => throw new ConflictException(
-                    $"The user already has {UserLocationsStore.Label(salePoint!)} with another role: change the role there instead.", "salePointId"),
-                Op.Add => (before with { SalePoints = [.. before.SalePoints.Where(s => s != held), new(salePoint!.Id, role!.RoleId, c.ValidFrom, c.ValidUntil, now, actor.Actor)] },
+                Op.Add => (UserLocationsStore.WithSalePoint(before, salePoint!, role!, c.ValidFrom, c.ValidUntil, now, actor.Actor, "salePointId") ?? before,
                     $"added {UserLocationsStore.Label(salePoint!)} with role {role!.Name}{Validity.Describe(c.ValidFrom, c.ValidUntil)}"),
                 Op.ChangeRole => (before with { SalePoints = [.. before.SalePoints.Select(s => s == held ? new(s.SalePointId, role!.RoleId, c.ValidFrom, c.ValidUntil, now, actor.Actor) : s)] },
                     $"role at {UserLocationsStore.Label(salePoint!)} set to {role!.Name}{Validity.Describe(c.ValidFrom, c.ValidUntil)}"),

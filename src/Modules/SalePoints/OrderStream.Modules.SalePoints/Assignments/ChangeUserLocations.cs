@@ -1,0 +1,58 @@
+using OrderStream.BuildingBlocks.TimeBoxes;
+using OrderStream.Modules.SalePoints.Contracts;
+using OrderStream.Modules.SalePoints.Locations;
+
+namespace OrderStream.Modules.SalePoints.Assignments;
+
+/// <summary>
+/// A bulk row's change of a user's sale points and stores: every part applied to one read of the user's locations and
+/// recorded as one event (before → after, in words), in the sender's transaction.
+/// </summary>
+internal sealed class ChangeUserLocationsHandler(IDocumentSession session, IMediator mediator, ActorContext actor, IFeatureDecider features,
+    TimeProvider clock) : IRequestHandler<ChangeUserLocations, IReadOnlyList<string>>
+{
+    public async Task<IReadOnlyList<string>> Handle(ChangeUserLocations c, CancellationToken ct)
+    {
+        // The HTTP routes check this; a bulk change sent by another module reaches here without them.
+        if (!await features.HoldsAnyAsync(actor.RequireUser(), SalePointsModule.ManageUsers, ct))
+            throw new ForbiddenException($"Changing users' sale points and stores needs the secure feature {string.Join(" or ", SalePointsModule.ManageUsers.Select(f => $"'{f}'"))}.");
+        if (!c.NewUser) await UserLocationsStore.RequireUserAsync(mediator, c.UserId, ct);
+        var (stream, before) = await UserLocationsStore.OpenAsync(session, c.UserId, null, ct);
+        var now = clock.GetUtcNow();
+        var state = before;
+        var changes = new List<string>();
+        foreach (var add in c.AddSalePoints)
+        {
+            var salePoint = await UserLocationsStore.LocationAsync(session, LocationKind.SalePoint, add.SalePointId, ct);
+            var role = await UserLocationsStore.RoleAsync(mediator, add.RoleId, actor, ct);
+            if (UserLocationsStore.WithSalePoint(state, salePoint, role, add.ValidFrom, add.ValidUntil, now, actor.Actor, "addSalePoints") is not { } after) continue;
+            state = after;
+            changes.Add($"added {UserLocationsStore.Label(salePoint)} with role {role.Name}{Validity.Describe(add.ValidFrom, add.ValidUntil)}");
+        }
+        foreach (var id in c.RemoveSalePoints)
+        {
+            var salePoint = await UserLocationsStore.LocationAsync(session, LocationKind.SalePoint, id, ct);
+            if (state.SalePoints.All(s => s.SalePointId != id)) continue;
+            state = state with { SalePoints = [.. state.SalePoints.Where(s => s.SalePointId != id)] };
+            changes.Add($"removed {UserLocationsStore.Label(salePoint)}");
+        }
+        foreach (var id in c.AddStores)
+        {
+            var store = await UserLocationsStore.LocationAsync(session, LocationKind.Store, id, ct);
+            if (state.StoreIds.Contains(id)) continue;
+            state = state with { StoreIds = [.. state.StoreIds, id] };
+            changes.Add($"added {UserLocationsStore.Label(store)}");
+        }
+        foreach (var id in c.RemoveStores)
+        {
+            var store = await UserLocationsStore.LocationAsync(session, LocationKind.Store, id, ct);
+            if (!state.StoreIds.Contains(id)) continue;
+            if (state.DefaultStoreId == id)
+                throw new ConflictException($"{UserLocationsStore.Label(store)} is the user's default store: choose another default store first.", "removeStores");
+            state = state with { StoreIds = [.. state.StoreIds.Where(s => s != id)] };
+            changes.Add($"removed {UserLocationsStore.Label(store)}");
+        }
+        UserLocationsStore.Set(stream, c.UserId, now, before, state, string.Join("; ", changes));
+        return changes;
+    }
+}
