@@ -11,6 +11,7 @@ using OrderStream.Modules.Identity.Authentication;
 //   hash       - the cost of one credential hash at the production iteration count
 //   salepoints-seed - 50 sale points, each user at 1-3 of them (issue #4); salepoints - sale-point filter and POS login
 //   timetravel - asOf decisions and permissions at random past instants, who held a feature then, the permission matrix (issue #6)
+//   bulk N     - imports N users from CSV (dry run, then for real), then changes them in bulk and deactivates them (issue #6)
 if (args.Length < 5) { Console.Error.WriteLine("usage: <url> <tenant> <login> <password> create|list|hash [count]"); return 2; }
 var (url, tenant, login, password, scenario) = (args[0].TrimEnd('/'), args[1], args[2], args[3], args[4]);
 var count = args.Length > 5 ? int.Parse(args[5]) : 10_000;
@@ -257,6 +258,50 @@ if (scenario == "timetravel")
         });
         Console.WriteLine($"permission matrix ({format}): {bytes / 1_000_000.0:F1} MB in {matrix / 1000:F2} s");
     }
+    return 0;
+}
+
+if (scenario == "bulk")
+{
+    // Fresh codes each run, so the scenario can be run again on the same tenant.
+    var run = Guid.NewGuid().ToString("N")[..6];
+    async Task<string> Create(string path, object body)
+    {
+        var response = await http.PostAsJsonAsync($"/api/tenants/{tenant}/{path}", body);
+        response.EnsureSuccessStatusCode();
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    }
+    var role = await Create("roles", new { name = $"Bulk {run}", description = "bench", grants = new[] { new { featureCode = "manage-order-discounts", qualifier = 10 } } });
+    var other = await Create("roles", new { name = $"Bulk other {run}", description = "bench", grants = new[] { new { featureCode = "can-move-stock" } } });
+    await Create("sale-points", new { code = $"SP{run}", name = $"Bench {run}" });
+    var store = await Create("stores", new { code = $"ST{run}", name = $"Bench {run}" });
+    var csv = new System.Text.StringBuilder("firstName,lastName,loginCode,email,roles,salePoints,stores\n");
+    for (var i = 0; i < count; i++)
+        csv.Append($"{first[i % first.Length]},{last[i % last.Length]},b{run}{i},b{run}{i}@example.com,Bulk {run},SP{run}:Bulk {run},ST{run}\n");
+    async Task<(JsonObject Result, double Ms)> Send(Func<Task<HttpResponseMessage>> call)
+    {
+        JsonObject? result = null;
+        var ms = await TimeAsync(async () =>
+        {
+            var response = await call();
+            response.EnsureSuccessStatusCode();
+            result = await response.Content.ReadFromJsonAsync<JsonObject>();
+        });
+        return (result!, ms);
+    }
+    void Print(string what, (JsonObject Result, double Ms) answer) =>
+        Console.WriteLine($"{what}: {answer.Result["rows"]} rows in {answer.Ms / 1000:F1} s ({answer.Ms / (int)answer.Result["rows"]!:F1} ms a row); "
+            + $"changed {answer.Result["changed"]}, unchanged {answer.Result["unchanged"]}, failed {answer.Result["failed"]}");
+    Task<HttpResponseMessage> Import(bool dryRun) =>
+        http.PostAsync($"/api/tenants/{tenant}/users/import?dryRun={dryRun}", new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv"));
+    Print("POST /users/import, dry run", await Send(() => Import(true)));
+    var imported = await Send(() => Import(false));
+    Print("POST /users/import", imported);
+    var ids = imported.Result["results"]!.AsArray().Select(r => (string)r!["userId"]!).ToArray();
+    object Change(bool dryRun) => new { dryRun, userIds = ids, assignRoles = new[] { new { roleId = other } }, removeRoles = new[] { role }, removeStores = new[] { store } };
+    Print("POST /users/bulk (a role given, one taken, a store removed), dry run", await Send(() => http.PostAsJsonAsync($"/api/tenants/{tenant}/users/bulk", Change(true))));
+    Print("POST /users/bulk (a role given, one taken, a store removed)", await Send(() => http.PostAsJsonAsync($"/api/tenants/{tenant}/users/bulk", Change(false))));
+    Print("POST /users/bulk deactivate", await Send(() => http.PostAsJsonAsync($"/api/tenants/{tenant}/users/bulk", new { userIds = ids, deactivate = true, reason = "bench" })));
     return 0;
 }
 

@@ -1,7 +1,7 @@
 # Sourced by the bench scripts: a throwaway PostgreSQL (PGDATA_KEEP keeps it), the service built in Release and run in
 # Production mode on http://127.0.0.1:5099, the load client as $load, and helpers. Everything stays on loopback.
 source .ci/pg.sh
-trap 'kill ${host:-} ${bare:-} 2>/dev/null || true; pg_stop' EXIT
+trap 'kill ${host:-} ${bare:-} 2>/dev/null || true; wait 2>/dev/null || true; pg_stop' EXIT
 export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning
 load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
 

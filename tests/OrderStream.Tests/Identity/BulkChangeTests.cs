@@ -245,6 +245,10 @@ public sealed class BulkChangeTests(ApiFactory api) : IClassFixture<ApiFactory>
             (new { userIds = new[] { user }, deactivate = true, reason = new string('x', 501) }, "reason"),
             (new { userIds = new[] { "not-a-guid" }, deactivate = true }, "userIds[0]"),
             (new { userIds = new[] { user }, deactivate = "yes" }, "deactivate"),
+            (new { userIds = new[] { user }, assignRoles = new object?[] { null } }, "assignRoles[0]"),
+            (new { userIds = new[] { user }, addSalePoints = new object?[] { null, null } }, "addSalePoints[1]"),
+            (new { userIds = new[] { user }, removeRoles = new object?[] { null } }, "removeRoles[0]"),
+            (new { userIds = new[] { user }, addStores = new[] { Guid.Empty } }, "addStores[0]"),
         ];
         foreach (var (body, field) in bulk)
         {

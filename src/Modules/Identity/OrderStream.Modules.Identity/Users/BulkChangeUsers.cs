@@ -38,27 +38,32 @@ internal static class BulkChangeUsers
             RuleFor(c => c).Must(c => c.ChangesRoles || c.ChangesLocations || c.Deactivate == true)
                 .WithMessage("Say what to change: assignRoles, removeRoles, addSalePoints, removeSalePoints, addStores, removeStores or deactivate.")
                 .OverridePropertyName("body");
-            RuleForEach(c => c.AssignRoles).ChildRules(r =>
+            RuleForEach(c => c.AssignRoles).NotNull().ChildRules(r =>
             {
                 r.RuleFor(x => x.RoleId).NotEmpty();
                 Validity.Rules(r, x => x.ValidFrom, x => x.ValidUntil, clock);
             });
-            RuleForEach(c => c.AddSalePoints).ChildRules(s =>
+            RuleForEach(c => c.AddSalePoints).NotNull().ChildRules(s =>
             {
                 s.RuleFor(x => x.SalePointId).NotEmpty();
                 s.RuleFor(x => x.RoleId).NotEmpty();
                 Validity.Rules(s, x => x.ValidFrom, x => x.ValidUntil, clock);
             });
-            Distinct(c => c.AssignRoles?.Select(r => r.RoleId), "assignRoles", "role");
+            // Null items are refused above; the rules across items skip them rather than fail on them.
+            Distinct(c => c.AssignRoles?.Select(r => r?.RoleId ?? Guid.Empty), "assignRoles", "role");
             Distinct(c => c.RemoveRoles, "removeRoles", "role");
-            Distinct(c => c.AddSalePoints?.Select(s => s.SalePointId), "addSalePoints", "sale point");
+            Distinct(c => c.AddSalePoints?.Select(s => s?.SalePointId ?? Guid.Empty), "addSalePoints", "sale point");
             Distinct(c => c.RemoveSalePoints, "removeSalePoints", "sale point");
             Distinct(c => c.AddStores, "addStores", "store");
             Distinct(c => c.RemoveStores, "removeStores", "store");
-            Apart(c => c.AssignRoles?.Select(r => r.RoleId), c => c.RemoveRoles, "removeRoles", "A role cannot be both assigned and removed.");
-            Apart(c => c.AddSalePoints?.Select(s => s.SalePointId), c => c.RemoveSalePoints, "removeSalePoints",
+            Apart(c => c.AssignRoles?.Select(r => r?.RoleId ?? Guid.Empty), c => c.RemoveRoles, "removeRoles", "A role cannot be both assigned and removed.");
+            Apart(c => c.AddSalePoints?.Select(s => s?.SalePointId ?? Guid.Empty), c => c.RemoveSalePoints, "removeSalePoints",
                 "A sale point cannot be both added and removed.");
             Apart(c => c.AddStores, c => c.RemoveStores, "removeStores", "A store cannot be both added and removed.");
+            RuleForEach(c => c.RemoveRoles).NotEmpty();
+            RuleForEach(c => c.RemoveSalePoints).NotEmpty();
+            RuleForEach(c => c.AddStores).NotEmpty();
+            RuleForEach(c => c.RemoveStores).NotEmpty();
             RuleFor(c => c.Reason).MaximumLength(500);
             RuleFor(c => c.Reason).Null().WithMessage("A reason goes with deactivate.").When(c => c.Deactivate != true);
         }
