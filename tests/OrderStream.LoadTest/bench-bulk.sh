@@ -7,10 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/OrderStream.LoadTest/bench-host.sh
 bench_build
-created=$(bootstrap roles Roles)
-start_host
-if grep -q "Created tenant" <<<"$created"; then
-  $load http://127.0.0.1:5099 roles admin bench-password-1 create 20000
-  $load http://127.0.0.1:5099 roles admin bench-password-1 roles-seed
-fi
+roles_tenant
 $load http://127.0.0.1:5099 roles admin bench-password-1 bulk "${1:-1000}"

@@ -17,6 +17,17 @@ bootstrap() {
     --currency EUR --admin-login admin --admin-password bench-password-1
 }
 
+# The 20,000-user "roles" tenant of issue #3 (300 roles of 40 features, 3 roles and 2 grants per user), seeded through the
+# service when the database does not have it yet; starts the service.
+roles_tenant() {
+  local created; created=$(bootstrap roles Roles)
+  start_host
+  if grep -q "Created tenant" <<<"$created"; then
+    $load http://127.0.0.1:5099 roles admin bench-password-1 create 20000
+    $load http://127.0.0.1:5099 roles admin bench-password-1 roles-seed
+  fi
+}
+
 start_host() {
   dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls http://127.0.0.1:5099 &
   host=$!

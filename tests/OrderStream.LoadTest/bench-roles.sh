@@ -13,12 +13,7 @@ dotnet build tests/OrderStream.Benchmarks -c Release -v quiet -nologo
 
 [ "${SKIP_BENCHMARKDOTNET:-}" = 1 ] || dotnet run --no-build -c Release --project tests/OrderStream.Benchmarks -- --filter '*'
 
-created=$(bootstrap roles Roles)
-start_host
-if grep -q "Created tenant" <<<"$created"; then
-  $load http://127.0.0.1:5099 roles admin bench-password-1 create 20000
-  $load http://127.0.0.1:5099 roles admin bench-password-1 roles-seed
-fi
+roles_tenant
 $load http://127.0.0.1:5099 roles admin bench-password-1 engine-load
 
 export USERS_LUA="${TMPDIR:-/tmp}/orderstream-users.lua"

@@ -7,11 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/OrderStream.LoadTest/bench-host.sh
 bench_build
-created=$(bootstrap roles Roles)
-start_host
-if grep -q "Created tenant" <<<"$created"; then
-  $load http://127.0.0.1:5099 roles admin bench-password-1 create 20000
-  $load http://127.0.0.1:5099 roles admin bench-password-1 roles-seed
-fi
+roles_tenant
 psql -q -v ON_ERROR_STOP=1 -f tests/OrderStream.LoadTest/history.sql
 $load http://127.0.0.1:5099 roles admin bench-password-1 timetravel

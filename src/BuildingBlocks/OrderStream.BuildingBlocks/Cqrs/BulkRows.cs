@@ -43,8 +43,8 @@ public sealed class BulkRows(IServiceScopeFactory scopes, TenantContext tenant, 
             var problem = ProblemDetailsExceptionHandler.Map(e);
             if (problem.Status == StatusCodes.Status500InternalServerError)
                 logger.LogError(e, "Bulk row {Row} failed unexpectedly, correlation id {CorrelationId}", number, actor.CorrelationId);
-            var errors = problem is Microsoft.AspNetCore.Http.HttpValidationProblemDetails v ? v.Errors
-                : problem.Extensions.TryGetValue("errors", out var e2) ? e2 as IDictionary<string, string[]> : null;
+            var errors = problem is HttpValidationProblemDetails validation ? validation.Errors
+                : problem.Extensions.TryGetValue("errors", out var field) ? field as IDictionary<string, string[]> : null;
             return new RowResult(number, userId?.ToString(), RowOutcome.Failed, [],
                 new RowProblem(problem.Status ?? 500, problem.Title ?? "", problem.Detail ?? "", errors?.ToDictionary()));
         }

@@ -67,10 +67,12 @@ public static class Csv
         }
     }
 
+    /// <summary>A semicolon when the header has semicolons and no comma; a comma otherwise.</summary>
     private static char Delimiter(string text)
     {
-        var header = text.AsSpan(0, Math.Max(0, text.IndexOfAny(['\r', '\n']) is var end and >= 0 ? end : text.Length));
-        return header.Contains(',') || !header.Contains(';') ? ',' : ';';
+        var end = text.IndexOfAny(['\r', '\n']);
+        var header = end >= 0 ? text.AsSpan(0, end) : text.AsSpan();
+        return header.Contains(';') && !header.Contains(',') ? ';' : ',';
     }
 
     public static string Line(params string?[] fields) => string.Join(',', fields.Select(Field)) + "\r\n";
