@@ -174,7 +174,7 @@ public sealed class BulkChangeTests(ApiFactory api) : IClassFixture<ApiFactory>
             "Anna,Maier,anna,anna@example.com,Account Executive,Sales,SP1:POS Cashier,ST1\r\n" +
             "\"O'Neil, Jr.\",Smith,oneil,,,sales|STOCK,,\r\n" +
             "Cara,Gruber,ANNA,,,,,\r\n" +
-            "Dora,Wolf,dora,,Chef,,,\r\n" +
+            "Dora,Wolf,dora,,0,,,\r\n" +
             "Emil,Berg,emil,,,Nope,,\r\n" +
             "Fritz,Adler,fritz,OLGA@example.com,,,,\r\n" +
             "Gerd,Roth,olga,,,,,\r\n" +

@@ -103,10 +103,12 @@ internal static class ImportUsers
         private static IEnumerable<string> List(string? value) =>
             value?.Split(ListSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.OrdinalIgnoreCase) ?? [];
 
+        /// <summary>By name, with or without spaces ("Account Executive"); never by number, as Enum.Parse would take "0".</summary>
         private static BackOfficeUserType? Type(string? value) =>
             value is null ? null
-            : Enum.TryParse<BackOfficeUserType>(value.Replace(" ", ""), ignoreCase: true, out var type) && Enum.IsDefined(type) ? type
-            : throw new FieldRuleException("type", $"'{value}' is not a back-office user type; the types are: {string.Join(", ", Enum.GetNames<BackOfficeUserType>())}.");
+            : Enum.GetNames<BackOfficeUserType>().FirstOrDefault(n => n.Equals(value.Replace(" ", ""), StringComparison.OrdinalIgnoreCase)) is { } name
+                ? Enum.Parse<BackOfficeUserType>(name)
+                : throw new FieldRuleException("type", $"'{value}' is not a back-office user type; the types are: {string.Join(", ", Enum.GetNames<BackOfficeUserType>())}.");
     }
 
     /// <summary>The tenant's roles by name and sale points and stores by code, read once per file.</summary>
