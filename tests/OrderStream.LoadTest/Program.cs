@@ -11,6 +11,7 @@ using OrderStream.Modules.Identity.Authentication;
 //   hash       - the cost of one credential hash at the production iteration count
 //   salepoints-seed - 50 sale points, each user at 1-3 of them (issue #4); salepoints - sale-point filter and POS login
 //   timetravel - asOf decisions and permissions at random past instants, who held a feature then, the permission matrix (issue #6)
+//   matrix N   - brings the catalogue to N features with the tenant's own (some given through roles), then the permission matrix (issue #6)
 //   bulk N     - imports N users from CSV (dry run, then for real), then changes them in bulk and deactivates them (issue #6)
 if (args.Length < 5) { Console.Error.WriteLine("usage: <url> <tenant> <login> <password> create|list|hash [count]"); return 2; }
 var (url, tenant, login, password, scenario) = (args[0].TrimEnd('/'), args[1], args[2], args[3], args[4]);
@@ -71,6 +72,21 @@ var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConne
 using var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
 var logged = await (await http.PostAsJsonAsync($"/api/tenants/{tenant}/auth/login", new { loginCode = login, password })).Content.ReadFromJsonAsync<JsonObject>();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)logged!["token"]!);
+
+// The permission matrix read as a client would, streamed to the end; prints its size and time.
+async Task MatrixAsync(string format)
+{
+    long bytes = 0;
+    var matrix = await TimeAsync(async () =>
+    {
+        using var response = await http.GetAsync($"/api/tenants/{tenant}/reports/permission-matrix?format={format}", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[1 << 16];
+        for (int read; (read = await body.ReadAsync(buffer)) > 0;) bytes += read;
+    });
+    Console.WriteLine($"permission matrix ({format}): {bytes / 1_000_000.0:F1} MB in {matrix / 1000:F2} s");
+}
 
 string[] first = ["Anna", "Bernd", "Clara", "Dieter", "Eva", "Franz", "Greta", "Hans", "Ines", "Jürgen", "Karin", "Lukas", "Zoë", "Šime"];
 string[] last = ["Gruber", "Huber", "Müller", "Wagner", "Steiner", "Moser", "Mayer", "Bauer", "Egger", "Pichler", "Šimić", "Novák"];
@@ -245,19 +261,37 @@ if (scenario == "timetravel")
     for (var i = 0; i < 5; i++)
         holders.Add(await TimeAsync(async () => (await http.GetAsync($"/api/tenants/{tenant}/authorization/holders?feature=manage-order-discounts&minQualifier=20&asOf={Uri.EscapeDataString(Instant().ToString("O"))}")).EnsureSuccessStatusCode()));
     Report("GET authorization/holders with asOf (whole tenant replayed)", holders);
-    foreach (var format in new[] { "csv", "json" })
+    foreach (var format in new[] { "csv", "json" }) await MatrixAsync(format);
+    return 0;
+}
+
+if (scenario == "matrix")
+{
+    // Issue #6 names 200 features; the shipped catalogue has fewer, so the tenant adds its own until there are N, and
+    // gives each through one of its roles so that their columns are not empty.
+    var catalogue = (await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/secure-features"))!["items"]!.AsArray().Count;
+    var roles = (await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/roles"))!["items"]!.AsArray()
+        .Select(r => (string)r!["id"]!).ToList();
+    for (var i = 0; catalogue < count; i++)
     {
-        long bytes = 0;
-        var matrix = await TimeAsync(async () =>
+        var code = $"bench-own-feature-{i}";
+        var added = await http.PostAsJsonAsync($"/api/tenants/{tenant}/secure-features", new { code, name = $"Bench own feature {i}", area = "Bench", description = "bench" });
+        if (added.StatusCode == System.Net.HttpStatusCode.Conflict) continue; // added by an earlier run, and counted already
+        added.EnsureSuccessStatusCode();
+        catalogue++;
+        var read = await http.GetAsync($"/api/tenants/{tenant}/roles/{roles[i % roles.Count]}");
+        var role = (await read.Content.ReadFromJsonAsync<JsonObject>())!;
+        var grants = role["grants"]!.AsArray().Select(g => new { featureCode = (string)g!["featureCode"]!, qualifier = (int?)g["qualifier"] })
+            .Append(new { featureCode = code, qualifier = (int?)null }).ToArray();
+        var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/tenants/{tenant}/roles/{role["id"]}")
         {
-            using var response = await http.GetAsync($"/api/tenants/{tenant}/reports/permission-matrix?format={format}", HttpCompletionOption.ResponseHeadersRead);
-            response.EnsureSuccessStatusCode();
-            await using var body = await response.Content.ReadAsStreamAsync();
-            var buffer = new byte[1 << 16];
-            for (int read; (read = await body.ReadAsync(buffer)) > 0;) bytes += read;
-        });
-        Console.WriteLine($"permission matrix ({format}): {bytes / 1_000_000.0:F1} MB in {matrix / 1000:F2} s");
+            Content = JsonContent.Create(new { name = (string)role["name"]!, description = (string?)role["description"], grants }),
+        };
+        edit.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.Tag);
+        (await http.SendAsync(edit)).EnsureSuccessStatusCode();
     }
+    Console.WriteLine($"catalogue: {catalogue} features");
+    foreach (var format in new[] { "csv", "json", "csv" }) await MatrixAsync(format);
     return 0;
 }
 
