@@ -15,9 +15,8 @@ public abstract class LapseSweeper(IDocumentStore store, TimeProvider clock, ICo
 {
     public const string Actor = "system:time-boxes";
 
-    protected IDocumentStore Store { get; } = store;
-
-    protected abstract Task SweepAsync(string tenant, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Appends the lapses due at <paramref name="now"/> to the tenant's session, which the sweeper then commits.</summary>
+    protected abstract Task RecordAsync(IDocumentSession session, DateTimeOffset now, CancellationToken ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,9 +26,15 @@ public abstract class LapseSweeper(IDocumentStore store, TimeProvider clock, ICo
             try
             {
                 List<string> tenants;
-                await using (var query = Store.QuerySession())
+                await using (var query = store.QuerySession())
                     tenants = [.. await query.Query<Tenant>().Select(t => t.Id).ToListAsync(stoppingToken)];
-                foreach (var tenant in tenants) await SweepAsync(tenant, clock.GetUtcNow(), stoppingToken);
+                foreach (var tenant in tenants)
+                {
+                    await using var session = store.LightweightSession(tenant);
+                    session.LastModifiedBy = Actor;
+                    await RecordAsync(session, clock.GetUtcNow(), stoppingToken);
+                    await session.SaveChangesAsync(stoppingToken);
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -9,10 +9,8 @@ namespace OrderStream.Modules.Roles.Grants;
 internal sealed class GrantLapses(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger<GrantLapses> logger)
     : LapseSweeper(store, clock, configuration, logger)
 {
-    protected override async Task SweepAsync(string tenant, DateTimeOffset now, CancellationToken ct)
+    protected override async Task RecordAsync(IDocumentSession session, DateTimeOffset now, CancellationToken ct)
     {
-        await using var session = Store.LightweightSession(tenant);
-        session.LastModifiedBy = Actor;
         var due = await session.Query<UserAccess>().Where(u => u.NextLapse <= now).Take(500).ToListAsync(ct);
         if (due.Count == 0) return;
         var roles = (await session.LoadManyAsync<Role>(ct, due.SelectMany(u => u.Roles).Select(r => r.RoleId).Distinct())).ToDictionary(r => r.Id, r => r.Name);
@@ -24,6 +22,5 @@ internal sealed class GrantLapses(IDocumentStore store, TimeProvider clock, ICon
             foreach (var g in user.Grants.Where(g => g.ValidUntil <= now))
                 stream.AppendOne(new GrantLapsed(user.UserId, g.FeatureCode, g.Qualifier, g.ValidUntil!.Value));
         }
-        await session.SaveChangesAsync(ct);
     }
 }

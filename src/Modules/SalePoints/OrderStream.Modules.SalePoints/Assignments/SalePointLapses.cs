@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.Modules.SalePoints.Locations;
@@ -10,10 +9,8 @@ namespace OrderStream.Modules.SalePoints.Assignments;
 internal sealed class SalePointLapses(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger<SalePointLapses> logger)
     : LapseSweeper(store, clock, configuration, logger)
 {
-    protected override async Task SweepAsync(string tenant, DateTimeOffset now, CancellationToken ct)
+    protected override async Task RecordAsync(IDocumentSession session, DateTimeOffset now, CancellationToken ct)
     {
-        await using var session = Store.LightweightSession(tenant);
-        session.LastModifiedBy = Actor;
         var due = await session.Query<UserLocations>().Where(u => u.NextLapse <= now).Take(500).ToListAsync(ct);
         if (due.Count == 0) return;
         var names = (await session.LoadManyAsync<Location>(ct, due.SelectMany(u => u.State.SalePoints).Select(s => s.SalePointId).Distinct()))
@@ -26,6 +23,5 @@ internal sealed class SalePointLapses(IDocumentStore store, TimeProvider clock, 
             UserLocationsStore.Set(stream, user.UserId, lapsed.Max(s => s.ValidUntil!.Value), before,
                 before with { SalePoints = [.. before.SalePoints.Except(lapsed)] }, $"time-boxed assignment ended: {string.Join("; ", words)}");
         }
-        await session.SaveChangesAsync(ct);
     }
 }
