@@ -33,7 +33,7 @@ public sealed class BulkRows(IServiceScopeFactory scopes, TenantContext tenant, 
         try
         {
             var (id, changes) = await row(services, ct);
-            if (!dryRun && changes.Count > 0) await services.GetRequiredService<IDocumentSession>().SaveChangesAsync(ct);
+            if (!dryRun) await services.GetRequiredService<IDocumentSession>().SaveChangesAsync(ct);
             var outcome = changes.Count == 0 ? RowOutcome.Unchanged : dryRun ? RowOutcome.WouldApply : RowOutcome.Applied;
             // A dry run's new user is never stored: its id would name nobody.
             return new RowResult(number, dryRun && userId is null ? null : id.ToString(), outcome, changes, null);

@@ -68,11 +68,12 @@ internal static class ImportUsers
 
             var (login, email) = (Field("loginCode") ?? "", Field("email"));
             var (loginKey, emailKey) = (login.ToLowerInvariant(), email?.ToLowerInvariant());
-            var keys = emailKey is null ? new[] { "loginCode:" + loginKey } : ["loginCode:" + loginKey, "email:" + emailKey];
-            foreach (var key in keys)
-                if (firstRowOf.TryGetValue(key, out var first))
-                    throw new ConflictException($"The {(key.StartsWith("email") ? "e-mail" : "login code")} '{key[(key.IndexOf(':') + 1)..]}' "
-                        + $"is also on row {first} of this file.", key[..key.IndexOf(':')]);
+            (string Field, string What, string Value)[] unique = email is null
+                ? [("loginCode", "login code", login)]
+                : [("loginCode", "login code", login), ("email", "e-mail", email)];
+            foreach (var (field, what, value) in unique)
+                if (firstRowOf.TryGetValue($"{field}:{value.ToLowerInvariant()}", out var first))
+                    throw new ConflictException($"The {what} '{value}' is also on row {first} of this file.", field);
             if (await session.Query<User>().AnyAsync(u => u.LoginKey == loginKey, ct))
                 throw new ConflictException($"The login code '{login}' is already used in this tenant.", "loginCode");
             if (emailKey is not null && await session.Query<User>().AnyAsync(u => u.EmailKey == emailKey, ct))
@@ -96,7 +97,7 @@ internal static class ImportUsers
             if (salePoints.Count > 0 || stores.Count > 0)
                 changes.AddRange(await mediator.Send(new ChangeUserLocations(user.Id, true, salePoints, [], stores, []), ct));
             // Only a row that is (or would be) created takes its login code and e-mail from the rows after it.
-            foreach (var key in keys) firstRowOf[key] = row.Line;
+            foreach (var (field, _, value) in unique) firstRowOf[$"{field}:{value.ToLowerInvariant()}"] = row.Line;
             return (user.Id, changes);
         }
 
