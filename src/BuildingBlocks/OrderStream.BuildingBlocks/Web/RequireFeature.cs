@@ -25,11 +25,21 @@ public static class RequireFeatureExtensions
         builder.AddEndpointFilter(async (context, next) =>
         {
             var services = context.HttpContext.RequestServices;
-            var user = services.GetRequiredService<ActorContext>().RequireUser();
-            if (!await services.GetRequiredService<IFeatureDecider>().HoldsAnyAsync(user, features, context.HttpContext.RequestAborted))
-                throw new ForbiddenException($"This needs the secure feature {string.Join(" or ", features.Select(f => $"'{f}'"))}.");
+            await services.GetRequiredService<IFeatureDecider>().RequireAnyAsync(services.GetRequiredService<ActorContext>().RequireUser(), features,
+                context.HttpContext.RequestAborted);
             return await next(context);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Refuses (403, naming the features) a user holding none of <paramref name="features"/>: the endpoints' check, and the
+    /// same check in a module's handler that other modules' requests reach without its route (bulk changes).
+    /// </summary>
+    public static async Task RequireAnyAsync(this IFeatureDecider decider, CurrentUser user, IReadOnlyList<string> features, CancellationToken ct,
+        string what = "This")
+    {
+        if (!await decider.HoldsAnyAsync(user, features, ct))
+            throw new ForbiddenException($"{what} needs the secure feature {string.Join(" or ", features.Select(f => $"'{f}'"))}.");
     }
 }

@@ -60,8 +60,7 @@ internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEng
     {
         var caller = actor.RequireUser();
         // The HTTP routes check this too; a bulk change of another module reaches here without them.
-        if (!await features.HoldsAnyAsync(caller, [RolesModule.MaintainRoles, RolesModule.BackOfficeUsers], ct))
-            throw new ForbiddenException($"Giving and taking roles needs the secure feature '{RolesModule.MaintainRoles}' or '{RolesModule.BackOfficeUsers}'.");
+        await features.RequireAnyAsync(caller, [RolesModule.MaintainRoles, RolesModule.BackOfficeUsers], ct, "Giving and taking roles");
         var access = await engine.TenantAsync(tenant.Tenant, ct);
         if (!c.NewUser) _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
         var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);

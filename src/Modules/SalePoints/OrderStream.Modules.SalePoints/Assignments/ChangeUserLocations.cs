@@ -14,8 +14,7 @@ internal sealed class ChangeUserLocationsHandler(IDocumentSession session, IMedi
     public async Task<IReadOnlyList<string>> Handle(ChangeUserLocations c, CancellationToken ct)
     {
         // The HTTP routes check this; a bulk change sent by another module reaches here without them.
-        if (!await features.HoldsAnyAsync(actor.RequireUser(), SalePointsModule.ManageUsers, ct))
-            throw new ForbiddenException($"Changing users' sale points and stores needs the secure feature {string.Join(" or ", SalePointsModule.ManageUsers.Select(f => $"'{f}'"))}.");
+        await features.RequireAnyAsync(actor.RequireUser(), SalePointsModule.ManageUsers, ct, "Changing users' sale points and stores");
         if (!c.NewUser) await UserLocationsStore.RequireUserAsync(mediator, c.UserId, ct);
         var (stream, before) = await UserLocationsStore.OpenAsync(session, c.UserId, null, ct);
         var now = clock.GetUtcNow();
