@@ -22,10 +22,10 @@ public sealed record ListRoles : IRequest<IReadOnlyList<RoleFacts>>;
 /// <summary>
 /// Gives and takes a user's tenant-wide roles inside the sender's transaction (bulk changes), by the rules of giving one:
 /// the caller's right to manage roles, the tier rules, "grant only what you hold". Giving a role the user holds with the
-/// same window, or taking one they do not hold, changes nothing. <c>NewUser</c>: the user is created in the same
-/// transaction (only Identity, which creates users, may say so). Answers what changed, in words.
+/// same window, or taking one they do not hold, changes nothing. <c>UserChecked</c>: Identity, which owns users, has
+/// just read the user or is creating them in the same transaction, so it need not be looked up again. Answers what changed, in words.
 /// </summary>
-public sealed record ChangeUserRoles(Guid UserId, bool NewUser, IReadOnlyList<RoleToGive> Give, IReadOnlyList<Guid> Take)
+public sealed record ChangeUserRoles(Guid UserId, bool UserChecked, IReadOnlyList<RoleToGive> Give, IReadOnlyList<Guid> Take)
     : IRequest<IReadOnlyList<string>>;
 
 /// <summary>A role to give, optionally time-boxed (from <c>ValidFrom</c> until <c>ValidUntil</c>).</summary>

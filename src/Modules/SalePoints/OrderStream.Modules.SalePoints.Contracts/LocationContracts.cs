@@ -37,10 +37,10 @@ public sealed record PosAccess(string? Refusal, bool SalePointExists, string? Sa
 /// Changes a user's sale points and stores inside the sender's transaction (bulk changes), by the rules of the single
 /// changes: the caller's right to manage users' locations, a sale point added with a role the caller may give, one the user
 /// already has with another role is a conflict, the default store cannot be removed. Adding what the user has (with the
-/// same window) or removing what they do not have changes nothing. <c>NewUser</c>: the user is created in the same
-/// transaction (only Identity, which creates users, may say so). Answers what changed, in words.
+/// same window) or removing what they do not have changes nothing. <c>UserChecked</c>: Identity, which owns users, has
+/// just read the user or is creating them in the same transaction, so it need not be looked up again. Answers what changed, in words.
 /// </summary>
-public sealed record ChangeUserLocations(Guid UserId, bool NewUser, IReadOnlyList<SalePointToAdd> AddSalePoints, IReadOnlyList<Guid> RemoveSalePoints,
+public sealed record ChangeUserLocations(Guid UserId, bool UserChecked, IReadOnlyList<SalePointToAdd> AddSalePoints, IReadOnlyList<Guid> RemoveSalePoints,
     IReadOnlyList<Guid> AddStores, IReadOnlyList<Guid> RemoveStores) : IRequest<IReadOnlyList<string>>;
 
 /// <summary>A sale point to add with the user's role there, optionally time-boxed.</summary>

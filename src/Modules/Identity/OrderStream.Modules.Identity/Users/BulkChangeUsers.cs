@@ -91,13 +91,14 @@ internal static class BulkChangeUsers
         {
             var session = services.GetRequiredService<IDocumentSession>();
             var mediator = services.GetRequiredService<IMediator>();
+            // Read once here: the other modules are told it exists rather than asking again.
             var user = await session.LoadAsync<User>(userId, ct) ?? throw new NotFoundException("User", userId.ToString());
             var changes = new List<string>();
             if (c.ChangesRoles)
-                changes.AddRange(await mediator.Send(new ChangeUserRoles(userId, false,
+                changes.AddRange(await mediator.Send(new ChangeUserRoles(userId, true,
                     [.. (c.AssignRoles ?? []).Select(r => new RoleToGive(r.RoleId, r.ValidFrom, r.ValidUntil))], c.RemoveRoles ?? []), ct));
             if (c.ChangesLocations)
-                changes.AddRange(await mediator.Send(new ChangeUserLocations(userId, false,
+                changes.AddRange(await mediator.Send(new ChangeUserLocations(userId, true,
                     [.. (c.AddSalePoints ?? []).Select(s => new SalePointToAdd(s.SalePointId, s.RoleId, s.ValidFrom, s.ValidUntil))],
                     c.RemoveSalePoints ?? [], c.AddStores ?? [], c.RemoveStores ?? []), ct));
             // Already inactive is what was asked for: nothing to do, not a refusal.

@@ -62,7 +62,7 @@ internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEng
         // The HTTP routes check this too; a bulk change of another module reaches here without them.
         await features.RequireAnyAsync(caller, [RolesModule.MaintainRoles, RolesModule.BackOfficeUsers], ct, "Giving and taking roles");
         var access = await engine.TenantAsync(tenant.Tenant, ct);
-        if (!c.NewUser) _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
+        if (!c.UserChecked) _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
         var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
         // Read only: Marten applies the appended events to this very object when it commits.
         var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
