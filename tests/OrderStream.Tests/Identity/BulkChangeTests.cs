@@ -149,6 +149,14 @@ public sealed class BulkChangeTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Empty(await Logins(admin, "gina"));
         Assert.Equal(["hans"], await Logins(admin, "hans"));
 
+        // Another tenant's user is nobody here: refused as unknown, and left as they were.
+        var other = await api.CreateTenantAsync();
+        var stranger = (string)(await other.CreateUserAsync(TenantClient.NewUser("Sven", "Stranger")))["id"]!;
+        var foreign = Rows(await Ok(admin.PostAsync("users/bulk", new { userIds = new[] { stranger }, addStores = new[] { st1 }, deactivate = true })));
+        Assert.Equal((404, "Failed"), ((int)foreign[0]["problem"]!["status"]!, (string)foreign[0]["outcome"]!));
+        Assert.True((bool)(await (await other.GetAsync($"users/{stranger}")).ReadAsync())["isActive"]!);
+        Assert.Equal(" / ", await LocationsOf(other, stranger));
+
         // Nobody without user management changes users in bulk.
         var plain = new TenantClient(api.CreateClient(), admin.Tenant);
         await admin.CreateUserAsync(TenantClient.NewUser("Pia", "Plain", "pia", password: "pia-password-1"));
