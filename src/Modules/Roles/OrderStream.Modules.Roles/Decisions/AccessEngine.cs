@@ -113,22 +113,30 @@ internal sealed class AccessEngine
 
 /// <summary>
 /// A role as the engine uses it: the feature index of each grant (-1: not a feature of the tenant), so deciding never
-/// hashes codes; its grants' positions in feature-index order and each grant as a listed source, so listing a user's
-/// permissions merges their roles without sorting or allocating a source per grant.
+/// hashes codes; and for listing, its grants sorted by feature index, each as the listed permission of a user who holds
+/// the feature through that grant alone, so a listing merges the user's roles without sorting and, for a feature one role
+/// gives (most of them), without making anything.
 /// </summary>
 internal sealed class CompiledRole
 {
     public Role Role { get; }
     public int[] Indices { get; }
-    public int[] Order { get; }
+    /// <summary>Each grant as a listed source, by grant position.</summary>
     public EffectivePermissions.Source[] Sources { get; }
+    /// <summary>The feature indices of the grants, ascending (unknown features, -1, first).</summary>
+    public int[] Sorted { get; }
+    /// <summary>In <see cref="Sorted"/> order, each grant listed as the only source of its feature (null: unknown feature).</summary>
+    public EffectivePermissions.Permission?[] Listed { get; }
 
-    public CompiledRole(Role role, IReadOnlyDictionary<string, int> index)
+    public CompiledRole(Role role, IReadOnlyDictionary<string, int> index, SecureFeature[] features)
     {
         Role = role;
         Indices = role.Grants.Select(g => index.TryGetValue(g.FeatureCode, out var i) ? i : -1).ToArray();
-        Order = Enumerable.Range(0, Indices.Length).OrderBy(i => Indices[i]).ToArray();
         Sources = role.Grants.Select(g => new EffectivePermissions.Source("role", role.IdText, role.Name, null, g.Qualifier)).ToArray();
+        var order = Enumerable.Range(0, Indices.Length).OrderBy(i => Indices[i]).ToArray();
+        Sorted = order.Select(i => Indices[i]).ToArray();
+        Listed = order.Select(i => Indices[i] < 0 ? null : EffectivePermissions.Listing(features[Indices[i]], Holding.Of(role.Grants[i].Qualifier, features[Indices[i]]),
+            role.Grants[i].Qualifier, [Sources[i]])).ToArray();
     }
 }
 
@@ -191,6 +199,13 @@ internal sealed class Holdings
                 yield return ((word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits), new Holding(q >= 0 ? q : null, q == Unlimited));
             }
     }
+
+    /// <summary>The raw form, for the listing's tight loop: a bit per feature index; the qualifiers held, in index order (see <see cref="HoldingAt"/>).</summary>
+    public ReadOnlySpan<ulong> Bits => _bits;
+
+    public ReadOnlySpan<int> Qualifiers => _qualifiers;
+
+    public static Holding HoldingAt(int qualifier) => new(qualifier >= 0 ? qualifier : null, qualifier == Unlimited);
 
     public bool TryGet(int index, out Holding holding)
     {
@@ -327,7 +342,7 @@ internal sealed class TenantAccess
     public CompiledRole? Compiled(Guid id) => _roles.GetValueOrDefault(id);
 
     /// <summary>A role as it would be compiled now, without putting it in the tenant (a preview of an edit).</summary>
-    public CompiledRole CompileRole(Role role) => new(role, _index);
+    public CompiledRole CompileRole(Role role) => new(role, _index, _features);
 
     public SecureFeature FeatureAt(int index) => _features[index];
 
@@ -345,7 +360,7 @@ internal sealed class TenantAccess
 
     public IEnumerable<Role> Roles => _roles.Values.Select(r => r.Role);
 
-    private void PutRole(Role role) => _roles[role.Id] = new CompiledRole(role, _index);
+    private void PutRole(Role role) => _roles[role.Id] = new CompiledRole(role, _index, _features);
 
     public UserEntry? User(Guid id) => _users.GetValueOrDefault(id);
 

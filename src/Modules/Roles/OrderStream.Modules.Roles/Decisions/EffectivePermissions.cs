@@ -119,34 +119,48 @@ internal static class EffectivePermissions
         Span<int> directIndex = stackalloc int[direct.Count];
         for (var g = 0; g < direct.Count; g++)
             directIndex[g] = !boxed || Validity.Covers(direct[g].ValidFrom, direct[g].ValidUntil, now) ? access.IndexOf(direct[g].FeatureCode) : -1;
-        var permissions = new List<Permission>(user.Holdings.Count);
-        // A role names a feature once (its validator), so a feature has at most one source per role and per direct grant.
+        var bits = user.Holdings.Bits;
+        var qualifiers = user.Holdings.Qualifiers;
+        var permissions = new Permission[qualifiers.Length];
+        // A role names a feature once (its validator), so a feature has at most one source per role and per direct grant:
+        // each source found as (role number, or -1 - direct grant number; place in the role's sorted grants).
         Span<int> found = stackalloc int[2 * (roles.Length + direct.Count)];
-        foreach (var (index, holding) in user.Holdings.Held())
-        {
-            var feature = access.FeatureAt(index);
-            // Each source as (role number or -1 - direct grant number, position): direct grants first, then roles in order.
-            var count = 0;
-            for (var g = 0; g < direct.Count; g++)
-                if (directIndex[g] == index) count = Found(found, count, -1 - g, 0);
-            for (var r = 0; r < roles.Length; r++)
+        for (int word = 0, rank = 0; word < bits.Length; word++)
+            for (var left = bits[word]; left != 0; left &= left - 1, rank++)
             {
-                if (roles[r] is not { } role) continue;
-                var (order, indices) = (role.Order, role.Indices);
-                while (cursor[r] < order.Length && indices[order[cursor[r]]] < index) cursor[r]++;
-                for (var c = cursor[r]; c < order.Length && indices[order[c]] == index; c++)
-                    count = Found(found, count, r, order[c]);
+                var index = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(left);
+                var holding = Holdings.HoldingAt(qualifiers[rank]);
+                var count = 0;
+                for (var g = 0; g < direct.Count; g++)
+                    if (directIndex[g] == index) count = Found(found, count, -1 - g, 0);
+                for (var r = 0; r < roles.Length; r++)
+                {
+                    if (roles[r] is not { Sorted: var sorted }) continue;
+                    var c = cursor[r];
+                    while (c < sorted.Length && sorted[c] < index) c++;
+                    cursor[r] = c;
+                    if (c < sorted.Length && sorted[c] == index) count = Found(found, count, r, c);
+                }
+                // One role gives it: that grant's listing is the user's, made once with the role.
+                if (count == 2 && found[0] >= 0 && roles[found[0]]!.Listed[found[1]] is { } alone && alone.Unlimited == holding.Unlimited
+                    && (alone.Unlimited || alone.Qualifier == holding.Qualifier))
+                {
+                    permissions[rank] = alone;
+                    continue;
+                }
+                var from = new Source[count / 2];
+                for (var i = 0; i < from.Length; i++)
+                {
+                    var (who, place) = (found[2 * i], found[2 * i + 1]);
+                    from[i] = who >= 0 ? roles[who]!.Listed[place]!.Sources[0] : new Source("direct", null, null, null, direct[-1 - who].Qualifier);
+                }
+                // Compiled holdings keep no number beside "unlimited"; the listing shows the highest one granted, as a decision does.
+                var qualifier = holding.Qualifier;
+                if (holding.Unlimited)
+                    foreach (var source in from)
+                        if (source.Qualifier > (qualifier ?? int.MinValue)) qualifier = source.Qualifier;
+                permissions[rank] = Listing(access.FeatureAt(index), holding, qualifier, from);
             }
-            var from = new Source[count / 2];
-            for (var i = 0; i < from.Length; i++)
-            {
-                var (who, position) = (found[2 * i], found[2 * i + 1]);
-                from[i] = who >= 0 ? roles[who]!.Sources[position] : new Source("direct", null, null, null, direct[-1 - who].Qualifier);
-            }
-            // Compiled holdings keep no number beside "unlimited"; the listing shows the highest one granted, as a decision does.
-            var qualifier = holding.Unlimited ? from.Max(s => s.Qualifier) : holding.Qualifier;
-            permissions.Add(new Permission(feature.Code, feature.Name, feature.Area, qualifier, holding.Unlimited, from, EffectsAt(feature, holding)));
-        }
         return permissions;
     }
 
@@ -156,6 +170,9 @@ internal static class EffectivePermissions
         found[count + 1] = position;
         return count + 2;
     }
+
+    internal static Permission Listing(SecureFeature feature, Holding holding, int? qualifier, IReadOnlyList<Source> from) =>
+        new(feature.Code, feature.Name, feature.Area, qualifier, holding.Unlimited, from, EffectsAt(feature, holding));
 
     private static IReadOnlyList<Effect> EffectsAt(SecureFeature feature, Holding holding)
     {
