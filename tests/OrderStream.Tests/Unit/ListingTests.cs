@@ -20,6 +20,50 @@ public sealed class ListingTests
     [InlineData(3)]
     public void The_fast_tenant_wide_listing_equals_the_listing_judged_grant_by_grant(int seed)
     {
+        var tenant = RandomTenant(seed);
+        var listed = 0;
+        foreach (var user in tenant.Users)
+        {
+            var fast = EffectivePermissions.List(tenant, user, null);
+            var judged = EffectivePermissions.List(tenant, user, Guid.NewGuid());
+            var (a, b) = (Describe(judged), Describe(fast));
+            var diff = a.Zip(b).FirstOrDefault(x => x.First != x.Second);
+            Assert.True(diff == default && a.Length == b.Length, $"judged: {diff.First}\nfast:   {diff.Second}");
+            listed += fast.Count;
+        }
+        Assert.True(listed > 1000, $"the tenant should hold many permissions, not {listed}");
+    }
+
+    /// <summary>
+    /// A decision's explanation finds the asked feature's grants by index instead of judging every grant: for every user and
+    /// every feature, it must allow exactly what the listing lists, at the same qualifier, naming the same grants.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void An_explained_decision_names_what_the_listing_lists(int seed)
+    {
+        var tenant = RandomTenant(seed);
+        var allowed = 0;
+        foreach (var user in tenant.Users)
+        {
+            var listing = EffectivePermissions.List(tenant, user, null).ToDictionary(p => p.Code);
+            foreach (var feature in tenant.Features)
+            {
+                var decision = Explain.Decide(tenant, user, feature, null, null, null);
+                var held = listing.GetValueOrDefault(feature.Code);
+                var named = held is null ? "" : string.Join(",", held.Sources.Select(s => $"{s.RoleId}:{s.Qualifier}"));
+                var reasons = string.Join(",", decision.Reasons.Where(r => r.Code.StartsWith("granted")).Select(r => $"{r.RoleId}:{r.Qualifier}"));
+                Assert.True(decision.Allowed == held is not null && (held is null || (decision.Qualifier == held.Qualifier || held.Unlimited) && reasons == named),
+                    $"{user.Facts.Name}, {feature.Code}: listed {named} (q={held?.Qualifier}), decided {decision.Allowed} q={decision.Qualifier} {reasons}");
+                if (decision.Allowed) allowed++;
+            }
+        }
+        Assert.True(allowed > 1000, $"the tenant should allow many decisions, not {allowed}");
+    }
+
+    private static TenantAccess RandomTenant(int seed)
+    {
         var catalogue = new FeatureCatalogue();
         var random = new Random(seed);
         // Every kind of feature: tiers, user types, inactive ones, limits and thresholds, and the System Manager grant itself.
@@ -49,19 +93,8 @@ public sealed class ListingTests
             Grants = codes.OrderBy(_ => random.Next()).Take(random.Next(0, 6))
                 .Select(c => Window() is var (from, until) ? new Grant(c, random.Next(4) == 0 ? null : random.Next(0, 12), from, until) : null!).ToList(),
         }).ToList();
-        var tenant = new TenantAccess("listing", catalogue, [], roles, access, facts, [], [], now);
+        return new TenantAccess("listing", catalogue, [], roles, access, facts, [], [], now);
 
-        var listed = 0;
-        foreach (var user in tenant.Users)
-        {
-            var fast = EffectivePermissions.List(tenant, user, null);
-            var judged = EffectivePermissions.List(tenant, user, Guid.NewGuid());
-            var (a, b) = (Describe(judged), Describe(fast));
-            var diff = a.Zip(b).FirstOrDefault(x => x.First != x.Second);
-            Assert.True(diff == default && a.Length == b.Length, $"judged: {diff.First}\nfast:   {diff.Second}");
-            listed += fast.Count;
-        }
-        Assert.True(listed > 1000, $"the tenant should hold many permissions, not {listed}");
     }
 
     private static string[] Describe(IReadOnlyList<EffectivePermissions.Permission> permissions) =>
