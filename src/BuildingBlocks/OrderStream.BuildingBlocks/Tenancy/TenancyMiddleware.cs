@@ -31,7 +31,8 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
             await next(http);
             return;
         }
-        var code = path[Prefix.Length..].Split('/')[0];
+        var rest = path.AsSpan(Prefix.Length);
+        var code = (rest.IndexOf('/') is var slash and >= 0 ? rest[..slash] : rest).ToString();
         if (await tenants.FindAsync(code, http.RequestAborted) is null)
         {
             await Refuse(http, problems, StatusCodes.Status404NotFound, "Not found", $"Tenant '{code}' does not exist.");
