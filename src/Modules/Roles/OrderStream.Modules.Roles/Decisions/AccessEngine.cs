@@ -197,15 +197,12 @@ internal sealed class Holdings
 
     public int Count => _qualifiers.Length;
 
-    /// <summary>The features held, in index order, with their holding: what a listing walks.</summary>
+    /// <summary>The features held, in index order, with their holding: what the permission matrix walks.</summary>
     public IEnumerable<(int Index, Holding Holding)> Held()
     {
         for (int word = 0, rank = 0; word < _bits.Length; word++)
             for (var bits = _bits[word]; bits != 0; bits &= bits - 1)
-            {
-                var q = _qualifiers[rank++];
-                yield return ((word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits), new Holding(q >= 0 ? q : null, q == Unlimited));
-            }
+                yield return ((word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits), HoldingAt(_qualifiers[rank++]));
     }
 
     /// <summary>The raw form, for the listing's tight loop: a bit per feature index; the qualifiers held, in index order (see <see cref="HoldingAt"/>).</summary>
@@ -213,6 +210,7 @@ internal sealed class Holdings
 
     public ReadOnlySpan<int> Qualifiers => _qualifiers;
 
+    /// <summary>A stored qualifier as the holding it stands for.</summary>
     public static Holding HoldingAt(int qualifier) => new(qualifier >= 0 ? qualifier : null, qualifier == Unlimited);
 
     public bool TryGet(int index, out Holding holding)
@@ -225,8 +223,7 @@ internal sealed class Holdings
         }
         var rank = System.Numerics.BitOperations.PopCount(_bits[word] & ((1UL << index) - 1));
         for (var w = 0; w < word; w++) rank += System.Numerics.BitOperations.PopCount(_bits[w]);
-        var q = _qualifiers[rank];
-        holding = new Holding(q >= 0 ? q : null, q == Unlimited);
+        holding = HoldingAt(_qualifiers[rank]);
         return true;
     }
 }
