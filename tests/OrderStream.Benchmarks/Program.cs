@@ -14,42 +14,20 @@ if (!args.Contains("--latency-only")) BenchmarkRunner.Run<DecisionBenchmarks>(ar
 
 var engine = Tenant.Build();
 var random = new Random(7);
-var samples = new double[1_000_000];
-for (var i = 0; i < samples.Length; i++)
-{
-    var (user, feature) = (engine.Users[random.Next(engine.Users.Length)], engine.Features[random.Next(engine.Features.Length)]);
-    var started = Stopwatch.GetTimestamp();
-    engine.Access.Holds(user, feature, 1);
-    samples[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-}
-Report("decision (Holds), per call", samples);
-// What POST /authorization/check answers: the decision with its reasons (the roles and grants that give the feature).
+UserEntry AnyUser() => engine.Access.User(engine.Users[random.Next(engine.Users.Length)])!;
 var features = engine.Features.Select(engine.Access.Feature).ToArray();
-for (var warming = Stopwatch.StartNew(); warming.Elapsed < TimeSpan.FromSeconds(3);)
-    Explain.Decide(engine.Access, engine.Access.User(engine.Users[random.Next(engine.Users.Length)]), features[random.Next(features.Length)]!, 1, null, null);
-for (var i = 0; i < 200_000; i++)
-{
-    var (user, feature) = (engine.Access.User(engine.Users[random.Next(engine.Users.Length)]), features[random.Next(features.Length)]!);
-    var started = Stopwatch.GetTimestamp();
-    Explain.Decide(engine.Access, user, feature, 1, null, null);
-    samples[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-}
-Report("decision with its reasons (Explain.Decide), per call", samples[..200_000]);
+
+Report("decision (Holds), per call", PerCall(1_000_000,
+    () => (User: engine.Users[random.Next(engine.Users.Length)], Feature: engine.Features[random.Next(engine.Features.Length)]),
+    c => engine.Access.Holds(c.User, c.Feature, 1)));
+// What POST /authorization/check answers: the decision with its reasons (the roles and grants that give the feature).
+WarmUp(() => Explain.Decide(engine.Access, AnyUser(), features[random.Next(features.Length)]!, 1, null, null));
+Report("decision with its reasons (Explain.Decide), per call", PerCall(200_000,
+    () => (User: AnyUser(), Feature: features[random.Next(features.Length)]!), c => Explain.Decide(engine.Access, c.User, c.Feature, 1, null, null)));
 GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
-// Warm-up first, so that the JIT's optimised code is measured, not its first tier: tiered compilation swaps it in only after
-// a delay that any new first-tier code restarts, so warm up for seconds, not for a count of calls (5,000 calls, 40 ms here,
-// measured first-tier code on one call in ten, and put the p90 at 30-40 µs).
-for (var warming = Stopwatch.StartNew(); warming.Elapsed < TimeSpan.FromSeconds(3);)
-    DecisionBenchmarks.List(engine.Access, engine.Access.User(engine.Users[random.Next(engine.Users.Length)])!);
-var listings = new double[20_000];
+WarmUp(() => DecisionBenchmarks.List(engine.Access, AnyUser()));
 var collections = GC.CollectionCount(0);
-for (var i = 0; i < listings.Length; i++)
-{
-    var user = engine.Access.User(engine.Users[random.Next(engine.Users.Length)])!;
-    var started = Stopwatch.GetTimestamp();
-    DecisionBenchmarks.List(engine.Access, user);
-    listings[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-}
+var listings = PerCall(20_000, AnyUser, user => DecisionBenchmarks.List(engine.Access, user));
 Report("effective permissions of one user, per call", listings);
 Console.WriteLine($"  ({GC.CollectionCount(0) - collections} gen-0 collections during those calls, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
 
@@ -58,11 +36,33 @@ Console.WriteLine($"  ({GC.CollectionCount(0) - collections} gen-0 collections d
 var spins = 1000;
 long sink = 0;
 double Timed() { var started = Stopwatch.GetTimestamp(); sink += Spin(spins); return Stopwatch.GetElapsedTime(started).TotalMicroseconds; }
-for (var i = 0; i < 1000; i++) Timed(); // the JIT's optimised code, as for the listing
+WarmUp(() => Timed());
 while (Enumerable.Range(0, 50).Select(_ => Timed()).Min() < listings[listings.Length / 2]) spins += spins / 4;
 var floor = new double[20_000];
 for (var i = 0; i < floor.Length; i++) floor[i] = Timed();
 Report($"fixed computation ({spins} steps, result {sink % 10}), per call", floor);
+
+// Warm-up first, so that the JIT's optimised code is measured, not its first tier: tiered compilation swaps it in only after
+// a delay that any new first-tier code restarts, so warm up for seconds, not for a count of calls (5,000 calls, 40 ms here,
+// measured first-tier code on one call in ten, and put the listing's p90 at 30-40 µs).
+static void WarmUp(Action call)
+{
+    for (var warming = Stopwatch.StartNew(); warming.Elapsed < TimeSpan.FromSeconds(3);) call();
+}
+
+// Each call timed alone, its input picked before the clock starts.
+static double[] PerCall<T>(int count, Func<T> pick, Action<T> call)
+{
+    var samples = new double[count];
+    for (var i = 0; i < count; i++)
+    {
+        var input = pick();
+        var started = Stopwatch.GetTimestamp();
+        call(input);
+        samples[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+    }
+    return samples;
+}
 
 static long Spin(int steps)
 {
