@@ -78,7 +78,13 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
     {
         var client = api.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        // Not ready until the decision engine has loaded the tenants (none here, so at once).
         var ready = await client.GetAsync("/health/ready");
+        for (var tries = 0; ready.StatusCode != HttpStatusCode.OK && tries < 100; tries++)
+        {
+            await Task.Delay(50);
+            ready = await client.GetAsync("/health/ready");
+        }
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using OrderStream.Tests.TestKit;
 using Xunit;
 
@@ -51,5 +52,29 @@ public sealed class TwoInstanceTests
         await admin.PostAsync($"users/{user}/deactivate", null);
         Assert.True(await UntilAsync(async () => !(bool)(await Check())["allowed"]!) < TimeSpan.FromSeconds(1));
         Assert.Equal("user-inactive", (string)(await Check())["reasons"]![0]!["code"]!);
+    }
+
+    [Fact]
+    public async Task An_instance_loads_every_tenant_into_the_engine_before_it_is_ready()
+    {
+        var database = Database.Create();
+        await using var one = new ApiFactory(database, null, null);
+        var first = await one.CreateTenantAsync();
+        var second = await one.CreateTenantAsync();
+        await first.CreateUserAsync(TenantClient.NewUser("Early", "Bird"));
+
+        await using var two = new ApiFactory(database, null, null);
+        var probe = two.CreateClient();
+        var watch = Stopwatch.StartNew();
+        while ((await probe.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the second instance never became ready");
+            await Task.Delay(20);
+        }
+        // Ready, and no request has named either tenant: both were loaded at start-up.
+        var engine = two.Services.GetRequiredService<OrderStream.Modules.Roles.Decisions.AccessEngine>();
+        Assert.True(engine.IsLoaded(first.Tenant));
+        Assert.True(engine.IsLoaded(second.Tenant));
+        Assert.False(engine.IsLoaded("no-such-tenant"));
     }
 }

@@ -24,6 +24,14 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
 
     public event Action? Resynchronise;
 
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Done once this instance first listens for other instances' commits (and has raised the resync that follows): a cache
+    /// loaded after that misses no commit, one loaded before it is thrown away by that resync.
+    /// </summary>
+    public Task Listening => _listening.Task;
+
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         var streams = session.PendingChanges.Streams().Select(s => s.Id).ToList();
@@ -47,7 +55,11 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
         Committed?.Invoke(parts[1], parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse).ToList());
     }
 
-    internal void Resynchronised() => Resynchronise?.Invoke();
+    internal void Resynchronised()
+    {
+        Resynchronise?.Invoke();
+        _listening.TrySetResult();
+    }
 }
 
 /// <summary>Listens for other instances' commits on one dedicated connection; reconnects (and asks for a resync) when it breaks.</summary>

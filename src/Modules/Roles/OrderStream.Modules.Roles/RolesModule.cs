@@ -30,6 +30,9 @@ public sealed class RolesModule : IModule
         services.AddScoped<RoleGrants>();
         services.AddScoped<BuildingBlocks.Web.IFeatureDecider, EngineDecider>();
         services.AddHostedService<GrantLapses>();
+        services.AddSingleton<EngineWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineWarmUp>());
+        services.AddHealthChecks().AddCheck<EngineWarmUp>("decision-engine", tags: ["ready"]);
         services.ConfigureMarten(opts =>
         {
             opts.Projections.Snapshot<Role>(SnapshotLifecycle.Inline);

@@ -14,7 +14,8 @@ namespace OrderStream.Modules.Roles.Decisions;
 
 /// <summary>
 /// Decisions from memory (ADR 0010): per tenant, every user's tenant-wide holdings compiled into one frozen dictionary,
-/// loaded on first use, with each user's sale points (and role there) and stores from the Sale Points module's contracts.
+/// with each user's sale points (and role there) and stores from the Sale Points module's contracts; loaded at start-up
+/// (<see cref="EngineWarmUp"/>), a tenant created later (or whose load failed) on first use.
 /// A commit that touches a role, a user's grants, locations or the user (Identity), or a location, on this instance or on
 /// another one (<see cref="OrderStream.BuildingBlocks.Persistence.CommittedStreams"/>), marks just that entry stale; the
 /// next decision of the tenant reloads the stale entries and recompiles only the users they concern.
@@ -58,6 +59,10 @@ internal sealed class AccessEngine
         if (access.HasStale) await access.RefreshAsync(this, ct);
         return access;
     }
+
+    /// <summary>Whether the tenant is in memory (loaded, not failed), so its next decision reads nothing.</summary>
+    public bool IsLoaded(string tenant) =>
+        _tenants.TryGetValue(tenant, out var loading) && loading.IsValueCreated && loading.Value.IsCompletedSuccessfully;
 
     /// <summary>
     /// The tenant as it was at <paramref name="asOf"/> (issue #6's time travel), rebuilt from the event history of the users
