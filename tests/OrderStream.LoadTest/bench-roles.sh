@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the figures of issue #3 on this machine: bash tests/OrderStream.LoadTest/bench-roles.sh
 #   1. in-process decisions and permission listings (BenchmarkDotNet, then per-call percentiles)
-#   2. loading a 20,000-user tenant (300 roles of 40 features, 3 roles + 2 grants per user) into the engine: time and memory
+#   2. loading a 20,000-user tenant (300 roles of 40 features, 3 roles + 2 grants per user) into the engine: time and memory,
+#      three times in one process, then once more as a restarted service loads it at start-up
 #   3. POST /authorization/check at 64 connections (wrk) beside a bare ASP.NET Core endpoint returning constant JSON
 # SKIP_BENCHMARKDOTNET=1 skips part 1. The service runs in Release, Production environment, against a throwaway PostgreSQL (PGDATA_KEEP keeps it); all on loopback.
 set -euo pipefail
@@ -15,6 +16,9 @@ dotnet build tests/OrderStream.Benchmarks -c Release -v quiet -nologo
 
 roles_tenant
 $load http://127.0.0.1:5099 roles admin bench-password-1 engine-load
+# A fresh process loads the seeded tenant at start-up (its log line is the time, JIT and first queries included).
+kill $host; wait $host 2>/dev/null || true
+Logging__LogLevel__OrderStream=Information start_host
 
 export USERS_LUA="${TMPDIR:-/tmp}/orderstream-users.lua"
 TOKEN=$(curl -s -X POST http://127.0.0.1:5099/api/tenants/roles/auth/login -H 'Content-Type: application/json' \
