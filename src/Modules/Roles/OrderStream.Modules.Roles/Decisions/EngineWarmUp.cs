@@ -11,7 +11,8 @@ namespace OrderStream.Modules.Roles.Decisions;
 /// decision after a deploy is then answered from memory, not after a whole tenant's load (about a second for 20,000 users).
 /// A tenant that fails to load is logged and left to load on its first decision, as tenants created later do.
 /// </summary>
-internal sealed class EngineWarmUp(IDocumentStore store, AccessEngine engine, CommittedStreams committed, ILogger<EngineWarmUp> logger) : BackgroundService, IHealthCheck
+internal sealed class EngineWarmUp(IDocumentStore store, AccessEngine engine, CommittedStreams committed, ILogger<EngineWarmUp> logger)
+    : BackgroundService, IHealthCheck
 {
     private volatile bool _done;
 
