@@ -9,16 +9,17 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is needed (https://learn
 export PGDATA_KEEP="$PWD/.data/postgres"
 source .ci/pg.sh
 source .ci/maildev.sh
+source .ci/service.sh
 trap 'maildev_stop; pg_stop' EXIT
 pg_start
 maildev_start
 export Mail__Port="$MAIL_SMTP_PORT"
 
 [ -f nuget-local/Patched.DistributedLock.Postgres.1.3.3.nupkg ] || dotnet pack build/shim -c Release -o nuget-local >/dev/null
-dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
+service_publish
 
 export ORDERSTREAM_URL="http://localhost:${PORT:-5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --demo
+"$service" bootstrap --demo
 echo "Mail sent by OrderStream (license confirmations): $MAILDEV_URL"
-dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls "http://0.0.0.0:${PORT:-5080}"
+"$service" --urls "http://0.0.0.0:${PORT:-5080}"

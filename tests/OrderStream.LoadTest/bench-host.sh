@@ -1,19 +1,20 @@
 # Sourced by the bench scripts: a throwaway PostgreSQL (PGDATA_KEEP keeps it), the service built in Release and run in
 # Production mode on http://127.0.0.1:5099, the load client as $load, and helpers. Everything stays on loopback.
 source .ci/pg.sh
+source .ci/service.sh
 trap 'kill ${host:-} ${bare:-} 2>/dev/null || true; wait 2>/dev/null || true; pg_stop' EXIT
 export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning
 load=tests/OrderStream.LoadTest/bin/Release/net10.0/OrderStream.LoadTest
 
 bench_build() {
   pg_start
-  dotnet build src/Host/OrderStream.Host -c Release -v quiet -nologo
+  service_publish
   dotnet build tests/OrderStream.LoadTest -c Release -v quiet -nologo
 }
 
 # bootstrap <tenant> <name>: the operator's command, admin / bench-password-1; says "Created tenant" only the first time.
 bootstrap() {
-  dotnet run --no-build -c Release --project src/Host/OrderStream.Host -- bootstrap --tenant "$1" --name "$2" --time-zone Europe/Vienna \
+  "$service" bootstrap --tenant "$1" --name "$2" --time-zone Europe/Vienna \
     --currency EUR --admin-login admin --admin-password bench-password-1
 }
 
@@ -29,7 +30,7 @@ roles_tenant() {
 }
 
 start_host() {
-  dotnet run --no-build -c Release --project src/Host/OrderStream.Host --urls http://127.0.0.1:5099 &
+  "$service" --urls http://127.0.0.1:5099 &
   host=$!
   for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5099/health/ready >/dev/null && break; sleep 1; done
 }
