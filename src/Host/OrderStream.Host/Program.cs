@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Carter;
 using Marten;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -28,14 +28,8 @@ builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(jwt);
 builder.Services.AddSingleton<TokenIssuer>();
-builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer, TimeProvider>((o, issuer, clock) =>
-{
-    o.MapInboundClaims = false;
-    o.TokenValidationParameters = issuer.ValidationParameters();
-    o.TokenHandlers.Clear();
-    o.TokenHandlers.Add(new CachingTokenHandler(clock) { MapInboundClaims = false });
-});
+builder.Services.AddSingleton<BearerTokens>();
+builder.Services.AddAuthentication(BearerTokens.Scheme).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokens.Scheme, null);
 builder.Services.AddAuthorization();
 builder.Services.AddRateLimiter(o =>
 {
