@@ -53,6 +53,25 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_role_edit_changes_the_reason_given_at_once()
+    {
+        var admin = await api.CreateTenantAsync();
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ren", "Amed")))["id"]!;
+        var role = await RoleAsync(admin, "Clerks", ("can-manage-sales-orders", 3));
+        await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null);
+        for (var i = 0; i < 2; i++) // the second decision names the grant as the first did
+        {
+            var reason = (await CheckAsync(admin, user, "can-manage-sales-orders"))["reasons"]![0]!;
+            Assert.Equal(("Clerks", 3, "Role 'Clerks' gives it with qualifier 3."), ((string)reason["roleName"]!, (int)reason["qualifier"]!, (string)reason["message"]!));
+        }
+
+        var read = await admin.GetAsync($"roles/{role}");
+        await admin.PutAsync($"roles/{role}", TenantClient.RoleBody("Senior clerks", ("can-manage-sales-orders", 7)), read.Headers.ETag!.Tag);
+        var after = (await CheckAsync(admin, user, "can-manage-sales-orders"))["reasons"]![0]!;
+        Assert.Equal(("Senior clerks", 7, "Role 'Senior clerks' gives it with qualifier 7."), ((string)after["roleName"]!, (int)after["qualifier"]!, (string)after["message"]!));
+    }
+
+    [Fact]
     public async Task A_limit_feature_granted_without_a_qualifier_has_no_limit()
     {
         var admin = await api.CreateTenantAsync();
