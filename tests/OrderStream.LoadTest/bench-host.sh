@@ -1,4 +1,4 @@
-# Sourced by the bench scripts: a throwaway PostgreSQL (PGDATA_KEEP keeps it), the service built in Release and run in
+# Sourced by the bench scripts: a throwaway PostgreSQL (PGDATA_KEEP keeps it), the service published as run.sh runs it (ReadyToRun, ADR 0017) and run in
 # Production mode on http://127.0.0.1:5099, the load client as $load, and helpers. Everything stays on loopback.
 source .ci/pg.sh
 source .ci/service.sh
