@@ -21,7 +21,6 @@ public sealed class BearerTokens(TokenIssuer issuer, TimeProvider clock)
 {
     public const string Scheme = "Bearer";
     private const int Capacity = 50_000;
-    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (AuthenticateResult Result, DateTime ValidTo)> _validated = new(StringComparer.Ordinal);
     private readonly TokenValidationParameters _parameters = issuer.ValidationParameters();
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
@@ -31,7 +30,7 @@ public sealed class BearerTokens(TokenIssuer issuer, TimeProvider clock)
     {
         var known = _validated.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!known.TryGetValue(token, out var entry)) return null;
-        if (entry.ValidTo > clock.GetUtcNow().UtcDateTime - Skew) return entry.Result;
+        if (entry.ValidTo > clock.GetUtcNow().UtcDateTime - TokenIssuer.Skew) return entry.Result;
         known.TryRemove(token, out _);
         return null;
     }

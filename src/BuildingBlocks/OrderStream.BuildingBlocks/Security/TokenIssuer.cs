@@ -8,6 +8,9 @@ namespace OrderStream.BuildingBlocks.Security;
 /// <summary>Issues the tenant-bound JWTs that the Host validates (web office login now, POS login later).</summary>
 public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
 {
+    /// <summary>How far the clocks of issuer and validator may disagree: a token is good this long past its expiry.</summary>
+    public static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+
     public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, string tenant, string name, IEnumerable<Claim>? extra = null)
     {
         var now = clock.GetUtcNow();
@@ -34,7 +37,7 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
         LifetimeValidator = (notBefore, expires, _, _) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            return (notBefore is null || notBefore <= now.AddSeconds(30)) && expires is not null && expires > now.AddSeconds(-30);
+            return (notBefore is null || notBefore <= now + Skew) && expires is not null && expires > now - Skew;
         },
     };
 }
