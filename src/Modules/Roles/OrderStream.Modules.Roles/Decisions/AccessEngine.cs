@@ -560,14 +560,14 @@ internal sealed class TenantAccess
         held.Clear();
         foreach (var g in access.Grants)
             if (_index.TryGetValue(g.FeatureCode, out var index) && Validity.Covers(g.ValidFrom, g.ValidUntil, now) && MayHold(_features[index]))
-                held[index] = held[index] is { } h ? h.Max(Holding.Of(g.Qualifier, _features[index])) : Holding.Of(g.Qualifier, _features[index]);
+                held[index] = Holding.Combine(held[index], Holding.Of(g.Qualifier, _features[index]));
         foreach (var r in access.Roles)
         {
             if (!_roles.TryGetValue(r.RoleId, out var role) || !Validity.Covers(r.ValidFrom, r.ValidUntil, now)) continue;
             var (indices, gives) = (role.Indices, role.Gives);
             for (var i = 0; i < indices.Length; i++)
                 if (indices[i] is var index and >= 0 && MayHold(_features[index]))
-                    held[index] = held[index] is { } h ? h.Max(gives[i]) : gives[i];
+                    held[index] = Holding.Combine(held[index], gives[i]);
         }
         return Holdings.Of(held);
 

@@ -40,7 +40,7 @@ internal static class Explain
         foreach (var s in sources)
             if (s.Why is null)
             {
-                holding = holding is { } held ? held.Max(s.Holding) : s.Holding;
+                holding = Holding.Combine(holding, s.Holding);
                 reasons.Add(Granted(s));
             }
         if (holding is not { } h)

@@ -11,6 +11,9 @@ internal readonly record struct Holding(int? Qualifier, bool Unlimited)
     /// <summary>Combines two grants of one feature: the higher qualifier wins; a limit feature granted without one has none.</summary>
     public static Holding Of(int? qualifier, SecureFeature feature) => new(qualifier, qualifier is null && feature.Qualifier?.IsLimit == true);
 
+    /// <summary>What is held once <paramref name="grant"/> is added to what was held so far (null: nothing yet).</summary>
+    public static Holding Combine(Holding? held, Holding grant) => held is { } h ? h.Max(grant) : grant;
+
     public Holding Max(Holding other) => new(
         Qualifier is null ? other.Qualifier : other.Qualifier is null ? Qualifier : Math.Max(Qualifier.Value, other.Qualifier.Value),
         Unlimited || other.Unlimited);
