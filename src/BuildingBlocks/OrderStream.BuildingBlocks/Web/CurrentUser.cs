@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 
 namespace OrderStream.BuildingBlocks.Web;
@@ -10,9 +11,15 @@ public sealed record CurrentUser(Guid UserId, string Tenant, string Name)
     public const string NameClaim = "name";
     public const string SalePointClaim = "salePointId";
 
-    public static CurrentUser? From(ClaimsPrincipal principal)
+    // A remembered token's principal serves every request with that token (ADR 0011): its claims are read once.
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, CurrentUser?> Read = new();
+
+    public static CurrentUser? From(ClaimsPrincipal principal) =>
+        // The anonymous principal is new on each request: remembering it would only fill the table.
+        principal.Identity?.IsAuthenticated == true ? Read.GetValue(principal, FromClaims) : null;
+
+    private static CurrentUser? FromClaims(ClaimsPrincipal principal)
     {
-        if (principal.Identity?.IsAuthenticated != true) return null;
         var id = principal.FindFirst(UserIdClaim)?.Value ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value;
         var tenant = principal.FindFirst(TenantClaim)?.Value;
         if (!Guid.TryParse(id, out var userId) || tenant is null) return null;
