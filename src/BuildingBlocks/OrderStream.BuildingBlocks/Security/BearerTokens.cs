@@ -21,12 +21,12 @@ public sealed class BearerTokens(TokenIssuer issuer, TimeProvider clock)
 {
     public const string Scheme = "Bearer";
     private const int Capacity = 50_000;
-    private readonly ConcurrentDictionary<string, (AuthenticateResult Result, DateTime ValidTo)> _validated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Task<AuthenticateResult> Result, DateTime ValidTo)> _validated = new(StringComparer.Ordinal);
     private readonly TokenValidationParameters _parameters = issuer.ValidationParameters();
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    /// <summary>The result for a remembered, unexpired token; null when it must be validated.</summary>
-    public AuthenticateResult? Remembered(ReadOnlySpan<char> token)
+    /// <summary>The result for a remembered, unexpired token (as a finished task, shared too); null when it must be validated.</summary>
+    public Task<AuthenticateResult>? Remembered(ReadOnlySpan<char> token)
     {
         var known = _validated.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!known.TryGetValue(token, out var entry)) return null;
@@ -42,7 +42,7 @@ public sealed class BearerTokens(TokenIssuer issuer, TimeProvider clock)
         // Shared by every request with this token: nothing in the service writes to a ticket or its principal.
         var success = AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(result.ClaimsIdentity), Scheme));
         if (_validated.Count >= Capacity) _validated.Clear();
-        _validated[token] = (success, result.SecurityToken.ValidTo);
+        _validated[token] = (Task.FromResult(success), result.SecurityToken.ValidTo);
         return success;
     }
 }
@@ -51,14 +51,16 @@ public sealed class BearerTokens(TokenIssuer issuer, TimeProvider clock)
 public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, BearerTokens tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private static readonly Task<AuthenticateResult> NoToken = Task.FromResult(AuthenticateResult.NoResult());
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         // The header's own string when it has one value: nothing is copied until a token must be validated.
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return NoToken;
         var token = header.AsSpan(7).Trim();
-        if (token.IsEmpty) return Task.FromResult(AuthenticateResult.NoResult());
-        return tokens.Remembered(token) is { } known ? Task.FromResult(known) : tokens.ValidateAsync(token.ToString());
+        if (token.IsEmpty) return NoToken;
+        return tokens.Remembered(token) ?? tokens.ValidateAsync(token.ToString());
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
