@@ -57,15 +57,15 @@ internal static class CheckAuthorization
             if (others && !now.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Asking about other users needs the secure feature '{RolesModule.CheckAuthorization}'.");
             // Each past instant asked about is rebuilt once, for the users asked about at it.
-            var past = new Dictionary<DateTimeOffset, TenantAccess>();
-            if (anyPast)
+            var past = anyPast ? new Dictionary<DateTimeOffset, TenantAccess>() : null;
+            if (past is not null)
                 foreach (var at in checks.Where(c => c.AsOf is not null).GroupBy(c => c.AsOf!.Value))
                     past[at.Key] = await engine.AsOfAsync(tenant.Tenant, at.Key, at.Select(c => c.UserId!.Value).Distinct().ToList(), ct);
             var decisions = new List<Decision>(checks.Count);
             for (var i = 0; i < checks.Count; i++)
             {
                 var check = checks[i];
-                var access = check.AsOf is { } asOf ? past[asOf] : now;
+                var access = check.AsOf is { } asOf ? past![asOf] : now;
                 var feature = await access.FeatureAsync(engine, check.Feature!, ct) ?? throw new FieldRuleException(
                     field.Length == 0 ? "feature" : $"{field}[{i}].feature", $"There is no secure feature '{check.Feature}'.");
                 var user = await access.UserAsync(engine, check.UserId!.Value, ct);
