@@ -8,12 +8,13 @@ internal readonly record struct Holding(int? Qualifier, bool Unlimited)
 {
     public bool Meets(int? minQualifier) => Unlimited || minQualifier is not { } min || (Qualifier ?? 0) >= min;
 
-    /// <summary>Combines two grants of one feature: the higher qualifier wins; a limit feature granted without one has none.</summary>
+    /// <summary>One grant of a feature as held: a limit feature (ADR 0009) granted without a qualifier has no limit.</summary>
     public static Holding Of(int? qualifier, SecureFeature feature) => new(qualifier, qualifier is null && feature.Qualifier?.IsLimit == true);
 
     /// <summary>What is held once <paramref name="grant"/> is added to what was held so far (null: nothing yet).</summary>
     public static Holding Combine(Holding? held, Holding grant) => held is { } h ? h.Max(grant) : grant;
 
+    /// <summary>Combines two grants of one feature: the higher qualifier wins, and no limit wins over any.</summary>
     public Holding Max(Holding other) => new(
         Qualifier is null ? other.Qualifier : other.Qualifier is null ? Qualifier : Math.Max(Qualifier.Value, other.Qualifier.Value),
         Unlimited || other.Unlimited);
