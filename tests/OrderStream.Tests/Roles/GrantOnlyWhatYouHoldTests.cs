@@ -23,8 +23,11 @@ public sealed class GrantOnlyWhatYouHoldTests(ApiFactory api) : IClassFixture<Ap
         var max = new TenantClient(api.CreateClient(), admin.Tenant);
         await max.LogInAsync("max", "max-password-1");
 
-        // Off (the default, as the manual has it): a manager may give more than they hold.
-        Assert.Equal(HttpStatusCode.OK, (await max.PutAsync($"users/{user}/grants/manage-order-discounts", new { qualifier = 25 })).StatusCode);
+        // Off (the default, as the manual has it): a manager may give more than they hold. That user then holds more than
+        // the manager, who may no longer change them (ADR 0019).
+        var other = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Olga", "Other")))["id"]!;
+        Assert.Equal(HttpStatusCode.OK, (await max.PutAsync($"users/{other}/grants/manage-order-discounts", new { qualifier = 25 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await max.PutAsync($"users/{other}/grants/manage-order-discounts", new { qualifier = 5 })).StatusCode);
 
         var on = await admin.PutAsync("access-settings", new { grantOnlyWhatYouHold = true });
         Assert.Equal(HttpStatusCode.OK, on.StatusCode);

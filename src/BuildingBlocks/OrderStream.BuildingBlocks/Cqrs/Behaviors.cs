@@ -81,4 +81,7 @@ public sealed class UnitOfWorkBehavior<TRequest, TResponse>(IServiceProvider ser
 public sealed class UnitOfWork
 {
     internal int Open;
+
+    /// <summary>A bulk dry run: its changes are thrown away, and nothing it meets is recorded either.</summary>
+    public bool DryRun { get; internal set; }
 }

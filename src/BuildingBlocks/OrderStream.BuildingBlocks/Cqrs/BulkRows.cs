@@ -30,6 +30,7 @@ public sealed class BulkRows(IServiceScopeFactory scopes, TenantContext tenant, 
             (actor.User, actor.SystemActor, actor.CorrelationId, actor.CausationId);
         var unit = services.GetRequiredService<UnitOfWork>();
         unit.Open++; // the row's commands leave the commit to the row
+        unit.DryRun = dryRun;
         try
         {
             var (id, changes) = await row(services, ct);

@@ -30,3 +30,13 @@ public sealed record ChangeUserRoles(Guid UserId, bool UserChecked, IReadOnlyLis
 
 /// <summary>A role to give, optionally time-boxed (from <c>ValidFrom</c> until <c>ValidUntil</c>).</summary>
 public sealed record RoleToGive(Guid RoleId, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null);
+
+/// <summary>
+/// Who may change whom (ADR 0019): refuses, with a 403 that names the rule and an audit entry, a change of a user who
+/// holds more than the caller (a System Administrator, a System Manager, or any feature or qualifier the caller does not
+/// hold, tenant-wide or at any sale point). Every slice that changes another user's credentials, status, login
+/// permission, type, rights or locations sends it first. <c>What</c> names the change in the refusal ("password", "status").
+/// <c>ChangesType</c>: the change sets the user's back-office type, which decides which of their rights apply, so nobody
+/// but a System Administrator sets their own.
+/// </summary>
+public sealed record RequireMayChangeUser(Guid UserId, string What, bool ChangesType = false) : IRequest;

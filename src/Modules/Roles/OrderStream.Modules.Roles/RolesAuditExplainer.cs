@@ -22,6 +22,7 @@ internal sealed class RolesAuditExplainer(FeatureCatalogue catalogue) : IAuditEx
         "feature_revoked" => $"Direct grant of {Name(d.Text("FeatureCode"))} ({Q(d.Number("PreviousQualifier"))}) taken away.",
         "grant_lapsed" => $"Time-boxed direct grant of {Name(d.Text("FeatureCode"))} ({Q(d.Number("Qualifier"))}) lapsed at {At(d, "At")}.",
         "access_settings_changed" => $"'Grant only what you hold': {OnOff(d.Flag("Previous"))} → {OnOff(d.Flag("GrantOnlyWhatYouHold"))}.",
+        "user_change_refused" => $"Change refused ({d.Text("What")}): {d.Text("Rule")}",
         "custom_feature_added" => $"Custom secure feature '{d.Text("Name")}' ({d.Text("Code")}) added in area {d.Text("Area")}.",
         _ => null,
     };

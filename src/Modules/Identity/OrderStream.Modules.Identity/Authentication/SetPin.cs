@@ -1,5 +1,6 @@
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Identity.Users;
+using OrderStream.Modules.Roles.Contracts;
 
 namespace OrderStream.Modules.Identity.Authentication;
 
@@ -15,8 +16,8 @@ internal static class SetPin
         public Validator() => RuleFor(c => c.Pin).Pin();
     }
 
-    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, ActorContext actor, IFeatureDecider decider, TimeProvider clock)
-        : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, ActorContext actor, IFeatureDecider decider,
+        IMediator mediator, TimeProvider clock) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
@@ -25,6 +26,7 @@ internal static class SetPin
                 throw new ForbiddenException("Only the user themselves, or a user manager, may set a user's PIN.");
             var stream = await session.Events.FetchForWriting<User>(c.UserId, ct);
             if (stream.Aggregate is null) throw new NotFoundException("User", c.UserId.ToString());
+            await mediator.Send(new RequireMayChangeUser(c.UserId, "PIN"), ct);
             var credentials = await session.LoadAsync<UserCredentials>(c.UserId, ct) ?? new UserCredentials { Id = c.UserId };
             credentials.PinHash = hasher.Pins.Hash(c.Pin);
             session.Store(credentials);

@@ -1,3 +1,5 @@
+using OrderStream.Modules.Roles.Contracts;
+
 namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>Deactivate and reactivate: nothing is deleted, every change is kept in the status history (billing depends on it).</summary>
@@ -12,12 +14,14 @@ internal static class ChangeUserStatus
         public Validator() => RuleFor(c => c.Reason).MaximumLength(500);
     }
 
-    internal sealed class Handler(IDocumentSession session, ActorContext actor, TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, ActorContext actor, IMediator mediator, TimeProvider clock)
+        : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             var caller = actor.RequireUser();
             var (stream, user) = await session.FetchForUpdateAsync<User>(c.Id, c.ExpectedVersion, "user", ct);
+            await mediator.Send(new RequireMayChangeUser(user.Id, "status"), ct);
             var at = clock.GetUtcNow();
             if (c.Activate)
             {

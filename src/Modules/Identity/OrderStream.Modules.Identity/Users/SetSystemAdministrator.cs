@@ -1,3 +1,5 @@
+using OrderStream.Modules.Roles.Contracts;
+
 namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>Only a System Administrator sets or clears the flag; the tenant's last active one keeps it (seed 001, PRODUCT.md).</summary>
@@ -7,7 +9,8 @@ internal static class SetSystemAdministrator
 
     public sealed record Command(Guid Id, bool Value, long? ExpectedVersion) : ICommand<Unit>;
 
-    internal sealed class Handler(IDocumentSession session, ActorContext actor, TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, ActorContext actor, IMediator mediator, TimeProvider clock)
+        : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
@@ -15,6 +18,7 @@ internal static class SetSystemAdministrator
             if (caller is not { IsActiveSystemAdministrator: true })
                 throw new ForbiddenException("Only a System Administrator can set or clear the System Administrator flag.");
             var (stream, user) = await session.FetchForUpdateAsync<User>(c.Id, c.ExpectedVersion, "user", ct);
+            await mediator.Send(new RequireMayChangeUser(user.Id, "System Administrator flag"), ct);
             if (user.IsSystemAdministrator == c.Value) return Unit.Value;
             if (!c.Value && user.IsActive && await SystemAdministrators.IsLastActiveAsync(session, user.Id, ct))
                 throw new ConflictException($"{user.EmployeeName()} is the last active System Administrator of this tenant and keeps the flag.");

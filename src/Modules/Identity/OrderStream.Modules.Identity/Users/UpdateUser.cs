@@ -1,4 +1,5 @@
 using OrderStream.Modules.Identity.Authentication;
+using OrderStream.Modules.Roles.Contracts;
 
 namespace OrderStream.Modules.Identity.Users;
 
@@ -17,12 +18,15 @@ internal static class UpdateUser
 
     public sealed class Validator : UserFieldsValidator<Command>;
 
-    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TimeProvider clock) : IRequestHandler<Command, Guid>
+    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, IMediator mediator, TimeProvider clock)
+        : IRequestHandler<Command, Guid>
     {
         public async Task<Guid> Handle(Command c, CancellationToken ct)
         {
             // FetchForWriting checks the version at commit: a concurrent change is never overwritten, with or without If-Match.
             var (stream, user) = await session.FetchForUpdateAsync<User>(c.Id, c.ExpectedVersion, "user", ct);
+            var what = c.Password is not null ? "password" : c.Pin is not null ? "PIN" : "details";
+            await mediator.Send(new RequireMayChangeUser(user.Id, what, ChangesType: c.Type != user.Type), ct);
             var at = clock.GetUtcNow();
 
             if (user.FirstName != c.FirstName.Trim() || user.LastName != c.LastName.Trim())

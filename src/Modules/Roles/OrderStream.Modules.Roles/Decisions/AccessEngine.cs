@@ -287,6 +287,9 @@ internal sealed class TenantAccess
         return _locations.GetValueOrDefault(id);
     }
 
+    /// <summary>A sale point's or store's code for messages (its id when it is not known).</summary>
+    public string LocationCode(Guid id) => _locations.TryGetValue(id, out var place) ? place.Code : id.ToString();
+
     /// <summary>A sale point or store a request names; an unknown one, or one of the other kind, is a 400 naming the field.</summary>
     public async ValueTask<LocationFacts> RequireLocationAsync(AccessEngine engine, Guid id, bool store, string field, CancellationToken ct) =>
         await LocationAsync(engine, id, ct) is { } place && place.IsStore == store ? place

@@ -54,7 +54,7 @@ internal static class AssignRole
 /// only what you hold" when the tenant has it on.
 /// </summary>
 internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor,
-    IFeatureDecider features, TimeProvider clock) : IRequestHandler<ChangeUserRoles, IReadOnlyList<string>>
+    IFeatureDecider features, IMediator mediator, TimeProvider clock) : IRequestHandler<ChangeUserRoles, IReadOnlyList<string>>
 {
     public async Task<IReadOnlyList<string>> Handle(ChangeUserRoles c, CancellationToken ct)
     {
@@ -63,6 +63,7 @@ internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEng
         await features.RequireAnyAsync(caller, [RolesModule.MaintainRoles, RolesModule.BackOfficeUsers], ct, "Giving and taking roles");
         var access = await engine.TenantAsync(tenant.Tenant, ct);
         if (!c.UserChecked) _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
+        await mediator.Send(new RequireMayChangeUser(c.UserId, "roles"), ct);
         var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
         // Read only: Marten applies the appended events to this very object when it commits.
         var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);

@@ -26,14 +26,15 @@ internal static class GrantFeature
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor, TimeProvider clock)
-        : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor,
+        IMediator mediator, TimeProvider clock) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             var access = await engine.TenantAsync(tenant.Tenant, ct);
             var user = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
             var feature = await access.FeatureAsync(engine, c.FeatureCode, ct) ?? throw new NotFoundException("Secure feature", c.FeatureCode);
+            await mediator.Send(new Contracts.RequireMayChangeUser(user.Facts.UserId, "rights"), ct);
             var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
             // Read only: Marten applies the appended events to this very object when it commits.
             var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);

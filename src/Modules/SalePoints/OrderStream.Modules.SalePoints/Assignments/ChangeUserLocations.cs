@@ -16,6 +16,7 @@ internal sealed class ChangeUserLocationsHandler(IDocumentSession session, IMedi
         // The HTTP routes check this; a bulk change sent by another module reaches here without them.
         await features.RequireAnyAsync(actor.RequireUser(), SalePointsModule.ManageUsers, ct, "Changing users' sale points and stores");
         if (!c.UserChecked) await UserLocationsStore.RequireUserAsync(mediator, c.UserId, ct);
+        await mediator.Send(new Roles.Contracts.RequireMayChangeUser(c.UserId, "sale points and stores"), ct);
         var (stream, before) = await UserLocationsStore.OpenAsync(session, c.UserId, null, ct);
         var now = clock.GetUtcNow();
         var state = before;

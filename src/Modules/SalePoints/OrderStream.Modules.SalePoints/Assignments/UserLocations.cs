@@ -157,7 +157,11 @@ internal static class NewLocationAssignments
             var known = (await mediator.Send(new OrderStream.Modules.Identity.Contracts.GetUserAccessFacts(chosen), ct)).Select(f => f.UserId).ToHashSet();
             var missing = chosen.Where(id => !known.Contains(id)).ToList();
             if (missing.Count > 0) throw new NotFoundException("User", missing[0].ToString());
-            foreach (var userId in chosen) targets.TryAdd(userId, (chosenRole?.RoleId, "chosen when it was created"));
+            foreach (var userId in chosen)
+            {
+                await mediator.Send(new OrderStream.Modules.Roles.Contracts.RequireMayChangeUser(userId, "sale points and stores"), ct);
+                targets.TryAdd(userId, (chosenRole?.RoleId, "chosen when it was created"));
+            }
         }
         var at = location.CreatedAt;
         foreach (var (userId, (role, why)) in targets)

@@ -36,6 +36,7 @@ internal static class UserSalePoints
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             await UserLocationsStore.RequireUserAsync(mediator, c.UserId, ct);
+            await mediator.Send(new Roles.Contracts.RequireMayChangeUser(c.UserId, "sale points"), ct);
             var (stream, before) = await UserLocationsStore.OpenAsync(session, c.UserId, c.ExpectedVersion, ct);
             var role = c.RoleId is { } roleId ? await UserLocationsStore.RoleAsync(mediator, roleId, actor, ct) : null;
             var salePoint = c.SalePointId is { } id ? await UserLocationsStore.LocationAsync(session, LocationKind.SalePoint, id, ct) : null;

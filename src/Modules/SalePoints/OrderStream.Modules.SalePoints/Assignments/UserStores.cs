@@ -26,6 +26,7 @@ internal static class UserStores
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             await UserLocationsStore.RequireUserAsync(mediator, c.UserId, ct);
+            await mediator.Send(new Roles.Contracts.RequireMayChangeUser(c.UserId, "stores"), ct);
             var (stream, before) = await UserLocationsStore.OpenAsync(session, c.UserId, c.ExpectedVersion, ct);
             var store = c.StoreId is { } id ? await UserLocationsStore.LocationAsync(session, LocationKind.Store, id, ct) : null;
             var holds = store is not null && before.StoreIds.Contains(store.Id);
