@@ -18,8 +18,17 @@ export Mail__Port="$MAIL_SMTP_PORT"
 [ -f nuget-local/Patched.DistributedLock.Postgres.1.3.3.nupkg ] || dotnet pack build/shim -c Release -o nuget-local >/dev/null
 service_publish
 
+# Tokens are signed with a key of this installation's own, made on the first run: the development key in the
+# repository is public, so a token it signed could be forged by anyone (ADR 0020).
+mkdir -p .data
+if [ ! -s .data/jwt-signing-key ]; then
+  (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > .data/jwt-signing-key)
+fi
+export Jwt__SigningKey="$(cat .data/jwt-signing-key)"
+
 export ORDERSTREAM_URL="http://localhost:${PORT:-5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 "$service" bootstrap --demo
 echo "Mail sent by OrderStream (license confirmations): $MAILDEV_URL"
-"$service" --urls "http://0.0.0.0:${PORT:-5080}"
+# Loopback only unless HOST says otherwise (HOST=0.0.0.0): the demo administrator's password is printed above.
+"$service" --urls "http://${HOST:-localhost}:${PORT:-5080}"

@@ -11,13 +11,15 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
     /// <summary>How far the clocks of issuer and validator may disagree: a token is good this long past its expiry.</summary>
     public static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, string tenant, string name, IEnumerable<Claim>? extra = null)
+    /// <summary>A token for the <paramref name="channel"/> it was issued at (<see cref="Channels"/>).</summary>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, string tenant, string name, string channel, IEnumerable<Claim>? extra = null)
     {
         var now = clock.GetUtcNow();
         var expires = now + settings.Lifetime;
         var claims = new List<Claim>
         {
             new(CurrentUser.UserIdClaim, userId.ToString()), new(CurrentUser.TenantClaim, tenant), new(CurrentUser.NameClaim, name),
+            new(CurrentUser.ChannelClaim, channel),
         };
         if (extra is not null) claims.AddRange(extra);
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -8,7 +8,8 @@ namespace OrderStream.BuildingBlocks.Tenancy;
 
 /// <summary>
 /// Sets who is calling (actor, correlation id) and, for every route under /api/tenants/{tenant}: 404 for an unknown tenant,
-/// 403 when the caller's token belongs to another tenant (whoever the caller is), otherwise the tenant of the request's scope.
+/// 403 when the caller's token belongs to another tenant (whoever the caller is) or is a POS token and the endpoint does
+/// not accept one (ADR 0020), otherwise the tenant of the request's scope.
 /// </summary>
 public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tenants)
 {
@@ -41,6 +42,12 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
         if (actor.User is { } user && user.Tenant != code)
         {
             await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", "Your token is for another tenant.");
+            return;
+        }
+        if (actor.User is { IsPos: true } && http.GetEndpoint()?.Metadata.GetMetadata<PosTokensAccepted>() is null)
+        {
+            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden",
+                "This token was issued at a POS and is good there only: the back office needs a web office login.");
             return;
         }
         context.Set(code);

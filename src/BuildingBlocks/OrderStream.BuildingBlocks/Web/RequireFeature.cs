@@ -14,6 +14,12 @@ public interface IFeatureDecider
 /// <summary>Endpoint metadata: the secure features (any of them) the endpoint requires. Read by the OpenAPI document too.</summary>
 public sealed record RequiredFeatures(IReadOnlyList<string> Codes);
 
+/// <summary>
+/// Endpoint metadata: a POS token may call it (ADR 0020). Every other endpoint refuses POS tokens; one that accepts them
+/// answers about the token's own user at the token's sale point.
+/// </summary>
+public sealed record PosTokensAccepted;
+
 public static class RequireFeatureExtensions
 {
     /// <summary>Requires an authenticated caller holding at least one of <paramref name="features"/>.</summary>
@@ -30,6 +36,19 @@ public static class RequireFeatureExtensions
             return await next(context);
         });
         return builder;
+    }
+
+    /// <summary>Lets POS tokens call the endpoint (<see cref="PosTokensAccepted"/>), besides web office tokens.</summary>
+    public static TBuilder AcceptPosTokens<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new PosTokensAccepted());
+
+    /// <summary>A POS token may ask only about its own user, at its own sale point (403 otherwise).</summary>
+    public static void RequirePosScope(this CurrentUser caller, Guid userId, Guid? salePointId)
+    {
+        if (!caller.IsPos) return;
+        if (userId != caller.UserId) throw new ForbiddenException("A POS token answers about its own user only.");
+        if (salePointId is { } asked && asked != caller.SalePointId)
+            throw new ForbiddenException("A POS token answers at its own sale point only.");
     }
 
     /// <summary>

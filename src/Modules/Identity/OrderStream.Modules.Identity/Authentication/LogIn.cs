@@ -27,7 +27,7 @@ internal static class LogIn
     internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant, IMediator mediator,
         TimeProvider clock) : IRequestHandler<Command, Response>
     {
-        private const string Channel = "web-office";
+        private const string Channel = Channels.WebOffice;
         private const string WrongCredentials = "The login code or the password is wrong.";
 
         public async Task<Response> Handle(Command c, CancellationToken ct)
@@ -39,7 +39,7 @@ internal static class LogIn
             if (!user.IsSystemAdministrator && await mediator.Send(new CheckWebOfficeLicense(user.Id), ct) is { Allowed: false } license)
                 await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, license.Refusal!, ct);
             guard.AppendOne(new LoginSucceeded(user.Id, now, Channel));
-            var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName());
+            var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), Channels.WebOffice);
             return new Response(token, expires, user.Id.ToString());
         }
     }

@@ -32,7 +32,7 @@ internal static class PosLogIn
     internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant, IMediator mediator,
         TimeProvider clock) : IRequestHandler<Command, Response>
     {
-        private const string Channel = "pos";
+        private const string Channel = Channels.Pos;
         private const string WrongCredentials = "The login code or the PIN is wrong.";
 
         public async Task<Response> Handle(Command c, CancellationToken ct)
@@ -50,7 +50,7 @@ internal static class PosLogIn
             var claims = new List<Claim> { new(CurrentUser.SalePointClaim, c.SalePointId.Value.ToString()) };
             if (pos.RoleId is { } role) claims.Add(new Claim(RoleClaim, role.ToString()));
             if (pos.DefaultStoreId is { } store) claims.Add(new Claim(DefaultStoreClaim, store.ToString()));
-            var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), claims);
+            var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), Channel, claims);
             return new Response(token, expires, user.Id.ToString(), c.SalePointId.Value.ToString(), pos.SalePointName!, pos.RoleId?.ToString(), pos.RoleName,
                 pos.DefaultStoreId?.ToString());
         }

@@ -22,6 +22,7 @@ internal static class SetPin
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             var caller = actor.RequireUser();
+            caller.RequirePosScope(c.UserId, null);
             if (caller.UserId != c.UserId && !await decider.HoldsAnyAsync(caller, IdentityModule.ManageUsers, ct))
                 throw new ForbiddenException("Only the user themselves, or a user manager, may set a user's PIN.");
             var stream = await session.Events.FetchForWriting<User>(c.UserId, ct);
@@ -43,6 +44,6 @@ internal static class SetPin
                     await mediator.Send(new Command(id, body.Pin), ct);
                     return Results.NoContent();
                 })
-                .WithTags("Users").WithName("SetPin").RequireAuthorization();
+                .WithTags("Users").WithName("SetPin").RequireAuthorization().AcceptPosTokens();
     }
 }

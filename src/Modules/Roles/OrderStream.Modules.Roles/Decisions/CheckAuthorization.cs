@@ -50,7 +50,10 @@ internal static class CheckAuthorization
         private async Task<IReadOnlyList<Decision>> Decide(IReadOnlyList<Check> checks, string field, CancellationToken ct)
         {
             var now = await engine.TenantAsync(tenant.Tenant, ct);
-            var caller = actor.RequireUser().UserId;
+            var asking = actor.RequireUser();
+            var caller = asking.UserId;
+            // A POS token decides about its own user, at its sale point (ADR 0020).
+            if (asking.IsPos) checks = [.. checks.Select(c => PosScoped(asking, c))];
             // Loops, not LINQ: a single check is the hot path (tens of thousands a second), and it asks about no past instant.
             var (others, anyPast) = (false, false);
             foreach (var c in checks) (others, anyPast) = (others || c.UserId != caller, anyPast || c.AsOf is not null);
@@ -76,6 +79,12 @@ internal static class CheckAuthorization
             return decisions;
         }
 
+        private static Check PosScoped(CurrentUser user, Check check)
+        {
+            user.RequirePosScope(check.UserId!.Value, check.SalePointId);
+            return check with { SalePointId = user.SalePointId };
+        }
+
         private async Task<SalePoints.Contracts.LocationFacts?> PlaceAsync(TenantAccess access, Guid? id, bool store, string field, int i, CancellationToken ct)
         {
             if (id is not { } wanted) return null;
@@ -90,10 +99,10 @@ internal static class CheckAuthorization
         {
             app.MapPost("/api/tenants/{tenant}/authorization/check", async (Check body, IMediator mediator, CancellationToken ct) =>
                     await mediator.Send(body, ct))
-                .WithTags("Authorization").WithName("CheckAuthorization").Produces<Decision>().RequireAuthorization();
+                .WithTags("Authorization").WithName("CheckAuthorization").Produces<Decision>().RequireAuthorization().AcceptPosTokens();
             app.MapPost("/api/tenants/{tenant}/authorization/check-many", async (Many body, IMediator mediator, CancellationToken ct) =>
                     new { decisions = await mediator.Send(new Query(body.Checks?.Select(c => c is null || c.AsOf is not null ? c! : c with { AsOf = body.AsOf }).ToList() ?? []), ct) })
-                .WithTags("Authorization").WithName("CheckAuthorizationMany").RequireAuthorization();
+                .WithTags("Authorization").WithName("CheckAuthorizationMany").RequireAuthorization().AcceptPosTokens();
         }
     }
 }

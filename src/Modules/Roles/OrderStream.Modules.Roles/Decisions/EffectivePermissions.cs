@@ -32,7 +32,14 @@ internal static class EffectivePermissions
         public async Task<Result> Handle(Query q, CancellationToken ct)
         {
             var access = await engine.TenantAsync(tenant.Tenant, ct);
-            var caller = actor.RequireUser().UserId;
+            var me = actor.RequireUser();
+            var caller = me.UserId;
+            // A POS token lists its own user's permissions at its sale point (ADR 0020).
+            if (me.IsPos)
+            {
+                me.RequirePosScope(q.UserId, q.SalePointId);
+                q = q with { SalePointId = me.SalePointId };
+            }
             if (!q.Self && q.UserId != caller && !access.MayAskAboutOthers(caller))
                 throw new ForbiddenException($"Seeing another user's permissions needs '{RolesModule.MaintainRoles}' or '{RolesModule.CheckAuthorization}'.");
             if (q.AsOf is { } asOf)
@@ -192,7 +199,7 @@ internal static class EffectivePermissions
                 .WithTags("Authorization").WithName("GetEffectivePermissions").RequireAuthorization();
             app.MapGet("/api/tenants/{tenant}/me/permissions", (Guid? salePointId, IMediator mediator, ActorContext actor, CancellationToken ct) =>
                     mediator.Send(new Query(actor.RequireUser().UserId, salePointId, true), ct))
-                .WithTags("Authorization").WithName("GetMyPermissions").RequireAuthorization();
+                .WithTags("Authorization").WithName("GetMyPermissions").RequireAuthorization().AcceptPosTokens();
         }
     }
 }
