@@ -12,6 +12,7 @@ using OrderStream.BuildingBlocks.Modules;
 using OrderStream.BuildingBlocks.Persistence;
 using OrderStream.BuildingBlocks.Security;
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.Web;
 using OrderStream.Host;
 using Scalar.AspNetCore;
 
@@ -20,7 +21,12 @@ var builder = WebApplication.CreateBuilder(bootstrap ? args[1..] : args);
 
 builder.Services.AddModules(builder.Configuration, builder.Environment, Modules.Assemblies);
 builder.Services.AddOrderStreamMarten(builder.Configuration);
-builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.Configure<JsonOptions>(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    o.SerializerOptions.Converters.Add(new UtcInstantConverter());
+});
+builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<NonEmptyGuidRouteConstraint>("guid"));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
@@ -48,7 +54,7 @@ builder.Services.AddRateLimiter(o =>
         });
     };
 });
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(InstantSchemas.Transform));
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 
 var app = builder.Build();
@@ -60,6 +66,7 @@ if (bootstrap)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<RequestGuard>();
 app.UseAuthentication();
 app.UseMiddleware<TenancyMiddleware>();
 app.UseRateLimiter();
@@ -69,7 +76,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-app.MapCarter();
+app.MapGroup("").AddEndpointFilterFactory(UtcInstants.Filter).MapCarter();
 
 await app.RunAsync();
 return 0;

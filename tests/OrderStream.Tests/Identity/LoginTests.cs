@@ -57,28 +57,37 @@ public sealed class LoginTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Five_consecutive_failures_lock_the_login_for_15_minutes_and_it_is_audited()
+    public async Task From_the_fifth_failure_in_a_row_each_failure_locks_the_login_longer_and_it_is_audited()
     {
         var admin = await api.CreateTenantAsync();
         var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "target", password: "right-password-1")))["id"]!;
         for (var i = 1; i <= 4; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LogIn(admin, "target", "wrong-password")).StatusCode);
         var fifth = await LogIn(admin, "target", "wrong-password");
         Assert.Equal(HttpStatusCode.TooManyRequests, fifth.StatusCode);
-        Assert.Equal(TimeSpan.FromMinutes(15), fifth.Headers.RetryAfter!.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(30), fifth.Headers.RetryAfter!.Delta);
 
         // Locked: even the right password is refused, with the time left.
-        api.Clock.Advance(TimeSpan.FromMinutes(14));
+        api.Clock.Advance(TimeSpan.FromSeconds(20));
         var locked = await LogIn(admin, "target", "right-password-1");
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
-        Assert.Equal(TimeSpan.FromMinutes(1), locked.Headers.RetryAfter!.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(10), locked.Headers.RetryAfter!.Delta);
 
-        api.Clock.Advance(TimeSpan.FromMinutes(1));
+        // Once it runs out, the next failure locks at once, for twice as long.
+        api.Clock.Advance(TimeSpan.FromSeconds(10));
+        var sixth = await LogIn(admin, "target", "wrong-password");
+        Assert.Equal(TimeSpan.FromSeconds(60), sixth.Headers.RetryAfter!.Delta);
+        api.Clock.Advance(TimeSpan.FromSeconds(60));
+        var seventh = await LogIn(admin, "target", "wrong-password");
+        Assert.Equal(TimeSpan.FromSeconds(120), seventh.Headers.RetryAfter!.Delta);
+
+        api.Clock.Advance(TimeSpan.FromSeconds(120));
         Assert.Equal(HttpStatusCode.OK, (await LogIn(admin, "target", "right-password-1")).StatusCode);
 
         var audit = await (await admin.GetAsync($"audit?subject={id}&pageSize=50")).ReadAsync();
         // Other modules' entries about the user (Billing's account) arrive on their own schedule; the login entries keep their order.
         var types = audit["items"]!.AsArray().Select(e => (string)e!["type"]!).Where(t => t.StartsWith("login_", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["login_succeeded", "login_locked_out", "login_failed", "login_failed", "login_failed", "login_failed", "login_failed"], types);
+        Assert.Equal(["login_succeeded", "login_locked_out", "login_failed", "login_locked_out", "login_failed", "login_locked_out", "login_failed",
+            "login_failed", "login_failed", "login_failed", "login_failed"], types);
     }
 
     [Fact]

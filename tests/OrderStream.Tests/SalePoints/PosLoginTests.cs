@@ -90,7 +90,7 @@ public sealed class PosLoginTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Five_wrong_pins_lock_the_user_out_of_the_pos_and_the_web_office_for_fifteen_minutes()
+    public async Task Five_wrong_pins_lock_the_user_out_of_the_pos_and_the_web_office_alike()
     {
         var admin = await api.CreateTenantAsync();
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "kasse3", password: "web-password-12")))["id"]!;

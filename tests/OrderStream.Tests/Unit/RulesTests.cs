@@ -74,18 +74,24 @@ public sealed class RulesTests
     }
 
     [Fact]
-    public void The_login_guard_counts_consecutive_failures_and_a_lock_or_success_resets_them()
+    public void The_login_guard_counts_failures_through_locks_and_a_success_resets_them_and_remembers_the_address()
     {
         var guard = new LoginGuard();
         var at = DateTimeOffset.UnixEpoch;
-        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 1));
-        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 2));
+        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 1, "10.0.0.2"));
+        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 2, "10.0.0.2"));
         Assert.Equal(2, guard.ConsecutiveFailures);
-        guard.Apply(new LoginLockedOut(Guid.Empty, at, "web-office", at.AddMinutes(15)));
-        Assert.Equal((0, at.AddMinutes(15)), (guard.ConsecutiveFailures, guard.LockedUntil));
-        guard.Apply(new LoginFailed(Guid.Empty, at, "web-office", 1));
-        guard.Apply(new LoginSucceeded(Guid.Empty, at.AddHours(1), "web-office"));
-        Assert.Equal((0, at.AddHours(1)), (guard.ConsecutiveFailures, guard.LastLoginAt));
+        // A lock does not start the count again: the next failure after it locks longer (ADR 0021).
+        guard.Apply(new LoginLockedOut(Guid.Empty, at, "web-office", at.AddSeconds(30)));
+        Assert.Equal((2, at.AddSeconds(30)), (guard.ConsecutiveFailures, guard.LockedUntil));
+        Assert.Equal(["10.0.0.2"], guard.FailedAddresses);
+        guard.Apply(new LoginSucceeded(Guid.Empty, at.AddHours(1), "web-office", "10.0.0.1"));
+        Assert.Equal((0, at.AddHours(1), (DateTimeOffset?)null), (guard.ConsecutiveFailures, guard.LastLoginAt, guard.LockedUntil));
+        Assert.Equal(["10.0.0.1"], guard.KnownAddresses);
+        Assert.Empty(guard.FailedAddresses);
+        for (var i = 2; i <= 7; i++) guard.Apply(new LoginSucceeded(Guid.Empty, at, "pos", $"10.0.0.{i}"));
+        guard.Apply(new LoginSucceeded(Guid.Empty, at, "pos", "10.0.0.5"));
+        Assert.Equal(["10.0.0.5", "10.0.0.7", "10.0.0.6", "10.0.0.4", "10.0.0.3"], guard.KnownAddresses);
     }
 
     [Theory]

@@ -8,15 +8,18 @@ using Microsoft.Extensions.Logging;
 namespace OrderStream.BuildingBlocks.Cqrs;
 
 /// <summary>
-/// Validates synchronously: no rule here reads anything (rules that need data, like uniqueness, are the handlers'), and
-/// FluentValidation refuses loudly, on the first request, a rule that would need to wait. Not awaiting anything, the behaviour
-/// hands the next step's task straight back (decisions run tens of thousands per second).
+/// Refuses text with a NUL character anywhere in the request (<see cref="TextWithoutNul"/>), then validates
+/// synchronously: no rule here reads anything (rules that need data, like uniqueness, are the handlers'), and
+/// FluentValidation refuses loudly, on the first request, a rule that would need to wait. Not awaiting anything, the
+/// behaviour hands the next step's task straight back (decisions run tens of thousands per second).
 /// </summary>
 public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidator<TRequest>> validators)
     : IPipelineBehavior<TRequest, TResponse>
 {
     public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
+        if (request is not null && TextWithoutNul.FieldWithNul(request) is { } field)
+            throw new ValidationException([new FluentValidation.Results.ValidationFailure(field, "The value must not contain a NUL character.")]);
         List<FluentValidation.Results.ValidationFailure>? failures = null;
         foreach (var validator in validators)
             if (validator.Validate(new ValidationContext<TRequest>(request)) is { IsValid: false } result)

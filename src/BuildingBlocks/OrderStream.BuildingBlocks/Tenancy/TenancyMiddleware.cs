@@ -25,6 +25,7 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
         http.TraceIdentifier = actor.CorrelationId;
         http.Response.Headers[CorrelationHeader] = actor.CorrelationId;
         actor.User = CurrentUser.From(http.User);
+        actor.ClientAddress = http.Connection.RemoteIpAddress?.ToString();
 
         var path = http.Request.Path.Value ?? "";
         if (!path.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))

@@ -50,6 +50,8 @@ public sealed class ActorContext
     public string? SystemActor { get; set; }
     public string? CorrelationId { get; set; }
     public string? CausationId { get; set; }
+    /// <summary>The client's address as this service sees it (behind a proxy: forwarded headers must be on, ADR 0021).</summary>
+    public string? ClientAddress { get; set; }
 
     public string Actor => User?.UserId.ToString() ?? SystemActor ?? "anonymous";
 

@@ -23,16 +23,21 @@ internal sealed class IdentityAuditExplainer : IAuditExplainer
         "system_administrator_flag_changed" => $"System Administrator flag {(d.Flag("Value") ? "off → on" : "on → off")}.",
         "user_deactivated" => $"Active → inactive{Reason(d)}.",
         "user_reactivated" => $"Inactive → active{Reason(d)}.",
-        "login_succeeded" => $"Logged in ({d.Text("Channel")}).",
-        "login_failed" => $"Login failed ({d.Text("Channel")}), {d.Number("ConsecutiveFailures")} in a row.",
-        "login_locked_out" => $"Locked out after failed logins ({d.Text("Channel")}) until {(d.Instant("Until") is { } u ? Validity.Text(u) : "?")}.",
-        "login_refused" => $"Login refused ({d.Text("Channel")}): {d.Text("Reason")}",
+        "login_succeeded" => $"Logged in ({d.Text("Channel")}){From(d)}.",
+        "login_failed" => $"Login failed ({d.Text("Channel")}){From(d)}, {d.Number("ConsecutiveFailures")} in a row{Unknown(d)}.",
+        "login_locked_out" => $"Locked out after failed logins ({d.Text("Channel")}) until {(d.Instant("Until") is { } u ? Validity.Text(u) : "?")}"
+            + $"{Unknown(d)}.",
+        "login_refused" => $"Login refused ({d.Text("Channel")}){From(d)}: {d.Text("Reason")}",
         "online_store_created" => $"Online store '{d.Text("Name")}' ({d.Text("Code")}) created.",
         "online_store_renamed" => $"Online store renamed to '{d.Text("Name")}' ({d.Text("Code")}).",
         _ => null,
     };
 
     private static string Name(JsonElement d, string first, string last) => User.EmployeeName(d.Text(first) ?? "", d.Text(last) ?? "");
+
+    private static string From(JsonElement d) => d.Text("Address") is { } address ? $" from {address}" : "";
+
+    private static string Unknown(JsonElement d) => d.Text("UserId") == Guid.Empty.ToString() ? ", for a login code no user has" : "";
 
     private static string Reason(JsonElement d) => d.Text("Reason") is { Length: > 0 } why ? $" ({why})" : "";
 

@@ -6,8 +6,8 @@ using OrderStream.Modules.Identity.Users;
 namespace OrderStream.Modules.Identity.Authentication;
 
 /// <summary>
-/// Web office login: a JWT for one tenant. Five consecutive failures lock the login for 15 minutes, audited. Where the tenant
-/// enforces licenses, a confirmed one is needed (asked of Billing through its contract).
+/// Web office login: a JWT for one tenant. From the fifth failure in a row the login code is locked, longer each time
+/// (ADR 0021), audited. Where the tenant enforces licenses, a confirmed one is needed (asked of Billing through its contract).
 /// </summary>
 internal static class LogIn
 {
@@ -25,7 +25,7 @@ internal static class LogIn
     }
 
     internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant, IMediator mediator,
-        TimeProvider clock) : IRequestHandler<Command, Response>
+        ActorContext actor, TimeProvider clock) : IRequestHandler<Command, Response>
     {
         private const string Channel = Channels.WebOffice;
         private const string WrongCredentials = "The login code or the password is wrong.";
@@ -33,12 +33,13 @@ internal static class LogIn
         public async Task<Response> Handle(Command c, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
+            var address = actor.ClientAddress;
             var (user, guard) = await LoginGuard.VerifyAsync(session, hasher, c.LoginCode, c.Password, x => x?.PasswordHash, now, Channel,
-                WrongCredentials, ct);
+                address, WrongCredentials, ct);
             // Licenses (Billing's, seed 002): System Administrators are exempt, so enforcing them never locks the tenant out.
             if (!user.IsSystemAdministrator && await mediator.Send(new CheckWebOfficeLicense(user.Id), ct) is { Allowed: false } license)
-                await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, license.Refusal!, ct);
-            guard.AppendOne(new LoginSucceeded(user.Id, now, Channel));
+                await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, address, license.Refusal!, ct);
+            guard.AppendOne(new LoginSucceeded(user.Id, now, Channel, address));
             var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), Channels.WebOffice);
             return new Response(token, expires, user.Id.ToString());
         }

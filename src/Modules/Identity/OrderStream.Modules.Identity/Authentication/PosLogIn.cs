@@ -30,7 +30,7 @@ internal static class PosLogIn
     }
 
     internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant, IMediator mediator,
-        TimeProvider clock) : IRequestHandler<Command, Response>
+        ActorContext actor, TimeProvider clock) : IRequestHandler<Command, Response>
     {
         private const string Channel = Channels.Pos;
         private const string WrongCredentials = "The login code or the PIN is wrong.";
@@ -38,15 +38,17 @@ internal static class PosLogIn
         public async Task<Response> Handle(Command c, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
+            var address = actor.ClientAddress;
             var (user, guard) = await LoginGuard.VerifyAsync(session, hasher.Pins, c.LoginCode, c.Pin, x => x?.PinHash, now, Channel,
-                WrongCredentials, ct);
+                address, WrongCredentials, ct);
             // The sale point's part, asked only once the PIN is right (so a guesser learns nothing of assignments).
             var pos = await mediator.Send(new GetPosAccess(user.Id, c.SalePointId!.Value), ct);
             if (!pos.SalePointExists)
-                await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, pos.Refusal!, ct, new FieldRuleException("salePointId", pos.Refusal!));
-            if (pos.Refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, pos.Refusal, ct);
+                await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, address, pos.Refusal!, ct,
+                    new FieldRuleException("salePointId", pos.Refusal!));
+            if (pos.Refusal is not null) await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, address, pos.Refusal, ct);
 
-            guard.AppendOne(new LoginSucceeded(user.Id, now, Channel));
+            guard.AppendOne(new LoginSucceeded(user.Id, now, Channel, address));
             var claims = new List<Claim> { new(CurrentUser.SalePointClaim, c.SalePointId.Value.ToString()) };
             if (pos.RoleId is { } role) claims.Add(new Claim(RoleClaim, role.ToString()));
             if (pos.DefaultStoreId is { } store) claims.Add(new Claim(DefaultStoreClaim, store.ToString()));

@@ -66,6 +66,8 @@ internal static class SystemAdministrators
     /// </summary>
     public static async Task<bool> IsLastActiveAsync(IDocumentSession session, Guid userId, CancellationToken ct)
     {
+        // The lock lasts as long as the transaction: without one, it would end with its own statement.
+        await session.BeginTransactionAsync(ct);
         await session.QueryAsync<int>("select 1 from (select pg_advisory_xact_lock(hashtext('sysadmins:' || ?))) l", ct, session.TenantId);
         return !await session.Query<UserListEntry>().AnyAsync(u => u.IsSystemAdministrator && u.IsActive && u.Id != userId, ct);
     }

@@ -128,7 +128,10 @@ internal static class ImportUsers
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost("/api/tenants/{tenant}/users/import", async (bool? dryRun, HttpRequest request, IMediator mediator, CancellationToken ct) =>
                 {
-                    var records = Csv.Read(await ReadAsync(request, ct));
+                    var text = await ReadAsync(request, ct);
+                    if (text.IndexOf('\0') is var nul and >= 0)
+                        throw new FieldRuleException("body", $"Line {text.AsSpan(0, nul).Count('\n') + 1}: the file holds a NUL character.");
+                    var records = Csv.Read(text);
                     if (records.Count == 0) throw new FieldRuleException("body", "Send a CSV file: a header row, then one user per row.");
                     return await mediator.Send(new Command(dryRun ?? false, [.. records[0].Fields.Select(f => f.Trim())], [.. records.Skip(1)]), ct);
                 })
