@@ -14,7 +14,6 @@ using OrderStream.BuildingBlocks.Security;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.BuildingBlocks.Web;
 using OrderStream.Host;
-using Scalar.AspNetCore;
 
 var bootstrap = args.Length > 0 && args[0] == "bootstrap";
 var builder = WebApplication.CreateBuilder(bootstrap ? args[1..] : args);
@@ -30,6 +29,9 @@ builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<NonEmptyGuidR
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+// Bodies are small JSON; endpoints that take more say so (BodyLimit): the import, bulk changes, many checks at once.
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Default);
 
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(jwt);
@@ -64,6 +66,7 @@ if (bootstrap)
     return await Bootstrap.RunAsync(app.Services, builder.Configuration, args[1..]);
 }
 
+app.UseMiddleware<SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestGuard>();
@@ -72,8 +75,7 @@ app.UseMiddleware<TenancyMiddleware>();
 app.UseRateLimiter();
 app.UseAuthorization();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+if (ApiReference.Enabled(builder.Configuration, builder.Environment.EnvironmentName)) ApiReference.Map(app);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapGroup("").AddEndpointFilterFactory(UtcInstants.Filter).MapCarter();

@@ -13,6 +13,8 @@ public sealed class UnexpectedErrorTests
     {
         public Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct) =>
             throw new InvalidOperationException("connection string Password=hunter2 leaked");
+
+        public Task<bool> IsActiveAsync(CurrentUser user, CancellationToken ct) => Task.FromResult(true);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Carter;
 using FluentValidation;
 using MediatR;
@@ -72,7 +73,7 @@ public static class ListAuditEntries
             await using (var reader = await select.ExecuteReaderAsync(ct))
                 while (await reader.ReadAsync(ct))
                 {
-                    var (type, data) = (reader.GetString(3), JsonDocument.Parse(reader.GetString(8)).RootElement);
+                    var (type, data) = (reader.GetString(3), Redacted(reader.GetString(8)));
                     items.Add(new AuditEntry(reader.GetInt64(0), reader.GetGuid(1).ToString(), reader.GetGuid(2).ToString(), type,
                         reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5), null, Explain(type, data),
                         reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), data));
@@ -87,6 +88,28 @@ public static class ListAuditEntries
                 ActorName = Guid.TryParse(i.Actor, out var id) ? known.GetValueOrDefault(id) : i.Actor,
             }).ToList(), total, query.Page, query.PageSize);
         }
+
+        /// <summary>The event's data without secrets or their hashes (a confirmation token's hash, say): never in an answer.</summary>
+        private static JsonElement Redacted(string json)
+        {
+            var node = JsonNode.Parse(json);
+            Strip(node);
+            return JsonSerializer.SerializeToElement(node);
+
+            static void Strip(JsonNode? node)
+            {
+                if (node is JsonArray array)
+                    foreach (var item in array) Strip(item);
+                if (node is not JsonObject obj) return;
+                foreach (var name in obj.Select(p => p.Key).Where(Secret).ToList()) obj.Remove(name);
+                foreach (var (_, value) in obj) Strip(value);
+            }
+        }
+
+        private static bool Secret(string name) =>
+            name.EndsWith("Hash", StringComparison.OrdinalIgnoreCase) || name.Equals("Token", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Password", StringComparison.OrdinalIgnoreCase) || name.Equals("Pin", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Secret", StringComparison.OrdinalIgnoreCase);
 
         private string Explain(string type, JsonElement data)
         {
@@ -124,8 +147,16 @@ public static class ListAuditEntries
     public sealed class HistoryEndpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/history", (Guid id, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new Query(id.ToString(), null, null, null, null, page ?? 1, pageSize ?? Paging.MaxPageSize, OldestFirst: true), ct))
+            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/history", async (Guid id, int? page, int? pageSize, IMediator mediator,
+                    IEnumerable<IAuditNames> names, CancellationToken ct) =>
+                {
+                    // Only the module that owns users knows them: a user it cannot name never existed.
+                    var known = false;
+                    foreach (var source in names) known |= (await source.NamesAsync([id], ct)).ContainsKey(id);
+                    if (!known) throw new Errors.NotFoundException("User", id.ToString());
+                    return await mediator.Send(new Query(id.ToString(), null, null, null, null, page ?? 1, pageSize ?? Paging.MaxPageSize,
+                        OldestFirst: true), ct);
+                })
                 .WithTags("Audit").WithName("UserHistory")
                 .RequireFeature(Feature, "may-access-back-office-users", "can-maintain-employee-data");
     }

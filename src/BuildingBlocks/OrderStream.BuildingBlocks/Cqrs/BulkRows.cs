@@ -43,7 +43,7 @@ public sealed class BulkRows(IServiceScopeFactory scopes, TenantContext tenant, 
         {
             var problem = ProblemDetailsExceptionHandler.Map(e);
             if (problem.Status == StatusCodes.Status500InternalServerError)
-                logger.LogError(e, "Bulk row {Row} failed unexpectedly, correlation id {CorrelationId}", number, actor.CorrelationId);
+                logger.LogError(Errors.LoggedException.Safe(e), "Bulk row {Row} failed unexpectedly, correlation id {CorrelationId}", number, actor.CorrelationId);
             var errors = problem is HttpValidationProblemDetails validation ? validation.Errors
                 : problem.Extensions.TryGetValue("errors", out var field) ? field as IDictionary<string, string[]> : null;
             return new RowResult(number, userId?.ToString(), RowOutcome.Failed, [],

@@ -20,7 +20,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         if (exception is TooManyRequestsException t) http.Response.Headers.RetryAfter = ((int)Math.Ceiling(t.RetryAfter.TotalSeconds)).ToString();
         var problem = Map(exception);
         if (problem.Status == StatusCodes.Status500InternalServerError)
-            logger.LogError(exception, "Unhandled error, correlation id {CorrelationId}", http.TraceIdentifier);
+            logger.LogError(LoggedException.Safe(exception), "Unhandled error, correlation id {CorrelationId}", http.TraceIdentifier);
         problem.Extensions["correlationId"] = http.TraceIdentifier;
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
@@ -90,6 +90,8 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
 
     private static ProblemDetails BadRequest(BadHttpRequestException bad)
     {
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            return Problem(bad.StatusCode, "Request too large", "The request body is larger than this endpoint takes.");
         if (bad.InnerException is JsonException json)
         {
             var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : JsonFieldName(json.Path.TrimStart('$', '.'));

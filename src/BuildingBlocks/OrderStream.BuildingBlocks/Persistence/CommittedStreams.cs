@@ -84,7 +84,7 @@ public sealed class CommitNotificationListener(NpgsqlDataSource db, CommittedStr
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Listening for other instances' commits failed; retrying in {Delay}", delay);
+                logger.LogWarning(Errors.LoggedException.Safe(e), "Listening for other instances' commits failed; retrying in {Delay}", delay);
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
             }

@@ -66,6 +66,7 @@ public static class MartenSetup
         services.ConfigureMarten((sp, opts) =>
         {
             opts.Listeners.Add(sp.GetRequiredService<CommittedStreams>());
+            opts.Logger(new RedactedMartenLogger(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Marten")));
             // Events are stamped by the service's clock, the one its rules use: time travel (asOf) and the audit log then
             // agree with the instants the events carry, and tests on a fake clock can ask about the past.
             opts.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using OrderStream.BuildingBlocks.Web;
@@ -9,14 +10,15 @@ namespace OrderStream.BuildingBlocks.Tenancy;
 /// <summary>
 /// Sets who is calling (actor, correlation id) and, for every route under /api/tenants/{tenant}: 404 for an unknown tenant,
 /// 403 when the caller's token belongs to another tenant (whoever the caller is) or is a POS token and the endpoint does
-/// not accept one (ADR 0020), otherwise the tenant of the request's scope.
+/// not accept one (ADR 0020) or belongs to an inactive user, otherwise the tenant of the request's scope.
 /// </summary>
 public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tenants)
 {
     private const string Prefix = "/api/tenants/";
     private const string CorrelationHeader = "X-Correlation-Id";
 
-    public async Task InvokeAsync(HttpContext http, TenantContext context, ActorContext actor, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext http, TenantContext context, ActorContext actor, IProblemDetailsService problems,
+        IFeatureDecider decider)
     {
         var offered = http.Request.Headers[CorrelationHeader].ToString();
         actor.CorrelationId = offered.Length is > 0 and <= 64 && offered.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
@@ -52,6 +54,12 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
             return;
         }
         context.Set(code);
+        if (actor.User is { } caller && http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
+            && !await decider.IsActiveAsync(caller, http.RequestAborted))
+        {
+            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", "This user is inactive: their tokens no longer work.");
+            return;
+        }
         await next(http);
     }
 

@@ -38,7 +38,7 @@ public abstract class LapseSweeper(IDocumentStore store, TimeProvider clock, ICo
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Recording lapsed time-boxed grants failed; trying again shortly");
+                logger.LogWarning(Errors.LoggedException.Safe(e), "Recording lapsed time-boxed grants failed; trying again shortly");
             }
             // Real time, not the injected clock: tests move that clock, and the sweep must keep running meanwhile.
             try { await Task.Delay(poll, stoppingToken); }

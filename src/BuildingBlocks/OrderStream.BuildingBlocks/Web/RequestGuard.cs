@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -104,4 +105,19 @@ public sealed class NonEmptyGuidRouteConstraint : IRouteConstraint
             string text => Guid.TryParse(text, out var id) && id != Guid.Empty,
             _ => false,
         };
+}
+
+/// <summary>
+/// Endpoint metadata: the largest body the endpoint takes. Every other endpoint takes <see cref="Default"/> (Kestrel's
+/// limit, set by the host), which is far above any JSON body it reads and far below Kestrel's own 30 MB.
+/// </summary>
+public sealed record BodyLimit(long? MaxRequestBodySize) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
+{
+    public const long Default = 256 * 1024;
+}
+
+public static class BodyLimits
+{
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new BodyLimit(bytes));
 }

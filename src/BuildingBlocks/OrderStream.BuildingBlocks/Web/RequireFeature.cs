@@ -9,6 +9,9 @@ namespace OrderStream.BuildingBlocks.Web;
 public interface IFeatureDecider
 {
     Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct);
+
+    /// <summary>Whether the user is active: an inactive user's tokens no longer work, not even for themselves.</summary>
+    Task<bool> IsActiveAsync(CurrentUser user, CancellationToken ct);
 }
 
 /// <summary>Endpoint metadata: the secure features (any of them) the endpoint requires. Read by the OpenAPI document too.</summary>

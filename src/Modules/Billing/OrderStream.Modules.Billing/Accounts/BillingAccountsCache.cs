@@ -151,7 +151,7 @@ internal sealed class BillingCacheWarmUp(IDocumentStore store, BillingAccountsCa
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Billing accounts were not loaded at start-up; the first statement will load them");
+            logger.LogWarning(OrderStream.BuildingBlocks.Errors.LoggedException.Safe(e), "Billing accounts were not loaded at start-up; the first statement will load them");
         }
     }
 }

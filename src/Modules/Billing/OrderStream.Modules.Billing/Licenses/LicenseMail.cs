@@ -51,6 +51,30 @@ internal static class LicenseMail
             Id = Guid.CreateVersion7(), Tenant = tenant, LicenseId = licenseId, UserId = userId, To = to, QueuedAt = now, NextAttemptAt = now,
         });
 
+    public static readonly TimeSpan LicenseGap = TimeSpan.FromMinutes(1);
+    public const int PerLicenseAnHour = 5, PerAddressAnHour = 10;
+
+    /// <summary>
+    /// Refuses (429, saying when) a mail that would make confirmation mail a way to flood someone's inbox: more than one a
+    /// minute or five an hour for a license, or ten an hour to one address (issue #18).
+    /// </summary>
+    public static async Task RequireWithinLimitsAsync(IQuerySession session, Guid licenseId, string to, DateTimeOffset now, CancellationToken ct)
+    {
+        var hourAgo = now - TimeSpan.FromHours(1);
+        var recent = await session.Query<OutboxMail>().Where(m => m.QueuedAt > hourAgo).OrderBy(m => m.QueuedAt).ToListAsync(ct);
+        var license = recent.Where(m => m.LicenseId == licenseId).Select(m => m.QueuedAt).ToList();
+        if (license.Count > 0 && license[^1] + LicenseGap > now)
+            throw TooMany("A confirmation mail for this license went out less than a minute ago.", license[^1] + LicenseGap - now);
+        if (license.Count >= PerLicenseAnHour)
+            throw TooMany($"This license had {PerLicenseAnHour} confirmation mails in the last hour.", license[^PerLicenseAnHour] + TimeSpan.FromHours(1) - now);
+        var address = recent.Where(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase)).Select(m => m.QueuedAt).ToList();
+        if (address.Count >= PerAddressAnHour)
+            throw TooMany($"{to} had {PerAddressAnHour} confirmation mails in the last hour.", address[^PerAddressAnHour] + TimeSpan.FromHours(1) - now);
+    }
+
+    private static TooManyRequestsException TooMany(string why, TimeSpan wait) =>
+        new($"{why} Try again after {wait.TotalSeconds:0} seconds.", wait);
+
     /// <summary>Waits longer after each failure (2 s, 4 s, ... up to 5 minutes), and never gives up.</summary>
     public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 9))));
 
@@ -85,7 +109,7 @@ internal sealed class LicenseMailSender(IDocumentStore store, MailSettings setti
             try { await SendDueAsync(stoppingToken); }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Reading the mail outbox failed; trying again shortly");
+                logger.LogWarning(OrderStream.BuildingBlocks.Errors.LoggedException.Safe(e), "Reading the mail outbox failed; trying again shortly");
             }
             // Real time, not the injected clock: tests move that clock, and the poll must keep running meanwhile.
             try { await Task.Delay(settings.PollMilliseconds, stoppingToken); }

@@ -61,7 +61,8 @@ internal static class ManageLicenses
                         throw new ConflictException($"{user.Name} holds license {held.Id} already ({held.Status.ToString().ToLowerInvariant()}).", "userId");
                     var free = pool.Licenses.FirstOrDefault(l => l.Status == LicenseStatus.Unused)
                         ?? throw new ConflictException($"All {pool.Licenses.Count} licenses are in use: purchase more first.");
-                    stream.AppendOne(new LicenseLinked(free.Id, user.UserId, c.Email!.Trim(), now, By()));
+                    await LicenseMail.RequireWithinLimitsAsync(session, free.Id, c.Email!.Trim(), now, ct);
+                    stream.AppendOne(new LicenseLinked(free.Id, user.UserId, c.Email.Trim(), now, By()));
                     LicenseMail.Queue(session, tenant.Tenant, free.Id, user.UserId, c.Email.Trim(), now);
                     break;
                 case Op.Unlink:
@@ -72,6 +73,7 @@ internal static class ManageLicenses
                 case Op.Resend:
                     var pending = Find(pool, c.LicenseId!.Value);
                     if (pending.Status != LicenseStatus.Linked) throw new ConflictException("Only a license awaiting confirmation gets a new confirmation mail.");
+                    await LicenseMail.RequireWithinLimitsAsync(session, pending.Id, pending.Email!, now, ct);
                     LicenseMail.Queue(session, tenant.Tenant, pending.Id, pending.UserId!.Value, pending.Email!, now);
                     break;
                 case Op.Confirm:

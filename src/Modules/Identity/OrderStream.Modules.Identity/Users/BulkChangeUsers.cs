@@ -115,7 +115,7 @@ internal static class BulkChangeUsers
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost("/api/tenants/{tenant}/users/bulk", (Command command, IMediator mediator, CancellationToken ct) => mediator.Send(command, ct))
-                .WithTags("Users").WithName("BulkChangeUsers").Produces<BulkResult>().ProducesValidationProblem()
+                .WithTags("Users").WithName("BulkChangeUsers").Produces<BulkResult>().ProducesValidationProblem().WithBodyLimit(1024 * 1024)
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -136,6 +136,7 @@ internal static class ImportUsers
                     return await mediator.Send(new Command(dryRun ?? false, [.. records[0].Fields.Select(f => f.Trim())], [.. records.Skip(1)]), ct);
                 })
                 .WithTags("Users").WithName("ImportUsers").Accepts<string>("text/csv").Produces<BulkResult>().ProducesValidationProblem()
+                .WithBodyLimit(MaxBytes + 64 * 1024)
                 .RequireFeature(IdentityModule.ManageUsers);
 
         private static async Task<string> ReadAsync(HttpRequest request, CancellationToken ct)

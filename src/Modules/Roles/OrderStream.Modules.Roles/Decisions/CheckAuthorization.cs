@@ -102,7 +102,8 @@ internal static class CheckAuthorization
                 .WithTags("Authorization").WithName("CheckAuthorization").Produces<Decision>().RequireAuthorization().AcceptPosTokens();
             app.MapPost("/api/tenants/{tenant}/authorization/check-many", async (Many body, IMediator mediator, CancellationToken ct) =>
                     new { decisions = await mediator.Send(new Query(body.Checks?.Select(c => c is null || c.AsOf is not null ? c! : c with { AsOf = body.AsOf }).ToList() ?? []), ct) })
-                .WithTags("Authorization").WithName("CheckAuthorizationMany").RequireAuthorization().AcceptPosTokens();
+                .WithTags("Authorization").WithName("CheckAuthorizationMany").RequireAuthorization().AcceptPosTokens()
+                .WithBodyLimit(1024 * 1024);
         }
     }
 }

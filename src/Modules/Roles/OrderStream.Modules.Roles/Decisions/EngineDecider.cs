@@ -13,4 +13,10 @@ internal sealed class EngineDecider(AccessEngine engine, TenantContext tenant) :
             if (access.Holds(user.UserId, feature)) return true;
         return false;
     }
+
+    public async Task<bool> IsActiveAsync(CurrentUser user, CancellationToken ct)
+    {
+        var access = await engine.TenantAsync(tenant.Tenant, ct);
+        return (await access.UserAsync(engine, user.UserId, ct))?.Facts.IsActive == true;
+    }
 }

@@ -36,13 +36,13 @@ internal sealed class EngineWarmUp(IDocumentStore store, AccessEngine engine, Co
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogWarning(e, "Tenant {Tenant} was not loaded into the decision engine at start-up; its first decision will load it", tenant);
+                    logger.LogWarning(OrderStream.BuildingBlocks.Errors.LoggedException.Safe(e), "Tenant {Tenant} was not loaded into the decision engine at start-up; its first decision will load it", tenant);
                 }
             }
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "The tenants were not loaded into the decision engine at start-up; each loads on its first decision");
+            logger.LogWarning(OrderStream.BuildingBlocks.Errors.LoggedException.Safe(e), "The tenants were not loaded into the decision engine at start-up; each loads on its first decision");
         }
         finally
         {
