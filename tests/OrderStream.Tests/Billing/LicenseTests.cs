@@ -157,4 +157,18 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.Equal(HttpStatusCode.OK, (await Confirm(admin, TokenOf(arrived))).StatusCode);
         Assert.Equal("sent", (string)(await MailStateAsync(admin, "sent"))["status"]!);
     }
+
+    [Fact]
+    public async Task Links_made_at_once_and_the_mails_going_out_meanwhile_never_refuse_each_other()
+    {
+        var admin = await api.CreateTenantAsync();
+        await admin.PostAsync("licenses/purchase", new { count = 12 });
+        var users = new List<string>();
+        for (var i = 0; i < 12; i++) users.Add((string)(await admin.CreateUserAsync(TenantClient.NewUser()))["id"]!);
+        // The mail sender writes to the same licenses while they are linked: nobody sent an If-Match, so nobody is refused.
+        var links = await Task.WhenAll(users.Select(u => admin.PostAsync("licenses/link", new { userId = u, email = Address() })));
+        Assert.All(links, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var pool = await (await admin.GetAsync("licenses")).ReadAsync();
+        Assert.Equal(12, (int)pool["linked"]!);
+    }
 }

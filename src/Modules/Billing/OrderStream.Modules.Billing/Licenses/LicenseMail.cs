@@ -56,13 +56,14 @@ internal static class LicenseMail
 
     /// <summary>
     /// Refuses (429, saying when) a mail that would make confirmation mail a way to flood someone's inbox: more than one a
-    /// minute or five an hour for a license, or ten an hour to one address (issue #18).
+    /// minute or five an hour for a license linked to one user, or ten an hour to one address, however linked (issue #18).
     /// </summary>
-    public static async Task RequireWithinLimitsAsync(IQuerySession session, Guid licenseId, string to, DateTimeOffset now, CancellationToken ct)
+    public static async Task RequireWithinLimitsAsync(IQuerySession session, Guid licenseId, Guid userId, string to, DateTimeOffset now,
+        CancellationToken ct)
     {
         var hourAgo = now - TimeSpan.FromHours(1);
         var recent = await session.Query<OutboxMail>().Where(m => m.QueuedAt > hourAgo).OrderBy(m => m.QueuedAt).ToListAsync(ct);
-        var license = recent.Where(m => m.LicenseId == licenseId).Select(m => m.QueuedAt).ToList();
+        var license = recent.Where(m => m.LicenseId == licenseId && m.UserId == userId).Select(m => m.QueuedAt).ToList();
         if (license.Count > 0 && license[^1] + LicenseGap > now)
             throw TooMany("A confirmation mail for this license went out less than a minute ago.", license[^1] + LicenseGap - now);
         if (license.Count >= PerLicenseAnHour)
@@ -131,7 +132,7 @@ internal sealed class LicenseMailSender(IDocumentStore store, MailSettings setti
     {
         await using var session = store.LightweightSession(mail.Tenant);
         session.LastModifiedBy = "license-mail";
-        var pool = await session.Events.FetchForWriting<LicensePool>(LicensePool.StreamId(mail.Tenant), ct);
+        var pool = await LicensePool.OpenAsync(session, mail.Tenant, ct);
         var license = pool.Aggregate?.Licenses.FirstOrDefault(l => l.Id == mail.LicenseId);
         var now = clock.GetUtcNow();
         if (license is null || license.Status != LicenseStatus.Linked || license.UserId != mail.UserId || license.Email != mail.To)

@@ -37,6 +37,17 @@ internal sealed class LicensePool
 
     public static Guid StreamId(string tenant) => new(MD5.HashData(Encoding.UTF8.GetBytes("license-pool:" + tenant)));
 
+    /// <summary>
+    /// The pool for a change. Its writers (an administrator's link, the mail sender's token, a confirmation) take turns on
+    /// a transaction-scoped lock: none of them sent an If-Match, so none should be refused for another's write.
+    /// </summary>
+    public static async Task<JasperFx.Events.IEventStream<LicensePool>> OpenAsync(IDocumentSession session, string tenant, CancellationToken ct)
+    {
+        await session.BeginTransactionAsync(ct);
+        await session.QueryAsync<int>("select 1 from (select pg_advisory_xact_lock(hashtext(?))) l", ct, "license-pool:" + tenant);
+        return await session.Events.FetchForWriting<LicensePool>(StreamId(tenant), ct);
+    }
+
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     public License? Of(Guid userId) => Licenses.FirstOrDefault(l => l.UserId == userId && l.Status != LicenseStatus.Unused);

@@ -40,7 +40,7 @@ internal static class ManageLicenses
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var stream = await session.Events.FetchForWriting<LicensePool>(LicensePool.StreamId(tenant.Tenant), ct);
+            var stream = await LicensePool.OpenAsync(session, tenant.Tenant, ct);
             var pool = stream.Aggregate ?? new LicensePool();
             var now = clock.GetUtcNow();
             string By() => actor.RequireUser().UserId.ToString();
@@ -61,7 +61,7 @@ internal static class ManageLicenses
                         throw new ConflictException($"{user.Name} holds license {held.Id} already ({held.Status.ToString().ToLowerInvariant()}).", "userId");
                     var free = pool.Licenses.FirstOrDefault(l => l.Status == LicenseStatus.Unused)
                         ?? throw new ConflictException($"All {pool.Licenses.Count} licenses are in use: purchase more first.");
-                    await LicenseMail.RequireWithinLimitsAsync(session, free.Id, c.Email!.Trim(), now, ct);
+                    await LicenseMail.RequireWithinLimitsAsync(session, free.Id, user.UserId, c.Email!.Trim(), now, ct);
                     stream.AppendOne(new LicenseLinked(free.Id, user.UserId, c.Email.Trim(), now, By()));
                     LicenseMail.Queue(session, tenant.Tenant, free.Id, user.UserId, c.Email.Trim(), now);
                     break;
@@ -73,7 +73,7 @@ internal static class ManageLicenses
                 case Op.Resend:
                     var pending = Find(pool, c.LicenseId!.Value);
                     if (pending.Status != LicenseStatus.Linked) throw new ConflictException("Only a license awaiting confirmation gets a new confirmation mail.");
-                    await LicenseMail.RequireWithinLimitsAsync(session, pending.Id, pending.Email!, now, ct);
+                    await LicenseMail.RequireWithinLimitsAsync(session, pending.Id, pending.UserId!.Value, pending.Email!, now, ct);
                     LicenseMail.Queue(session, tenant.Tenant, pending.Id, pending.UserId!.Value, pending.Email!, now);
                     break;
                 case Op.Confirm:

@@ -24,7 +24,8 @@ internal static class SetPin
             var caller = actor.RequireUser();
             caller.RequirePosScope(c.UserId, null);
             if (caller.UserId != c.UserId && !await decider.HoldsAnyAsync(caller, IdentityModule.ManageUsers, ct))
-                throw new ForbiddenException("Only the user themselves, or a user manager, may set a user's PIN.");
+                throw new ForbiddenException("Only the user themselves, or a user manager (secure feature "
+                    + $"{string.Join(" or ", IdentityModule.ManageUsers.Select(f => $"'{f}'"))}), may set a user's PIN.");
             var stream = await session.Events.FetchForWriting<User>(c.UserId, ct);
             if (stream.Aggregate is null) throw new NotFoundException("User", c.UserId.ToString());
             await mediator.Send(new RequireMayChangeUser(c.UserId, "PIN"), ct);
