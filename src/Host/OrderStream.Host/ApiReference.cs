@@ -14,12 +14,14 @@ public static class ApiReference
     public static void Map(WebApplication app)
     {
         app.MapOpenApi();
-        // A nonce per page for its scripts (SecurityHeaders writes the policy); no fonts or telemetry from elsewhere.
+        // A nonce per page for its scripts (SecurityHeaders writes the policy); nothing from or to Scalar's own services.
         app.MapScalarApiReference(o =>
         {
             o.DynamicNonce = true;
             o.DefaultFonts = false;
             o.Telemetry = false;
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            o.DisableAgent();
         });
     }
 }
