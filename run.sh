@@ -15,7 +15,6 @@ pg_start
 maildev_start
 export Mail__Port="$MAIL_SMTP_PORT"
 
-[ -f nuget-local/Patched.DistributedLock.Postgres.1.3.3.nupkg ] || dotnet pack build/shim -c Release -o nuget-local >/dev/null
 service_publish
 
 # Tokens are signed with a key of this installation's own, made on the first run: the development key in the

@@ -10,8 +10,6 @@ trap 'maildev_stop; pg_stop' EXIT
 pg_start
 maildev_start   # a real SMTP server: the license tests send mail to it and read it back (MAIL_SMTP_PORT, MAILDEV_URL)
 
-# Weasel needs Patched.DistributedLock.Postgres 1.3.3, which the package feed lacks: a local shim stands in (ADR 0001).
-[ -f nuget-local/Patched.DistributedLock.Postgres.1.3.3.nupkg ] || dotnet pack build/shim -c Release -o nuget-local >/dev/null
 
 dotnet restore OrderStream.sln
 dotnet build OrderStream.sln --no-restore

@@ -53,7 +53,7 @@ public static class MartenSetup
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;
                 opts.Events.MetadataConfig.UserNameEnabled = true;
-                // Transaction-scoped advisory lock: the daemon's leader election then works with the DistributedLock shim (ADR 0001).
+                // Transaction-scoped advisory lock: without it the daemon's leader lock never takes (ADR 0001).
                 opts.Events.UseAdvisoryLockTransaction = true;
                 opts.Schema.For<Tenant>().DatabaseSchemaName(PlatformSchema);
                 opts.Schema.For<UndeliveredIntegrationEvent>().DatabaseSchemaName(PlatformSchema);
