@@ -56,7 +56,11 @@ builder.Services.AddRateLimiter(o =>
         });
     };
 });
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer(InstantSchemas.Transform));
+builder.Services.AddOpenApi(o =>
+{
+    o.CreateSchemaReferenceId = OpenApiSchemas.ReferenceId;
+    o.AddSchemaTransformer(OpenApiSchemas.Instants);
+});
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 
 var app = builder.Build();

@@ -75,6 +75,18 @@ internal static class UserLocationsStore
         }
     }
 
+    /// <summary>
+    /// The user's locations for a change by a caller: the user exists (404) and the caller may change them (ADR 0019).
+    /// <c>What</c> names the change in a refusal.
+    /// </summary>
+    public static async Task<(JasperFx.Events.IEventStream<UserLocations> Stream, LocationsState State)> OpenForChangeAsync(
+        IDocumentSession session, IMediator mediator, Guid userId, long? expectedVersion, string what, CancellationToken ct)
+    {
+        await RequireUserAsync(mediator, userId, ct);
+        await mediator.Send(new OrderStream.Modules.Roles.Contracts.RequireMayChangeUser(userId, what), ct);
+        return await OpenAsync(session, userId, expectedVersion, ct);
+    }
+
     /// <summary>Records the change when it changes anything (adding what is there already is no event).</summary>
     public static void Set(JasperFx.Events.IEventStream<UserLocations> stream, Guid userId, DateTimeOffset at, LocationsState before,
         LocationsState after, string change)
@@ -118,103 +130,4 @@ internal static class UserLocationsStore
     }
 
     public static string Label(Location l) => $"{Location.What(l.Kind).ToLowerInvariant()} {l.Code} ({l.Name})";
-}
-
-/// <summary>Who gets a location when it is created, besides the users who take every future one.</summary>
-internal sealed record AssignNew(IReadOnlyList<Guid>? UserIds, bool? UsersWithAllOthers, Guid? RoleId);
-
-/// <summary>
-/// The manuals' pain point: a new sale point had to be added to every user by hand. A new location goes at once, in the
-/// transaction that creates it, to every user who takes all future ones, and to the users the creator chose.
-/// </summary>
-internal static class NewLocationAssignments
-{
-    public static async Task AddAsync(IDocumentSession session, IMediator mediator, ActorContext actor, Location location, AssignNew? assign,
-        CancellationToken ct)
-    {
-        var isSalePoint = location.Kind == LocationKind.SalePoint;
-        var chosenRole = assign?.RoleId is { } roleId ? await UserLocationsStore.RoleAsync(mediator, roleId, actor, ct) : null;
-        // Only "every user who had all the others" needs every user's record; otherwise just those who take future ones.
-        var query = session.Query<UserLocations>();
-        var candidates = assign?.UsersWithAllOthers == true ? await query.ToListAsync(ct)
-            : isSalePoint ? await query.Where(u => u.TakesFutureSalePoints).ToListAsync(ct)
-            : await query.Where(u => u.TakesFutureStores).ToListAsync(ct);
-        var others = await session.Query<Location>().Where(l => l.Kind == location.Kind && l.Id != location.Id).Select(l => l.Id).ToListAsync(ct);
-        var targets = new Dictionary<Guid, (Guid? RoleId, string Why)>();
-        foreach (var user in candidates)
-        {
-            var state = user.State;
-            if (isSalePoint ? state.FutureSalePointsRoleId is not null : state.FutureStores)
-                targets[user.UserId] = (isSalePoint ? state.FutureSalePointsRoleId : null, "takes every new one");
-            else if (assign?.UsersWithAllOthers == true && others.Count > 0 && others.All(isSalePoint
-                         ? id => state.SalePoints.Any(s => s.SalePointId == id)
-                         : id => state.StoreIds.Contains(id)))
-                targets[user.UserId] = (chosenRole?.RoleId ?? MostHeldRole(state), "had every other one");
-        }
-        if (assign?.UserIds is { Count: > 0 } chosen)
-        {
-            // One question to Identity for all the chosen users, not one each (up to 1,000).
-            var known = (await mediator.Send(new OrderStream.Modules.Identity.Contracts.GetUserAccessFacts(chosen), ct)).Select(f => f.UserId).ToHashSet();
-            var missing = chosen.Where(id => !known.Contains(id)).ToList();
-            if (missing.Count > 0) throw new NotFoundException("User", missing[0].ToString());
-            foreach (var userId in chosen)
-            {
-                await mediator.Send(new OrderStream.Modules.Roles.Contracts.RequireMayChangeUser(userId, "sale points and stores"), ct);
-                targets.TryAdd(userId, (chosenRole?.RoleId, "chosen when it was created"));
-            }
-        }
-        var at = location.CreatedAt;
-        foreach (var (userId, (role, why)) in targets)
-        {
-            var (stream, before) = await UserLocationsStore.OpenAsync(session, userId, null, ct);
-            var after = isSalePoint
-                ? before with { SalePoints = [.. before.SalePoints, new SalePointAssignment(location.Id, role!.Value, GivenAt: at, GivenBy: actor.Actor)] }
-                : before with { StoreIds = [.. before.StoreIds, location.Id] };
-            UserLocationsStore.Set(stream, userId, at, before, after, $"added new {UserLocationsStore.Label(location)} (the user {why})");
-        }
-    }
-
-    private static Guid MostHeldRole(LocationsState state) =>
-        state.SalePoints.GroupBy(s => s.RoleId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
-}
-
-internal sealed record UserSalePointItem(string SalePointId, string Code, string Name, bool IsActive, string RoleId, string? RoleName,
-    DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
-
-internal sealed record UserStoreItem(string StoreId, string Code, string Name, bool IsActive, bool IsDefault);
-
-/// <summary>The user form's sale point and store tabs; <c>Version</c> is the ETag of writes to either.</summary>
-internal sealed record UserLocationsResponse(string UserId, long Version, IReadOnlyList<UserSalePointItem> SalePoints, string? FutureSalePointsRoleId,
-    string? FutureSalePointsRoleName, IReadOnlyList<UserStoreItem> Stores, bool FutureStores, string? DefaultStoreId)
-{
-    /// <summary>The answer to a write: the user's locations as the change left them.</summary>
-    public static async Task<IResult> AfterAsync(Task<Unit> change, Guid userId, IQuerySession session, IMediator mediator, HttpContext http,
-        CancellationToken ct)
-    {
-        await change;
-        return await AnswerAsync(userId, session, mediator, http, ct);
-    }
-
-    public static async Task<IResult> AnswerAsync(Guid userId, IQuerySession session, IMediator mediator, HttpContext http, CancellationToken ct)
-    {
-        var record = await session.LoadAsync<UserLocations>(Contracts.LocationStreams.OfUser(userId), ct);
-        if (record is null) await UserLocationsStore.RequireUserAsync(mediator, userId, ct);
-        var state = record?.State ?? LocationsState.Empty;
-        var ids = state.SalePoints.Select(s => s.SalePointId).Concat(state.StoreIds).Distinct().ToArray();
-        var locations = ids.Length == 0 ? new Dictionary<Guid, Location>() : (await session.LoadManyAsync<Location>(ct, ids)).ToDictionary(l => l.Id);
-        var roleNames = new Dictionary<Guid, string?>();
-        foreach (var role in state.SalePoints.Select(s => s.RoleId).Append(state.FutureSalePointsRoleId ?? Guid.Empty).Distinct())
-            if (role != Guid.Empty)
-                roleNames[role] = (await mediator.Send(new OrderStream.Modules.Roles.Contracts.DescribeRole(role, null), ct))?.Name;
-        var salePoints = state.SalePoints.Where(s => locations.ContainsKey(s.SalePointId)).Select(s => (Assignment: s, At: locations[s.SalePointId]))
-            .Select(x => new UserSalePointItem(x.At.Id.ToString(), x.At.Code, x.At.Name, x.At.IsActive, x.Assignment.RoleId.ToString(),
-                roleNames.GetValueOrDefault(x.Assignment.RoleId), x.Assignment.ValidFrom, x.Assignment.ValidUntil))
-            .OrderBy(s => s.Code, StringComparer.OrdinalIgnoreCase).ToList();
-        var stores = state.StoreIds.Where(locations.ContainsKey).Select(id => locations[id])
-            .Select(l => new UserStoreItem(l.Id.ToString(), l.Code, l.Name, l.IsActive, l.Id == state.DefaultStoreId))
-            .OrderBy(s => s.Code, StringComparer.OrdinalIgnoreCase).ToList();
-        var future = state.FutureSalePointsRoleId;
-        return http.WithETag(record?.Version ?? 0, new UserLocationsResponse(userId.ToString(), record?.Version ?? 0, salePoints, future?.ToString(),
-            future is { } f ? roleNames.GetValueOrDefault(f) : null, stores, state.FutureStores, state.DefaultStoreId?.ToString()));
-    }
 }

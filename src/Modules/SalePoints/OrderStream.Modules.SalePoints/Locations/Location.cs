@@ -1,4 +1,5 @@
 using OrderStream.BuildingBlocks.Contracts;
+using OrderStream.Modules.SalePoints.Assignments;
 using OrderStream.BuildingBlocks.Events;
 using Contracts = OrderStream.Modules.SalePoints.Contracts;
 
@@ -68,4 +69,91 @@ internal sealed class Location
 internal sealed record LocationResponse(string Id, long Version, string Code, string Name, Address? Address, bool IsActive, DateTimeOffset CreatedAt)
 {
     public static LocationResponse From(Location l) => new(l.Id.ToString(), l.Version, l.Code, l.Name, l.Address, l.IsActive, l.CreatedAt);
+}
+
+/// <summary>The rules of a location's fields, the same wherever a sale point or store is created or edited.</summary>
+internal static class LocationFields
+{
+    public const int MaxAssigned = 1000;
+
+    public static void Rules<T>(AbstractValidator<T> v, Func<T, string> code, Func<T, string> name)
+    {
+        v.RuleFor(c => code(c)).NotEmpty().MaximumLength(32).Matches("^[A-Za-z0-9][A-Za-z0-9_-]*$")
+            .WithMessage("Code may hold letters, digits, underscores and hyphens.").OverridePropertyName("code");
+        v.RuleFor(c => name(c)).NotEmpty().MaximumLength(200).OverridePropertyName("name");
+    }
+
+    public static void AddressRules<T>(AbstractValidator<T> v, Func<T, Address?> address) =>
+        v.When(c => address(c) is not null, () =>
+        {
+            v.RuleFor(c => address(c)!.Lines).Must(l => l is null || l.Count <= 4).WithMessage("At most 4 address lines.")
+                .OverridePropertyName("address.lines");
+            v.RuleForEach(c => address(c)!.Lines).NotEmpty().MaximumLength(100).OverridePropertyName("address.lines");
+            v.RuleFor(c => address(c)!.PostalCode).MaximumLength(16).Matches("^[A-Za-z0-9 -]*$").OverridePropertyName("address.postalCode");
+            v.RuleFor(c => address(c)!.City).MaximumLength(100).OverridePropertyName("address.city");
+            v.RuleFor(c => address(c)!.Country).Matches("^[A-Z]{2}$").WithMessage("Country is an ISO 3166 code of two capital letters.")
+                .OverridePropertyName("address.country");
+        });
+
+    /// <summary><c>Assign</c> on creation: at most 1000 chosen users; a sale point's chosen users need their role there.</summary>
+    public static void AssignRules<T>(AbstractValidator<T> v, Func<T, AssignNew?> assign, LocationKind kind) =>
+        v.When(c => assign(c) is not null, () =>
+        {
+            v.RuleFor(c => assign(c)!.UserIds).Must(ids => ids is null || ids.Count <= MaxAssigned)
+                .WithMessage($"At most {MaxAssigned} users at once.").OverridePropertyName("assign.userIds");
+            v.RuleForEach(c => assign(c)!.UserIds).NotEmpty().OverridePropertyName("assign.userIds");
+            if (kind == LocationKind.SalePoint)
+                v.RuleFor(c => assign(c)!.RoleId).NotEmpty().When(c => assign(c)!.UserIds is { Count: > 0 })
+                    .WithMessage("Chosen users need the role they will have at the new sale point.").OverridePropertyName("assign.roleId");
+            else
+                v.RuleFor(c => assign(c)!.RoleId).Null().WithMessage("A store has no role.").OverridePropertyName("assign.roleId");
+        });
+}
+
+/// <summary>Opening, editing and (de)activating a location of either kind: what the slices of both kinds do alike.</summary>
+internal static class LocationWrites
+{
+    public static async Task<Guid> OpenAsync(IDocumentSession session, IMediator mediator, ActorContext actor, TimeProvider clock,
+        LocationKind kind, string code, string name, Address? address, AssignNew? assign, CancellationToken ct)
+    {
+        var opened = new LocationOpened(Guid.CreateVersion7(), kind, clock.GetUtcNow(), code.Trim(), name.Trim(), address);
+        session.Events.StartStream<Location>(opened.Id, opened);
+        await Assignments.NewLocationAssignments.AddAsync(session, mediator, actor, Location.Create(opened), assign, ct);
+        return opened.Id;
+    }
+
+    public static async Task ChangeAsync(IDocumentSession session, TimeProvider clock, LocationKind kind, Guid id, long? version,
+        string code, string name, Address? address, CancellationToken ct)
+    {
+        var (stream, location) = await ForUpdateAsync(session, kind, id, version, ct);
+        (code, name) = (code.Trim(), name.Trim());
+        if (location.Code != code || location.Name != name || !Same(location.Address, address))
+            stream.AppendOne(new LocationChanged(id, clock.GetUtcNow(), code, name, address, location.Code, location.Name,
+                location.Address));
+    }
+
+    public static async Task SetActiveAsync(IDocumentSession session, TimeProvider clock, LocationKind kind, Guid id, long? version,
+        bool active, string? reason, CancellationToken ct)
+    {
+        var (stream, location) = await ForUpdateAsync(session, kind, id, version, ct);
+        if (location.IsActive == active) return; // already so: nothing to record
+        stream.AppendOne(active
+            ? new LocationReactivated(id, clock.GetUtcNow(), reason)
+            : new LocationDeactivated(id, clock.GetUtcNow(), reason));
+    }
+
+    /// <summary>The location of that kind, or a 404 (a store's id at a sale point's route names nothing).</summary>
+    public static async Task<Location> FindAsync(IQuerySession session, LocationKind kind, Guid id, CancellationToken ct) =>
+        await session.LoadAsync<Location>(id, ct) is { } l && l.Kind == kind ? l : throw new NotFoundException(Location.What(kind), id.ToString());
+
+    private static async Task<(JasperFx.Events.IEventStream<Location>, Location)> ForUpdateAsync(IDocumentSession session, LocationKind kind,
+        Guid id, long? version, CancellationToken ct)
+    {
+        var (stream, location) = await session.FetchForUpdateAsync<Location>(id, version, Location.What(kind).ToLowerInvariant(), ct);
+        return location.Kind == kind ? (stream, location) : throw new NotFoundException(Location.What(kind), id.ToString());
+    }
+
+    private static bool Same(Address? a, Address? b) =>
+        a is null || b is null ? a is null && b is null
+        : a with { Lines = null } == b with { Lines = null } && (a.Lines ?? []).SequenceEqual(b.Lines ?? []);
 }
