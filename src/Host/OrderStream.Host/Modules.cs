@@ -11,5 +11,6 @@ public static class Modules
         typeof(OrderStream.Modules.Billing.BillingModule).Assembly,
         typeof(OrderStream.Modules.Roles.RolesModule).Assembly,
         typeof(OrderStream.Modules.SalePoints.SalePointsModule).Assembly,
+        typeof(OrderStream.Modules.Audit.AuditModule).Assembly,
     ];
 }

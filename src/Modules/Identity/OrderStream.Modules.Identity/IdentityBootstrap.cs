@@ -27,7 +27,7 @@ public static class IdentityBootstrap
         IServiceProvider services, string tenant) =>
         InTenant<IReadOnlyList<(Guid, string, string, IReadOnlyList<string>)>>(services, tenant, async (mediator, _) =>
         {
-            var store = await mediator.Send(new ManageOnlineStores.Save(null, null, "shop", "Demo Online Shop"));
+            var store = await mediator.Send(new CreateOnlineStore.Command("shop", "Demo Online Shop"));
             Task<User> Add(string first, string last, string login, BackOfficeUserType type, string[]? pcs = null, string? salesperson = null,
                 Guid? onlineStore = null) =>
                 mediator.Send(new RegisterUser.Command(first, last, $"{login}@demo.example", login, "en", null, DemoPassword, DemoPin, true,

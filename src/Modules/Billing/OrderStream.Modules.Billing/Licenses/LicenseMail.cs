@@ -78,20 +78,6 @@ internal static class LicenseMail
 
     /// <summary>Waits longer after each failure (2 s, 4 s, ... up to 5 minutes), and never gives up.</summary>
     public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 9))));
-
-    public sealed record MailItem(string Id, string LicenseId, string To, string Status, int Attempts, DateTimeOffset QueuedAt, DateTimeOffset? SentAt,
-        DateTimeOffset? NextAttemptAt, string? LastError);
-
-    public sealed class Endpoint : ICarterModule
-    {
-        public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/licenses/mail", async (IQuerySession session, CancellationToken ct) =>
-                    (await session.Query<OutboxMail>().OrderByDescending(m => m.QueuedAt).Take(500).ToListAsync(ct))
-                    .Select(m => new MailItem(m.Id.ToString(), m.LicenseId.ToString(), m.To,
-                        m.SentAt is not null ? "sent" : m.Cancelled ? "cancelled" : m.Attempts == 0 ? "queued" : "retrying", m.Attempts, m.QueuedAt, m.SentAt,
-                        m.SentAt is null && !m.Cancelled ? m.NextAttemptAt : null, m.LastError)).ToList())
-                .WithTags("Licenses").WithName("GetLicenseMail").RequireFeature(BillingModule.ViewBilling);
-    }
 }
 
 /// <summary>

@@ -50,6 +50,9 @@ internal sealed class LicensePool
 
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
+    /// <summary>The license, or a 404.</summary>
+    public License Find(Guid id) => Licenses.FirstOrDefault(l => l.Id == id) ?? throw new NotFoundException("License", id.ToString());
+
     public License? Of(Guid userId) => Licenses.FirstOrDefault(l => l.UserId == userId && l.Status != LicenseStatus.Unused);
 
     public void Apply(LicensesPurchased e) => Licenses.AddRange(e.LicenseIds.Select(id => new License(id, e.At, LicenseStatus.Unused, null, null, null, null, null, null)));

@@ -12,7 +12,7 @@ internal sealed record BillingData(IReadOnlyCollection<BillingAccount> Accounts,
     public static async Task<BillingData> LoadAsync(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock,
         BillingAccountsCache cache, CancellationToken ct)
     {
-        var settings = await BillingSettingsSlice.ReadAsync(session, tenants, tenant.Tenant, ct);
+        var settings = await OrderStream.Modules.Billing.Settings.GetBillingSettings.ReadAsync(session, tenants, tenant.Tenant, ct);
         var accounts = await cache.AccountsAsync(tenant.Tenant, ct);
         var closed = await session.Query<ClosedStatement>().ToListAsync(ct);
         return new BillingData(accounts, closed, settings, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), clock.GetUtcNow());

@@ -6,9 +6,9 @@ namespace OrderStream.Modules.Roles.Roles;
 
 /// <summary>What this module tells others in-process (published contracts): roles by id, every role, and decisions.</summary>
 internal sealed class AnswerRoleContracts(AccessEngine engine, TenantContext tenant, IQuerySession session)
-    : IRequestHandler<DescribeRole, RoleFacts?>, IRequestHandler<DecideAccess, AccessAnswer>, IRequestHandler<ListRoles, IReadOnlyList<RoleFacts>>
+    : IRequestHandler<DescribeRole, RoleFacts?>, IRequestHandler<DecideAccess, AccessAnswer>, IRequestHandler<Contracts.ListRoles, IReadOnlyList<RoleFacts>>
 {
-    public async Task<IReadOnlyList<RoleFacts>> Handle(ListRoles q, CancellationToken ct) =>
+    public async Task<IReadOnlyList<RoleFacts>> Handle(Contracts.ListRoles q, CancellationToken ct) =>
         [.. (await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync(ct)).Select(r => new RoleFacts(r.Id, r.Name))];
 
     public async Task<RoleFacts?> Handle(DescribeRole q, CancellationToken ct)

@@ -1,29 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Carter;
-using FluentValidation;
-using MediatR;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using NpgsqlTypes;
-using OrderStream.BuildingBlocks.Cqrs;
+using OrderStream.BuildingBlocks.Audit;
 using OrderStream.BuildingBlocks.Persistence;
 using OrderStream.BuildingBlocks.Tenancy;
-using OrderStream.BuildingBlocks.Web;
 
-namespace OrderStream.BuildingBlocks.Audit;
+namespace OrderStream.Modules.Audit;
 
 /// <summary>
 /// The tenant's events of every module, newest first: the audit log is the event store read directly, each entry with the
 /// actor's name and the owning module's words for what changed (<see cref="IAuditExplainer"/>). A user's history is the
 /// same entries about one user, oldest first.
 /// </summary>
-public static class ListAuditEntries
+internal static class ListAuditEntries
 {
-    public const string Feature = "can-view-audit-log";
-
     public sealed record Query(string? Subject, string? Actor, string? Type, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize,
         bool OldestFirst = false) : IQuery<PagedList<AuditEntry>>;
 
@@ -140,24 +131,6 @@ public static class ListAuditEntries
                     DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                     mediator.Send(new Query(subject, actor, type, from, to, page ?? 1, pageSize ?? 50), ct))
                 .WithTags("Audit").WithName("ListAuditEntries")
-                .RequireFeature(Feature);
-    }
-
-    /// <summary>One user's whole story, oldest first: created, renamed, rights given and taken, sale points, status, logins.</summary>
-    public sealed class HistoryEndpoint : ICarterModule
-    {
-        public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/history", async (Guid id, int? page, int? pageSize, IMediator mediator,
-                    IEnumerable<IAuditNames> names, CancellationToken ct) =>
-                {
-                    // Only the module that owns users knows them: a user it cannot name never existed.
-                    var known = false;
-                    foreach (var source in names) known |= (await source.NamesAsync([id], ct)).ContainsKey(id);
-                    if (!known) throw new Errors.NotFoundException("User", id.ToString());
-                    return await mediator.Send(new Query(id.ToString(), null, null, null, null, page ?? 1, pageSize ?? Paging.MaxPageSize,
-                        OldestFirst: true), ct);
-                })
-                .WithTags("Audit").WithName("UserHistory")
-                .RequireFeature(Feature, "may-access-back-office-users", "can-maintain-employee-data");
+                .RequireFeature(AuditModule.ViewAuditLog);
     }
 }
