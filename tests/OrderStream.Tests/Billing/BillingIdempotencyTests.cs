@@ -19,7 +19,7 @@ public sealed class BillingIdempotencyTests(ApiFactory api) : IClassFixture<ApiF
         await using var scope = api.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
         scope.ServiceProvider.GetRequiredService<ActorContext>().SystemActor = "test";
-        var handler = scope.ServiceProvider.GetServices<IIntegrationEventBatchHandler>().Single(h => h is RecordUserLifecycle);
+        var handler = scope.ServiceProvider.GetServices<IIntegrationEventBatchHandler>().Single(h => h is UserLifecycleEventsHandler);
         await handler.HandleAsync(page, CancellationToken.None);
     }
 

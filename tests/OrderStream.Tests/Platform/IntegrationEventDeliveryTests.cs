@@ -102,6 +102,8 @@ public sealed class IntegrationEventDeliveryTests
     /// <summary>Takes pages; a page with "Fail Me" in it fails whole, so only the one-at-a-time retry can deliver the rest.</summary>
     private sealed class BatchRecorder(Received received) : IIntegrationEventBatchHandler
     {
+        public IReadOnlySet<Type> Handles { get; } = new HashSet<Type> { typeof(UserCreated) };
+
         public Task HandleAsync(IReadOnlyList<OrderStream.BuildingBlocks.Contracts.IIntegrationEvent> events, CancellationToken ct)
         {
             var created = events.OfType<UserCreated>().ToList();

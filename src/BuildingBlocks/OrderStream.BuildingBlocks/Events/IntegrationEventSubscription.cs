@@ -21,11 +21,14 @@ public interface IHasIntegrationEvent
 
 /// <summary>
 /// A handler that takes a tenant's integration events of one delivered page at once, in commit order, so that a burst costs
-/// one transaction instead of one per event. It sees every event type and ignores the ones it does not want; it must be
+/// one transaction instead of one per event. It is given the events of the types it <c>Handles</c> only, and must be
 /// idempotent. When a whole page keeps failing, its events are retried one at a time, so one bad event holds back no other.
 /// </summary>
 public interface IIntegrationEventBatchHandler
 {
+    /// <summary>The contract events it consumes: what its module says it consumes (the architecture tests hold them equal).</summary>
+    IReadOnlySet<Type> Handles { get; }
+
     Task HandleAsync(IReadOnlyList<IIntegrationEvent> events, CancellationToken ct);
 }
 
@@ -57,6 +60,7 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
     private readonly ILogger<IntegrationEventSubscription> _logger;
     private readonly TimeProvider _clock;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, int> _handlerCounts = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlySet<Type>> _handles = new();
 
     public IntegrationEventSubscription(IServiceScopeFactory scopes, ILogger<IntegrationEventSubscription> logger, TimeProvider clock)
     {
@@ -107,8 +111,10 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
         var handlers = await HandlerCountAsync(typeof(IIntegrationEventBatchHandler), events[0].Stored);
         for (var index = 0; index < handlers; index++)
         {
-            if (await DeliverBatchAsync(events, index, ct) is null) continue;
-            foreach (var one in events)
+            var handles = await HandlesAsync(index, events[0].Stored);
+            var theirs = events.Where(e => handles.Contains(e.Event.GetType())).ToList();
+            if (theirs.Count == 0 || await DeliverBatchAsync(theirs, index, ct) is null) continue;
+            foreach (var one in theirs)
                 if (await DeliverBatchAsync([one], index, ct) is { } error)
                     undelivered.Add(Undelivered(one.Stored, one.Event, error));
         }
@@ -153,7 +159,7 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 var failure = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
-                _logger.LogWarning(failure, "{Handler} failed on {Events} (attempt {Attempt})", name, what, attempt);
+                _logger.LogWarning(Errors.LoggedException.Safe(failure), "{Handler} failed on {Events} (attempt {Attempt})", name, what, attempt);
                 if (attempt == Attempts) return (name, failure.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
             }
@@ -166,6 +172,14 @@ public sealed class IntegrationEventSubscription : SubscriptionBase
         if (_handlerCounts.TryGetValue(handlerType, out var count)) return count;
         await using var scope = Scope(e);
         return _handlerCounts[handlerType] = scope.ServiceProvider.GetServices(handlerType).Count();
+    }
+
+    /// <summary>What the batch handler at <paramref name="index"/> consumes; registrations do not change while running.</summary>
+    private async Task<IReadOnlySet<Type>> HandlesAsync(int index, IEvent e)
+    {
+        if (_handles.TryGetValue(index, out var handles)) return handles;
+        await using var scope = Scope(e);
+        return _handles[index] = scope.ServiceProvider.GetServices<IIntegrationEventBatchHandler>().ElementAt(index).Handles;
     }
 
     /// <summary>A scope as the event's tenant, acting as the delivery (caused by the event, in its correlation).</summary>

@@ -15,8 +15,17 @@ namespace OrderStream.BuildingBlocks.Modules;
 /// <summary>A module's own registrations (its Marten documents, its services). Found by scanning; one per module.</summary>
 public interface IModule
 {
+    /// <summary>What the module tells and asks the others: read here, drawn in the README, held to the code by tests.</summary>
+    ModuleFlows Flows { get; }
+
     void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment);
 }
+
+/// <summary>
+/// A module's event flows: the contract events it publishes and those of others it consumes, and the published queries
+/// and commands of other modules it sends.
+/// </summary>
+public sealed record ModuleFlows(IReadOnlyList<Type> Publishes, IReadOnlyList<Type> Consumes, IReadOnlyList<Type> Asks);
 
 public static class ModuleRegistration
 {

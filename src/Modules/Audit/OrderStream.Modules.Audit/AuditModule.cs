@@ -1,3 +1,4 @@
+using OrderStream.Modules.Identity.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +14,8 @@ namespace OrderStream.Modules.Audit;
 public sealed class AuditModule : IModule
 {
     internal const string ViewAuditLog = "can-view-audit-log";
+
+    public ModuleFlows Flows { get; } = new(Publishes: [], Consumes: [], Asks: [typeof(GetUserAccessFacts)]);
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

@@ -1,3 +1,4 @@
+using OrderStream.Modules.Identity.Contracts;
 using JasperFx.Events.Projections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,12 @@ public sealed class BillingModule : IModule
     /// <summary>Reading statements and managing billing; the Roles issue maps these onto the catalogue.</summary>
     internal static readonly string[] ViewBilling = ["can-view-billing", "can-manage-billing"];
     internal static readonly string[] ManageBilling = ["can-manage-billing"];
+
+    /// <summary>Consumes users' lifecycle into its accounts; asks Identity for users' facts and last logins.</summary>
+    public ModuleFlows Flows { get; } = new(
+        Publishes: [],
+        Consumes: [typeof(UserCreated), typeof(UserRenamed), typeof(UserDeactivated), typeof(UserReactivated)],
+        Asks: [typeof(GetUserAccessFacts), typeof(GetLastLogins)]);
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

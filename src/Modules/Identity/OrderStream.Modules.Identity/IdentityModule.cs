@@ -1,3 +1,7 @@
+using OrderStream.Modules.Billing.Contracts;
+using OrderStream.Modules.SalePoints.Contracts;
+using OrderStream.Modules.Roles.Contracts;
+using Published = OrderStream.Modules.Identity.Contracts;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten.Schema;
@@ -22,6 +26,17 @@ public sealed class IdentityModule : IModule
 
     /// <summary>Managing users needs either of these secure features (PRODUCT.md).</summary>
     internal static readonly string[] ManageUsers = ["may-access-back-office-users", "can-maintain-employee-data"];
+
+    /// <summary>
+    /// Publishes users' lifecycle; consumes Sale Points' locations for the user list; asks Roles to give roles and to judge
+    /// who may change whom, Sale Points to give locations and for the POS login, Billing whether a license lets a user in.
+    /// </summary>
+    public ModuleFlows Flows { get; } = new(
+        Publishes: [typeof(Published.UserCreated), typeof(Published.UserRenamed), typeof(Published.UserTypeChanged),
+            typeof(Published.UserDeactivated), typeof(Published.UserReactivated)],
+        Consumes: [typeof(UserLocationsChanged), typeof(LocationUpdated), typeof(LocationStatusChanged)],
+        Asks: [typeof(ChangeUserRoles), typeof(ListRoles), typeof(RequireMayChangeUser), typeof(ChangeUserLocations), typeof(GetLocations),
+            typeof(GetPosAccess), typeof(CheckWebOfficeLicense)]);
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

@@ -1,3 +1,5 @@
+using OrderStream.Modules.SalePoints.Contracts;
+using OrderStream.Modules.Identity.Contracts;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten.Schema;
@@ -22,6 +24,12 @@ public sealed class RolesModule : IModule
     internal const string BackOfficeUsers = "may-access-back-office-users";
     internal const string CheckAuthorization = "can-check-authorization";
     internal const string SystemManager = "is-system-manager";
+
+    /// <summary>Publishes and consumes no events; asks Identity for users' facts and Sale Points for places and assignments.</summary>
+    public ModuleFlows Flows { get; } = new(
+        Publishes: [],
+        Consumes: [],
+        Asks: [typeof(GetUserAccessFacts), typeof(GetLocations), typeof(GetUserLocations)]);
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

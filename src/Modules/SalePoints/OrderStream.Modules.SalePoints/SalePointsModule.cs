@@ -1,3 +1,6 @@
+using OrderStream.Modules.SalePoints.Contracts;
+using OrderStream.Modules.Roles.Contracts;
+using OrderStream.Modules.Identity.Contracts;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten.Schema;
@@ -23,6 +26,15 @@ public sealed class SalePointsModule : IModule
 
     /// <summary>Whoever manages users must see the sale points and stores they assign.</summary>
     internal static readonly string[] SeeLocations = [MaintainLocations, "may-access-back-office-users", "can-maintain-employee-data"];
+
+    /// <summary>
+    /// Publishes users' locations and locations' changes; consumes nothing; asks Identity for users, Roles to describe and
+    /// judge the roles given at sale points, to decide the POS login and who may change whom.
+    /// </summary>
+    public ModuleFlows Flows { get; } = new(
+        Publishes: [typeof(UserLocationsChanged), typeof(LocationUpdated), typeof(LocationStatusChanged)],
+        Consumes: [],
+        Asks: [typeof(GetUserAccessFacts), typeof(DescribeRole), typeof(DecideAccess), typeof(RequireMayChangeUser)]);
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
