@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using OrderStream.Modules.Roles.Catalogue;
 using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Decisions.Engine;
 using OrderStream.Modules.Roles.Grants;
 using OrderStream.Modules.Roles.Roles;
 

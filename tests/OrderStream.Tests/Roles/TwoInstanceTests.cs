@@ -72,7 +72,7 @@ public sealed class TwoInstanceTests
             await Task.Delay(20);
         }
         // Ready, and no request has named either tenant: both were loaded at start-up.
-        var engine = two.Services.GetRequiredService<OrderStream.Modules.Roles.Decisions.AccessEngine>();
+        var engine = two.Services.GetRequiredService<OrderStream.Modules.Roles.Decisions.Engine.AccessEngine>();
         Assert.True(engine.IsLoaded(first.Tenant));
         Assert.True(engine.IsLoaded(second.Tenant));
         Assert.False(engine.IsLoaded("no-such-tenant"));

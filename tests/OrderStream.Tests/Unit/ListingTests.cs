@@ -1,6 +1,7 @@
 using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Catalogue;
 using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Decisions.Engine;
 using OrderStream.Modules.Roles.Grants;
 using OrderStream.Modules.Roles.Roles;
 using Xunit;

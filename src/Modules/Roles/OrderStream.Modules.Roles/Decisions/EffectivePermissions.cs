@@ -69,7 +69,7 @@ internal static class EffectivePermissions
     {
         if (!user.Facts.IsActive) return [];
         if (salePointId is null) return TenantWide(access, user);
-        var sources = access.Compile(user, salePointId, into: _buffer ??= []);
+        var sources = access.Grants(user, salePointId, _buffer ??= []);
         // Each feature's grants chained in a bucket per feature index: one pass in, one pass out in index order, no sort.
         Span<int> first = stackalloc int[access.FeatureCount];
         first.Fill(-1);

@@ -34,7 +34,7 @@ internal static class Explain
         }
         // Decisions are synchronous: one buffer per thread for the grants judged, never shared. No LINQ: this is every
         // POST /authorization/check, tens of thousands a second.
-        var sources = access.Compile(user, salePoint?.Id, feature.Code, into: _sources ??= []);
+        var sources = access.GrantsOf(user, salePoint?.Id, feature.Code, _sources ??= []);
         Holding? holding = null;
         var reasons = new List<Reason>(sources.Count + 1);
         foreach (var s in sources)

@@ -44,7 +44,7 @@ internal static class Holders
             {
                 var decision = Explain.Decide(access, user, feature, q.MinQualifier, salePoint, null);
                 if (!decision.Allowed) continue;
-                var grants = access.Compile(user, salePoint?.Id, feature.Code).Where(s => s.Why is null).Select(s => Given(now, user, s)).ToList();
+                var grants = access.GrantsOf(user, salePoint?.Id, feature.Code).Where(s => s.Why is null).Select(s => Given(now, user, s)).ToList();
                 holders.Add(new Holder(user.Facts.UserId.ToString(), user.Facts.Name, decision.Qualifier, decision.Unlimited, grants));
             }
             return new Result(feature.Code, feature.Name, q.MinQualifier, salePoint?.Id.ToString(), access.Now, holders.Count, holders);

@@ -71,10 +71,10 @@ internal static class WhoMayChangeWhom
     private static Dictionary<Guid, Dictionary<int, Holding>> Held(TenantAccess access, UserEntry user, bool potential)
     {
         var now = access.Now;
-        var places = new Dictionary<Guid, Dictionary<int, Holding>> { [TenantWide] = Combine(access.Compile(user, null)) };
+        var places = new Dictionary<Guid, Dictionary<int, Holding>> { [TenantWide] = Combine(access.Grants(user, null)) };
         foreach (var at in user.Locations.SalePoints)
             if (potential ? at.ValidUntil is null || at.ValidUntil > now : BuildingBlocks.TimeBoxes.Validity.Covers(at.ValidFrom, at.ValidUntil, now))
-                places[at.SalePointId] = Combine(access.Compile(user, at.SalePointId));
+                places[at.SalePointId] = Combine(access.Grants(user, at.SalePointId));
         return places;
 
         Dictionary<int, Holding> Combine(List<TenantAccess.Source> sources)

@@ -59,8 +59,8 @@ internal static class PreviewRole
             foreach (var (userId, salePointId) in holdings)
             {
                 if (await access.UserAsync(engine, userId, ct) is not { Facts.IsActive: true } user) continue;
-                var before = Levels(access.Compile(user, salePointId));
-                var after = Levels(access.Compile(user, salePointId, instead: proposed));
+                var before = Levels(access.Grants(user, salePointId));
+                var after = Levels(access.GrantsWith(user, salePointId, proposed));
                 var gains = after.Where(a => !before.ContainsKey(a.Key)).Select(a => Of(access, a.Key, a.Value)).ToList();
                 var losses = before.Where(b => !after.ContainsKey(b.Key)).Select(b => Of(access, b.Key, b.Value)).ToList();
                 var changes = before.Where(b => after.TryGetValue(b.Key, out var a) && a != b.Value)
