@@ -7,28 +7,43 @@ using OrderStream.BuildingBlocks.Persistence;
 using OrderStream.Modules.Billing.Accounts;
 
 /// <summary>
-/// Writes Billing's own account streams for one tenant directly, through the application's Marten configuration: five years
-/// of lifecycle cannot be produced over HTTP with a real clock. Deterministic (seeded random numbers).
+/// Writes Billing's own account streams for one tenant directly, through the application's Marten configuration: five
+/// years of lifecycle cannot be produced over HTTP with a real clock. Deterministic (seeded random numbers).
 /// </summary>
 internal static class BillingSeed
 {
-    /// <summary>The application's own composition (modules and Marten), without delivering events: what the seeders write through.</summary>
+    /// <summary>
+    /// The application's own composition (modules and Marten), without delivering events: what the seeders write
+    /// through.
+    /// </summary>
     public static ServiceProvider Services()
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["IntegrationEvents:Deliver"] = "false" }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["IntegrationEvents:Deliver"] = "false" })
+            .Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddModules(configuration, new HostingEnvironment { EnvironmentName = "Production" }, OrderStream.Host.Modules.Assemblies);
+        services.AddModules(
+            configuration,
+            new HostingEnvironment { EnvironmentName = "Production" },
+            OrderStream.Host.Modules.Assemblies
+        );
         services.AddOrderStreamMarten(configuration);
         return services.BuildServiceProvider();
     }
 
-    /// <summary>The tenant's users, as Identity's published query answers them (the seeders give them rights and places).</summary>
-    public static async Task<IReadOnlyList<OrderStream.Modules.Identity.Contracts.UserAccessFacts>> UsersAsync(ServiceProvider provider, string tenant)
+    /// <summary>
+    /// The tenant's users, as Identity's published query answers them (the seeders give them rights and places).
+    /// </summary>
+    public static async Task<IReadOnlyList<OrderStream.Modules.Identity.Contracts.UserAccessFacts>> UsersAsync(
+        ServiceProvider provider,
+        string tenant
+    )
     {
         await using var scope = provider.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<OrderStream.BuildingBlocks.Tenancy.TenantContext>().Set(tenant);
-        return await scope.ServiceProvider.GetRequiredService<MediatR.IMediator>()
+        return await scope
+            .ServiceProvider.GetRequiredService<MediatR.IMediator>()
             .Send(new OrderStream.Modules.Identity.Contracts.GetUserAccessFacts(null));
     }
 
@@ -40,7 +55,21 @@ internal static class BillingSeed
         var random = new Random(2026);
         var start = new DateTimeOffset(2021, 11, 1, 0, 0, 0, TimeSpan.Zero);
         var span = TimeSpan.FromDays(5 * 365);
-        string[] first = ["Anna", "Bernd", "Clara", "Dieter", "Eva", "Franz", "Greta", "Hans", "Ines", "Jürgen", "Karin", "Lukas"];
+        string[] first =
+        [
+            "Anna",
+            "Bernd",
+            "Clara",
+            "Dieter",
+            "Eva",
+            "Franz",
+            "Greta",
+            "Hans",
+            "Ines",
+            "Jürgen",
+            "Karin",
+            "Lukas",
+        ];
         var events = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var batch = 0; batch < accounts; batch += 1000)
@@ -57,17 +86,23 @@ internal static class BillingSeed
                 for (var change = random.Next(0, 7); change > 0; change--)
                 {
                     at += TimeSpan.FromDays(random.Next(1, 200));
-                    if (at > start + span) break;
-                    stream.Add(random.Next(10) == 0
-                        ? new AccountRenamed(userId, at, name + " Jr", Guid.NewGuid())
-                        : active ? new AccountDeactivated(userId, at, Guid.NewGuid()) : new AccountReactivated(userId, at, Guid.NewGuid()));
-                    if (stream[^1] is not AccountRenamed) active = !active;
+                    if (at > start + span)
+                        break;
+                    stream.Add(
+                        random.Next(10) == 0 ? new AccountRenamed(userId, at, name + " Jr", Guid.NewGuid())
+                        : active ? new AccountDeactivated(userId, at, Guid.NewGuid())
+                        : new AccountReactivated(userId, at, Guid.NewGuid())
+                    );
+                    if (stream[^1] is not AccountRenamed)
+                        active = !active;
                 }
                 session.Events.StartStream<BillingAccount>(BillingAccount.StreamId(userId), stream.ToArray());
                 events += stream.Count;
             }
             await session.SaveChangesAsync();
         }
-        Console.WriteLine($"seeded {accounts} billing accounts with {events} events (five years) in {watch.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine(
+            $"seeded {accounts} billing accounts with {events} events (five years) in {watch.Elapsed.TotalSeconds:F1} s"
+        );
     }
 }

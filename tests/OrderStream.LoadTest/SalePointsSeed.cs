@@ -8,8 +8,8 @@ using OrderStream.Modules.SalePoints.Locations;
 
 /// <summary>
 /// Issue #4's tenant: for a tenant whose users exist, 50 sale points and, per user, one to three of them as POS Cashier
-/// (every 300th user has all of them), written as the module's own events through the application's Marten configuration.
-/// The running service hands them to Identity's read model like any other change.
+/// (every 300th user has all of them), written as the module's own events through the application's Marten
+/// configuration. The running service hands them to Identity's read model like any other change.
 /// </summary>
 internal static class SalePointsSeed
 {
@@ -27,7 +27,14 @@ internal static class SalePointsSeed
             cashier = (await session.Query<Role>().Where(r => r.Name == "POS Cashier").SingleAsync()).Id;
             for (var i = 0; i < salePoints; i++)
             {
-                var opened = new LocationOpened(Guid.CreateVersion7(), LocationKind.SalePoint, DateTimeOffset.UtcNow, $"LOAD{i:00}", $"Load shop {i:00}", null);
+                var opened = new LocationOpened(
+                    Guid.CreateVersion7(),
+                    LocationKind.SalePoint,
+                    DateTimeOffset.UtcNow,
+                    $"LOAD{i:00}",
+                    $"Load shop {i:00}",
+                    null
+                );
                 session.Events.StartStream<Location>(opened.Id, opened);
                 ids.Add(opened.Id);
             }
@@ -40,11 +47,20 @@ internal static class SalePointsSeed
             foreach (var user in chunk)
             {
                 var mine = n++ % 300 == 0 ? ids : ids.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList();
-                var after = LocationsState.Empty with { SalePoints = mine.Select(id => new SalePointAssignment(id, cashier)).ToList() };
-                session.Events.Append(LocationStreams.OfUser(user.UserId), new UserLocationsSet(user.UserId, DateTimeOffset.UtcNow, "load test", LocationsState.Empty, after));
+                var after = LocationsState.Empty with
+                {
+                    SalePoints = mine.Select(id => new SalePointAssignment(id, cashier)).ToList(),
+                };
+                session.Events.Append(
+                    LocationStreams.OfUser(user.UserId),
+                    new UserLocationsSet(user.UserId, DateTimeOffset.UtcNow, "load test", LocationsState.Empty, after)
+                );
             }
             await session.SaveChangesAsync();
         }
-        Console.WriteLine($"seeded {salePoints} sale points and 1-3 of them (every 300th user: all) for each of {users.Count} users in {watch.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine(
+            $"seeded {salePoints} sale points and 1-3 of them (every 300th user: all) for each of {users.Count} users "
+                + $"in {watch.Elapsed.TotalSeconds:F1} s"
+        );
     }
 }

@@ -4,7 +4,8 @@ namespace OrderStream.Host;
 
 /// <summary>
 /// The OpenAPI document (<c>/openapi/v1.json</c>) and its interactive reference (<c>/scalar</c>): on unless
-/// <c>ApiReference:Enabled</c> says otherwise, and off by default in Production, where they only show attackers the way.
+/// <c>ApiReference:Enabled</c> says otherwise, and off by default in Production, where they only show attackers the
+/// way.
 /// </summary>
 public static class ApiReference
 {
@@ -14,7 +15,8 @@ public static class ApiReference
     public static void Map(WebApplication app)
     {
         app.MapOpenApi();
-        // A nonce per page for its scripts (SecurityHeaders writes the policy); nothing from or to Scalar's own services.
+        // A nonce per page for its scripts (SecurityHeaders writes the policy); nothing from or to Scalar's own
+        // services.
         app.MapScalarApiReference(o =>
         {
             o.DynamicNonce = true;

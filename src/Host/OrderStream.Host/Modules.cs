@@ -2,7 +2,9 @@ using System.Reflection;
 
 namespace OrderStream.Host;
 
-/// <summary>The one list of module assemblies. A new module is one line here; everything inside it is found by scanning.</summary>
+/// <summary>
+/// The one list of module assemblies. A new module is one line here; everything inside it is found by scanning.
+/// </summary>
 public static class Modules
 {
     public static readonly IReadOnlyList<Assembly> Assemblies =

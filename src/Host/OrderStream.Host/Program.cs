@@ -37,23 +37,38 @@ var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(jwt);
 builder.Services.AddSingleton<TokenIssuer>();
 builder.Services.AddSingleton<BearerTokens>();
-builder.Services.AddAuthentication(BearerTokens.Scheme).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokens.Scheme, null);
+builder
+    .Services.AddAuthentication(BearerTokens.Scheme)
+    .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokens.Scheme, null);
 builder.Services.AddAuthorization();
 builder.Services.AddRateLimiter(o =>
 {
     // Per client address, on top of the per-user lockout: slows guessing across many login codes.
     var permits = builder.Configuration.GetValue("RateLimiting:LoginPermitsPerMinute", 30);
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-    o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-        _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) }));
+    o.AddPolicy("login", http =>
+        RateLimitPartition.GetFixedWindowLimiter(
+            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) }
+        )
+    );
     o.OnRejected = async (context, ct) =>
     {
         context.HttpContext.Response.Headers.RetryAfter = "60";
-        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context.HttpContext,
-            ProblemDetails = { Status = 429, Title = "Too many requests", Detail = "Too many login attempts from this address. Wait a minute." },
-        });
+        await context
+            .HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(
+                new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = 429,
+                        Title = "Too many requests",
+                        Detail = "Too many login attempts from this address. Wait a minute.",
+                    },
+                }
+            );
     };
 });
 builder.Services.AddOpenApi(o =>
@@ -79,7 +94,8 @@ app.UseMiddleware<TenancyMiddleware>();
 app.UseRateLimiter();
 app.UseAuthorization();
 
-if (ApiReference.Enabled(builder.Configuration, builder.Environment.EnvironmentName)) ApiReference.Map(app);
+if (ApiReference.Enabled(builder.Configuration, builder.Environment.EnvironmentName))
+    ApiReference.Map(app);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapGroup("").AddEndpointFilterFactory(UtcInstants.Filter).MapCarter();

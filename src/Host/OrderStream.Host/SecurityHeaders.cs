@@ -4,8 +4,8 @@ namespace OrderStream.Host;
 
 /// <summary>
 /// Headers every answer carries (issue #18): <c>nosniff</c> everywhere; <c>no-store</c> on the API, whose answers are
-/// personal or security data; on HTML pages a content security policy (scripts of this origin and the page's nonce only)
-/// and no framing.
+/// personal or security data; on HTML pages a content security policy (scripts of this origin and the page's nonce
+/// only) and no framing.
 /// </summary>
 internal sealed class SecurityHeaders(RequestDelegate next)
 {
@@ -20,12 +20,16 @@ internal sealed class SecurityHeaders(RequestDelegate next)
     {
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
-        if (http.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
-        if (http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true) return Task.CompletedTask;
+        if (http.Request.Path.StartsWithSegments("/api"))
+            headers.CacheControl = "no-store";
+        if (http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true)
+            return Task.CompletedTask;
         var nonce = http.Items[ScalarOptions.NonceHttpContextItemKey] is string n ? $" 'nonce-{n}'" : "";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = $"default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
-            + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        headers.ContentSecurityPolicy =
+            $"default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            + "form-action 'self'; "
             + "frame-ancestors 'none'";
         return Task.CompletedTask;
     }

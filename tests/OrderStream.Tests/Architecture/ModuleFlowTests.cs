@@ -16,7 +16,11 @@ namespace OrderStream.Tests.Architecture;
 public sealed class ModuleFlowTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private static IModule ModuleOf(Assembly assembly) =>
-        (IModule)Activator.CreateInstance(assembly.GetTypes().Single(t => typeof(IModule).IsAssignableFrom(t) && !t.IsAbstract), true)!;
+        (IModule)
+            Activator.CreateInstance(
+                assembly.GetTypes().Single(t => typeof(IModule).IsAssignableFrom(t) && !t.IsAbstract),
+                true
+            )!;
 
     private static string Names(IEnumerable<Type> types) => string.Join(", ", types.Select(t => t.Name).Order());
 
@@ -27,7 +31,10 @@ public sealed class ModuleFlowTests(ApiFactory api) : IClassFixture<ApiFactory>
         {
             var contracts = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".Contracts.dll");
             var events = File.Exists(contracts)
-                ? Assembly.Load(assembly.GetName().Name + ".Contracts").GetTypes().Where(t => typeof(IIntegrationEvent).IsAssignableFrom(t))
+                ? Assembly
+                    .Load(assembly.GetName().Name + ".Contracts")
+                    .GetTypes()
+                    .Where(t => typeof(IIntegrationEvent).IsAssignableFrom(t))
                 : [];
             Assert.Equal(Names(events), Names(ModuleOf(assembly).Flows.Publishes));
         }
@@ -37,7 +44,8 @@ public sealed class ModuleFlowTests(ApiFactory api) : IClassFixture<ApiFactory>
     public void A_module_consumes_what_its_handlers_handle()
     {
         using var scope = api.Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<OrderStream.BuildingBlocks.Tenancy.TenantContext>().Set("any"); // handlers open sessions
+        // Handlers open sessions.
+        scope.ServiceProvider.GetRequiredService<OrderStream.BuildingBlocks.Tenancy.TenantContext>().Set("any");
         var handlers = scope.ServiceProvider.GetServices<IIntegrationEventBatchHandler>().ToList();
         foreach (var assembly in OrderStream.Host.Modules.Assemblies)
         {
@@ -53,24 +61,39 @@ public sealed class ModuleFlowTests(ApiFactory api) : IClassFixture<ApiFactory>
             Assert.Equal(Names(SentRequests(assembly)), Names(ModuleOf(assembly).Flows.Asks));
     }
 
-    /// <summary>Requests of other modules' contracts whose constructors the module calls (its references to members).</summary>
+    /// <summary>
+    /// Requests of other modules' contracts whose constructors the module calls (its references to members).
+    /// </summary>
     internal static IEnumerable<Type> SentRequests(Assembly module)
     {
         var found = new HashSet<Type>();
         for (var row = 1; ; row++)
         {
             MemberInfo? member;
-            try { member = module.ManifestModule.ResolveMember(0x0A000000 | row); }
-            catch (ArgumentOutOfRangeException) { break; } // past the last reference
-            catch (ArgumentException) { continue; } // a member of an open generic type: not a request's constructor
-            if (member is ConstructorInfo { DeclaringType: { } type } && IsRequest(type)
+            try
+            {
+                member = module.ManifestModule.ResolveMember(0x0A000000 | row);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                break;
+            } // past the last reference
+            catch (ArgumentException)
+            {
+                continue;
+            } // a member of an open generic type: not a request's constructor
+            if (
+                member is ConstructorInfo { DeclaringType: { } type }
+                && IsRequest(type)
                 && type.Assembly.GetName().Name!.EndsWith(".Contracts", StringComparison.Ordinal)
-                && !type.Assembly.GetName().Name!.StartsWith(module.GetName().Name!, StringComparison.Ordinal))
+                && !type.Assembly.GetName().Name!.StartsWith(module.GetName().Name!, StringComparison.Ordinal)
+            )
                 found.Add(type);
         }
         return found;
     }
 
     private static bool IsRequest(Type type) =>
-        type.GetInterfaces().Any(i => i == typeof(IRequest) || i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>));
+        type.GetInterfaces()
+            .Any(i => i == typeof(IRequest) || i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>));
 }

@@ -11,7 +11,9 @@ using Xunit;
 
 namespace OrderStream.Tests.Billing;
 
-/// <summary>Delivery is at least once: Billing must record each of Identity's events once however often it arrives.</summary>
+/// <summary>
+/// Delivery is at least once: Billing must record each of Identity's events once however often it arrives.
+/// </summary>
 public sealed class BillingIdempotencyTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private async Task Deliver(string tenant, params IIntegrationEvent[] page)
@@ -19,7 +21,9 @@ public sealed class BillingIdempotencyTests(ApiFactory api) : IClassFixture<ApiF
         await using var scope = api.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
         scope.ServiceProvider.GetRequiredService<ActorContext>().SystemActor = "test";
-        var handler = scope.ServiceProvider.GetServices<IIntegrationEventBatchHandler>().Single(h => h is UserLifecycleEventsHandler);
+        var handler = scope
+            .ServiceProvider.GetServices<IIntegrationEventBatchHandler>()
+            .Single(h => h is UserLifecycleEventsHandler);
         await handler.HandleAsync(page, CancellationToken.None);
     }
 
@@ -29,8 +33,23 @@ public sealed class BillingIdempotencyTests(ApiFactory api) : IClassFixture<ApiF
         var admin = await api.CreateTenantAsync();
         var userId = Guid.NewGuid();
         var at = api.Clock.GetUtcNow();
-        var created = new UserCreated(Guid.NewGuid(), admin.Tenant, at, userId.ToString(), "Twice Delivered", null, true);
-        var deactivated = new UserDeactivated(Guid.NewGuid(), admin.Tenant, at.AddDays(3), userId.ToString(), "Twice Delivered", null);
+        var created = new UserCreated(
+            Guid.NewGuid(),
+            admin.Tenant,
+            at,
+            userId.ToString(),
+            "Twice Delivered",
+            null,
+            true
+        );
+        var deactivated = new UserDeactivated(
+            Guid.NewGuid(),
+            admin.Tenant,
+            at.AddDays(3),
+            userId.ToString(),
+            "Twice Delivered",
+            null
+        );
         await Deliver(admin.Tenant, created);
         await Deliver(admin.Tenant, created);
         await Deliver(admin.Tenant, deactivated);
@@ -52,11 +71,13 @@ public sealed class BillingIdempotencyTests(ApiFactory api) : IClassFixture<ApiF
         var userId = Guid.NewGuid();
         var at = api.Clock.GetUtcNow();
         var user = userId.ToString();
-        await Deliver(admin.Tenant,
+        await Deliver(
+            admin.Tenant,
             new UserCreated(Guid.NewGuid(), admin.Tenant, at, user, "First Name", null, true),
             new UserRenamed(Guid.NewGuid(), admin.Tenant, at.AddDays(1), user, "Second Name", "First Name"),
             new UserDeactivated(Guid.NewGuid(), admin.Tenant, at.AddDays(2), user, "Second Name", null),
-            new UserReactivated(Guid.NewGuid(), admin.Tenant, at.AddDays(5), user, "Second Name", null));
+            new UserReactivated(Guid.NewGuid(), admin.Tenant, at.AddDays(5), user, "Second Name", null)
+        );
 
         await using var session = api.Services.GetRequiredService<IDocumentStore>().QuerySession(admin.Tenant);
         var account = await session.LoadAsync<BillingAccount>(BillingAccount.StreamId(userId));

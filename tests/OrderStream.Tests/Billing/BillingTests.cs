@@ -18,7 +18,17 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     private static async Task<string> Create(TenantClient admin, string first, string last) =>
-        (string)(await admin.CreateUserAsync(new { firstName = first, lastName = last, loginCode = "u" + Guid.NewGuid().ToString("N")[..8] }))["id"]!;
+        (string)
+            (
+                await admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = first,
+                        lastName = last,
+                        loginCode = "u" + Guid.NewGuid().ToString("N")[..8],
+                    }
+                )
+            )["id"]!;
 
     private static async Task Post(TenantClient admin, string path) =>
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(path, new { reason = "test" })).StatusCode);
@@ -31,24 +41,38 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         await using var year = new ApiFactory(null, null);
         year.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 1, 8, 0, 0, TimeSpan.Zero));
         var admin = await year.CreateTenantAsync();
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("billing/settings", new { pricePerUser = 25.50m })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync("billing/settings", new { pricePerUser = 25.50m })).StatusCode
+        );
         var anna = await Create(admin, "Anna", "Huber");
         var bernd = await Create(admin, "Bernd", "Moser");
-        await At(year, admin, 2027, 1, 15); var clara = await Create(admin, "Clara", "Wolf");
-        await At(year, admin, 2027, 2, 10); var anna2 = await Create(admin, "anna", "HUBER");          // a second account, same employee
-        await At(year, admin, 2027, 3, 31, 18); await Post(admin, $"users/{bernd}/deactivate");          // last day of March
-        await At(year, admin, 2027, 4, 1, 8); await Post(admin, $"users/{bernd}/reactivate");            // first day of April
-        await At(year, admin, 2027, 5, 20); await Post(admin, $"users/{clara}/deactivate");
-        await At(year, admin, 2027, 5, 25); await Post(admin, $"users/{clara}/reactivate");
-        await At(year, admin, 2027, 6, 30, 10); await Create(admin, "Dora", "Fuchs");                   // last day of June
-        await At(year, admin, 2027, 8, 12); await Post(admin, $"users/{anna2}/deactivate");              // Anna still has her first account
-        await At(year, admin, 2027, 9, 3, 9); var emil = await Create(admin, "Emil", "Lang");
-        await At(year, admin, 2027, 9, 3, 17); await Post(admin, $"users/{emil}/deactivate");            // created and gone the same day
-        await At(year, admin, 2027, 10, 31, 23, 30); await Create(admin, "Fritz", "Berg");               // after the switch to winter time
+        await At(year, admin, 2027, 1, 15);
+        var clara = await Create(admin, "Clara", "Wolf");
+        await At(year, admin, 2027, 2, 10);
+        var anna2 = await Create(admin, "anna", "HUBER"); // a second account, same employee
+        await At(year, admin, 2027, 3, 31, 18);
+        await Post(admin, $"users/{bernd}/deactivate"); // last day of March
+        await At(year, admin, 2027, 4, 1, 8);
+        await Post(admin, $"users/{bernd}/reactivate"); // first day of April
+        await At(year, admin, 2027, 5, 20);
+        await Post(admin, $"users/{clara}/deactivate");
+        await At(year, admin, 2027, 5, 25);
+        await Post(admin, $"users/{clara}/reactivate");
+        await At(year, admin, 2027, 6, 30, 10);
+        await Create(admin, "Dora", "Fuchs"); // last day of June
+        await At(year, admin, 2027, 8, 12);
+        await Post(admin, $"users/{anna2}/deactivate"); // Anna still has her first account
+        await At(year, admin, 2027, 9, 3, 9);
+        var emil = await Create(admin, "Emil", "Lang");
+        await At(year, admin, 2027, 9, 3, 17);
+        await Post(admin, $"users/{emil}/deactivate"); // created and gone the same day
+        await At(year, admin, 2027, 10, 31, 23, 30);
+        await Create(admin, "Fritz", "Berg"); // after the switch to winter time
         await At(year, admin, 2028, 1, 10);
         await year.WaitForDeliveryAsync();
 
-        //          Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec   (the administrator, Anna, Bernd, Clara, Dora, Emil, Fritz)
+        // Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec   (the administrator, Anna, Bernd, Clara, Dora, Emil, Fritz)
         int[] expected = [3, 4, 4, 4, 4, 4, 5, 5, 6, 5, 6, 6];
         var series = await (await admin.GetAsync("billing/statements?from=2027-01&to=2027-12")).ReadAsync();
         Assert.Equal(expected, series["months"]!.AsArray().Select(m => (int)m!["count"]!));
@@ -57,7 +81,10 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         var march = await (await admin.GetAsync("billing/statements/2027-03")).ReadAsync();
         var employees = march["employees"]!.AsArray();
-        Assert.Equal(["Anna Huber", "Bernd Moser", "Clara Wolf", "System Administrator"], employees.Select(e => (string)e!["employeeName"]!));
+        Assert.Equal(
+            ["Anna Huber", "Bernd Moser", "Clara Wolf", "System Administrator"],
+            employees.Select(e => (string)e!["employeeName"]!)
+        );
         Assert.Equal(2, employees[0]!["accounts"]!.AsArray().Count);
         Assert.Equal("DeactivatedDuringMonth", (string)employees[1]!["accounts"]![0]!["reason"]!);
         Assert.Equal("ActiveWholeMonth", (string)employees[2]!["accounts"]![0]!["reason"]!);
@@ -72,8 +99,12 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         var csv = await (await admin.GetAsync("billing/statements/2027-03?format=csv")).Content.ReadAsStringAsync();
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("kind,month,employeeName,userId,accountName,reason,amount,currency", lines[0]);
-        Assert.Equal(5, lines.Count(l => l.StartsWith("account,", StringComparison.Ordinal))); // four employees, Anna with two accounts
-        Assert.Contains($"account,2027-03,Bernd Moser,{bernd},Bernd Moser,deactivated during the month,25.50,EUR", lines);
+        // Four employees, Anna with two accounts.
+        Assert.Equal(5, lines.Count(l => l.StartsWith("account,", StringComparison.Ordinal)));
+        Assert.Contains(
+            $"account,2027-03,Bernd Moser,{bernd},Bernd Moser,deactivated during the month,25.50,EUR",
+            lines
+        );
         Assert.Equal("total,2027-03,,,,4 employees,102.00,EUR", lines[^1]);
 
         // The current month is provisional; rebuilding Billing's accounts from its own history changes nothing.
@@ -118,7 +149,10 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         var closed = await admin.PostAsync($"billing/statements/{lastMonth}/close", null);
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         Assert.True((bool)(await closed.ReadAsync())["closed"]!);
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"billing/statements/{lastMonth}/close", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await admin.PostAsync($"billing/statements/{lastMonth}/close", null)).StatusCode
+        );
 
         // A later price change does not touch the closed month.
         await admin.PutAsync("billing/settings", new { pricePerUser = 99m });
@@ -135,16 +169,38 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         var admin = await api.CreateTenantAsync();
         var initial = await admin.GetAsync("billing/settings");
         var body = await initial.ReadAsync();
-        Assert.Equal((0m, "EUR", "Europe/Vienna"), ((decimal)body["pricePerUser"]!, (string)body["currency"]!, (string)body["timeZone"]!));
+        Assert.Equal(
+            (0m, "EUR", "Europe/Vienna"),
+            ((decimal)body["pricePerUser"]!, (string)body["currency"]!, (string)body["timeZone"]!)
+        );
 
-        Assert.Equal(["pricePerUser"], (await (await admin.PutAsync("billing/settings", new { pricePerUser = -1m })).ErrorsAsync()).Keys);
-        Assert.Equal(["pricePerUser"], (await (await admin.PutAsync("billing/settings", new { pricePerUser = 1.234m })).ErrorsAsync()).Keys);
-        Assert.Equal(["currency"], (await (await admin.PutAsync("billing/settings", new { pricePerUser = 1m, currency = "euro" })).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["pricePerUser"],
+            (await (await admin.PutAsync("billing/settings", new { pricePerUser = -1m })).ErrorsAsync()).Keys
+        );
+        Assert.Equal(
+            ["pricePerUser"],
+            (await (await admin.PutAsync("billing/settings", new { pricePerUser = 1.234m })).ErrorsAsync()).Keys
+        );
+        Assert.Equal(
+            ["currency"],
+            (
+                await (
+                    await admin.PutAsync("billing/settings", new { pricePerUser = 1m, currency = "euro" })
+                ).ErrorsAsync()
+            ).Keys
+        );
 
         var saved = await admin.PutAsync("billing/settings", new { pricePerUser = 12.5m, currency = "CHF" });
         var etag = saved.Headers.ETag!.Tag;
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("billing/settings", new { pricePerUser = 13m }, etag)).StatusCode);
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await admin.PutAsync("billing/settings", new { pricePerUser = 14m }, etag)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync("billing/settings", new { pricePerUser = 13m }, etag)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.PreconditionFailed,
+            (await admin.PutAsync("billing/settings", new { pricePerUser = 14m }, etag)).StatusCode
+        );
         Assert.Equal("CHF", (string)(await (await admin.GetAsync("billing/settings")).ReadAsync())["currency"]!);
         Assert.Equal(2, (long)(await (await admin.GetAsync("audit?type=billing_price_set")).ReadAsync())["total"]!);
     }
@@ -155,10 +211,19 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         var admin = await api.CreateTenantAsync();
         Assert.Equal(["month"], (await (await admin.GetAsync("billing/statements/2027-13")).ErrorsAsync()).Keys);
         Assert.Equal(["month"], (await (await admin.GetAsync("billing/statements/july")).ErrorsAsync()).Keys);
-        Assert.Equal(["format"], (await (await admin.GetAsync("billing/statements/2027-01?format=pdf")).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["format"],
+            (await (await admin.GetAsync("billing/statements/2027-01?format=pdf")).ErrorsAsync()).Keys
+        );
         Assert.Equal(["from"], (await (await admin.GetAsync("billing/statements?to=2027-01")).ErrorsAsync()).Keys);
-        Assert.Equal(["to"], (await (await admin.GetAsync("billing/statements?from=2027-01&to=2037-02")).ErrorsAsync()).Keys);
-        Assert.Equal(["to"], (await (await admin.GetAsync("billing/statements?from=2027-05&to=2027-01")).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["to"],
+            (await (await admin.GetAsync("billing/statements?from=2027-01&to=2037-02")).ErrorsAsync()).Keys
+        );
+        Assert.Equal(
+            ["to"],
+            (await (await admin.GetAsync("billing/statements?from=2027-05&to=2027-01")).ErrorsAsync()).Keys
+        );
     }
 
     [Fact]
@@ -173,24 +238,43 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         await simulation.WaitForDeliveryAsync();
         var endOfMonth = new DateTime(2028, 1, 31);
 
-        var onTheLast = await (await admin.PostAsync("billing/simulate", new { changes = new[] { new { userId = dora, deactivateOn = $"{endOfMonth:yyyy-MM-dd}" } } })).ReadAsync();
-        var onTheFirst = await (await admin.PostAsync("billing/simulate", new { changes = new[] { new { userId = dora, deactivateOn = $"{endOfMonth.AddDays(1):yyyy-MM-dd}" } } })).ReadAsync();
+        var onTheLast = await (
+            await admin.PostAsync(
+                "billing/simulate",
+                new { changes = new[] { new { userId = dora, deactivateOn = $"{endOfMonth:yyyy-MM-dd}" } } }
+            )
+        ).ReadAsync();
+        var onTheFirst = await (
+            await admin.PostAsync(
+                "billing/simulate",
+                new { changes = new[] { new { userId = dora, deactivateOn = $"{endOfMonth.AddDays(1):yyyy-MM-dd}" } } }
+            )
+        ).ReadAsync();
         Assert.Equal(-20m, (decimal)onTheLast["months"]![1]!["difference"]!);
         Assert.Equal(["Dora Fuchs"], onTheLast["months"]![1]!["employeesRemoved"]!.AsArray().Select(x => (string)x!));
         Assert.Equal(0m, (decimal)onTheFirst["months"]![1]!["difference"]!);
         // Nothing was saved.
         Assert.True((bool)(await (await admin.GetAsync($"users/{dora}")).ReadAsync())["isActive"]!);
 
-        var bad = await admin.PostAsync("billing/simulate", new { changes = new object[] { new { userId = "x", deactivateOn = "tomorrow" }, new { userId = dora } } });
+        var bad = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new object[] { new { userId = "x", deactivateOn = "tomorrow" }, new { userId = dora } } }
+        );
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = await bad.ErrorsAsync();
         Assert.Contains("changes[0].userId", errors.Keys);
         Assert.Contains("changes[0].deactivateOn", errors.Keys);
         Assert.Contains("changes[1].deactivateOn", errors.Keys);
-        var nullChange = await admin.Http.PostAsync(admin.Url("billing/simulate"), new StringContent("{\"changes\": [null]}", System.Text.Encoding.UTF8, "application/json"));
+        var nullChange = await admin.Http.PostAsync(
+            admin.Url("billing/simulate"),
+            new StringContent("{\"changes\": [null]}", System.Text.Encoding.UTF8, "application/json")
+        );
         Assert.Equal(["changes[0]"], (await nullChange.ErrorsAsync()).Keys);
         Assert.Equal(["changes"], (await (await admin.PostAsync("billing/simulate", new { })).ErrorsAsync()).Keys);
-        var unknown = await admin.PostAsync("billing/simulate", new { changes = new[] { new { userId = Guid.NewGuid().ToString(), deactivateOn = "2028-01-20" } } });
+        var unknown = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = Guid.NewGuid().ToString(), deactivateOn = "2028-01-20" } } }
+        );
         Assert.Equal("2028-01", (string)onTheLast["months"]![0]!["month"]!);
         Assert.Equal(["changes[0].userId"], (await unknown.ErrorsAsync()).Keys);
     }
@@ -210,7 +294,10 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(2, one[0]!["accounts"]!.AsArray().Count);
         var possibly = warnings["possiblyOnePerson"]!.AsArray();
         Assert.Single(possibly);
-        Assert.Equal(["Jurgen Muller", "Jürgen Müller"], possibly[0]!["accounts"]!.AsArray().Select(a => (string)a!["name"]!));
+        Assert.Equal(
+            ["Jurgen Muller", "Jürgen Müller"],
+            possibly[0]!["accounts"]!.AsArray().Select(a => (string)a!["name"]!)
+        );
     }
 
     [Fact]
@@ -221,10 +308,16 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         var admin = await dormancy.CreateTenantAsync();
         await admin.PutAsync("billing/settings", new { pricePerUser = 20m });
         // Ada logs in now and then; Bob never does; two accounts of Cleo: one dormant, one used; Dan is inactive.
-        var ada = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ada", "Alt", "ada", password: "ada-password-12")))["id"]!;
+        var ada = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Ada", "Alt", "ada", password: "ada-password-12")))[
+                "id"
+            ]!;
         var bob = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Bob", "Berg", "bob")))["id"]!;
         var cleoOld = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Cleo", "Chen", "cleo1")))["id"]!;
-        var cleoNew = (string)(await admin.CreateUserAsync(TenantClient.NewUser("cleo", "CHEN", "cleo2", password: "cleo-password-12")))["id"]!;
+        var cleoNew = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("cleo", "CHEN", "cleo2", password: "cleo-password-12")))[
+                "id"
+            ]!;
         var dan = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Dan", "Dorn", "dan")))["id"]!;
         await admin.PostAsync($"users/{dan}/deactivate", new { reason = "left" });
         var ada1 = new TenantClient(dormancy.CreateClient(), admin.Tenant);

@@ -11,7 +11,8 @@ namespace OrderStream.Tests.Billing;
 
 /// <summary>
 /// Web office licenses (issue #5, seed 002): purchase, link with a confirmation mail sent through a real SMTP server
-/// (MailDev) and read back, confirm with the one-time token, unlink; login when the tenant enforces them; expiry; the outbox.
+/// (MailDev) and read back, confirm with the one-time token, unlink; login when the tenant enforces them; expiry; the
+/// outbox.
 /// </summary>
 public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
@@ -25,14 +26,22 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
     private static Task<HttpResponseMessage> LogIn(TenantClient client, string login, string password) =>
         client.Http.PostAsJsonAsync(client.Url("auth/login"), new { loginCode = login, password });
 
-    /// <summary>The tenant's one outbox mail, once it reached <paramref name="status"/> (or as it is after 20 s).</summary>
+    /// <summary>
+    /// The tenant's one outbox mail, once it reached <paramref name="status"/> (or as it is after 20 s).
+    /// </summary>
     private static async Task<JsonObject> MailStateAsync(TenantClient admin, string status)
     {
         var until = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            var state = (await (await admin.GetAsync("licenses/mail")).Content.ReadFromJsonAsync<JsonArray>())!.Single()!.AsObject();
-            if ((string)state["status"]! == status && (status != "retrying" || state["lastError"] is not null) || DateTime.UtcNow > until) return state;
+            var state = (await (await admin.GetAsync("licenses/mail")).Content.ReadFromJsonAsync<JsonArray>())!
+                .Single()!
+                .AsObject();
+            if (
+                (string)state["status"]! == status && (status != "retrying" || state["lastError"] is not null)
+                || DateTime.UtcNow > until
+            )
+                return state;
             await Task.Delay(100);
         }
     }
@@ -44,7 +53,10 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
     public async Task A_license_is_linked_confirmed_from_the_mail_and_then_lets_its_user_into_an_enforcing_tenant()
     {
         var admin = await api.CreateTenantAsync();
-        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Lia", "Lenz", "lia", password: "lia-password-123")))["id"]!;
+        var user = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Lia", "Lenz", "lia", password: "lia-password-123")))[
+                "id"
+            ]!;
         var address = Address();
 
         var none = await admin.PostAsync("licenses/link", new { userId = user, email = address });
@@ -74,14 +86,20 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.Equal(HttpStatusCode.OK, (await LogIn(admin, "lia", "lia-password-123")).StatusCode);
         // Single use; one license per user.
         Assert.Contains("used already", (await (await Confirm(admin, token)).ErrorsAsync())["token"][0]);
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("licenses/link", new { userId = user, email = address })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await admin.PostAsync("licenses/link", new { userId = user, email = address })).StatusCode
+        );
 
         // The token was never stored: the audit log holds only its hash.
         var audit = await (await admin.GetAsync("audit?pageSize=200")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(token, audit);
         Assert.Contains("license_confirmation_issued", audit);
 
-        var licenseId = (string)(await (await admin.GetAsync("licenses")).ReadAsync())["licenses"]!.AsArray().Single(l => (string?)l!["userId"] == user)!["id"]!;
+        var licenseId = (string)
+            (await (await admin.GetAsync("licenses")).ReadAsync())["licenses"]!
+                .AsArray()
+                .Single(l => (string?)l!["userId"] == user)!["id"]!;
         var freed = await (await admin.PostAsync($"licenses/{licenseId}/unlink", null)).ReadAsync();
         Assert.Equal(2, (int)freed["unused"]!);
         Assert.Equal(HttpStatusCode.Forbidden, (await LogIn(admin, "lia", "lia-password-123")).StatusCode);
@@ -115,20 +133,45 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
     public async Task Bad_input_names_the_field_and_managing_licenses_needs_the_billing_right()
     {
         var admin = await api.CreateTenantAsync();
-        Assert.Equal(["count"], (await (await admin.PostAsync("licenses/purchase", new { count = 0 })).ErrorsAsync()).Keys);
-        Assert.Equal(["count"], (await (await admin.PostAsync("licenses/purchase", new { count = 10_001 })).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["count"],
+            (await (await admin.PostAsync("licenses/purchase", new { count = 0 })).ErrorsAsync()).Keys
+        );
+        Assert.Equal(
+            ["count"],
+            (await (await admin.PostAsync("licenses/purchase", new { count = 10_001 })).ErrorsAsync()).Keys
+        );
         Assert.Equal(["enforce"], (await (await admin.PutAsync("licenses/enforcement", new { })).ErrorsAsync()).Keys);
-        Assert.Equal(["email"], (await (await admin.PostAsync("licenses/link", new { userId = Guid.NewGuid(), email = "not-an-address" })).ErrorsAsync()).Keys);
-        Assert.Equal(["userId"], (await (await admin.PostAsync("licenses/link", new { email = Address() })).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["email"],
+            (
+                await (
+                    await admin.PostAsync("licenses/link", new { userId = Guid.NewGuid(), email = "not-an-address" })
+                ).ErrorsAsync()
+            ).Keys
+        );
+        Assert.Equal(
+            ["userId"],
+            (await (await admin.PostAsync("licenses/link", new { email = Address() })).ErrorsAsync()).Keys
+        );
         await admin.PostAsync("licenses/purchase", new { count = 1 });
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("licenses/link", new { userId = Guid.NewGuid(), email = Address() })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"licenses/{Guid.NewGuid()}/unlink", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.PostAsync("licenses/link", new { userId = Guid.NewGuid(), email = Address() })).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.PostAsync($"licenses/{Guid.NewGuid()}/unlink", null)).StatusCode
+        );
         Assert.Equal(["token"], (await (await Confirm(admin, "")).ErrorsAsync()).Keys);
 
         await admin.CreateUserAsync(TenantClient.NewUser("No", "Rights", "norights", password: "norights-pass-1"));
         var plain = new TenantClient(api.CreateClient(), admin.Tenant);
         await plain.LogInAsync("norights", "norights-pass-1");
-        Assert.Equal(HttpStatusCode.Forbidden, (await plain.PostAsync("licenses/purchase", new { count = 1 })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await plain.PostAsync("licenses/purchase", new { count = 1 })).StatusCode
+        );
         Assert.Equal(HttpStatusCode.Forbidden, (await plain.GetAsync("licenses")).StatusCode);
     }
 
@@ -164,9 +207,13 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
         var admin = await api.CreateTenantAsync();
         await admin.PostAsync("licenses/purchase", new { count = 12 });
         var users = new List<string>();
-        for (var i = 0; i < 12; i++) users.Add((string)(await admin.CreateUserAsync(TenantClient.NewUser()))["id"]!);
-        // The mail sender writes to the same licenses while they are linked: nobody sent an If-Match, so nobody is refused.
-        var links = await Task.WhenAll(users.Select(u => admin.PostAsync("licenses/link", new { userId = u, email = Address() })));
+        for (var i = 0; i < 12; i++)
+            users.Add((string)(await admin.CreateUserAsync(TenantClient.NewUser()))["id"]!);
+        // The mail sender writes to the same licenses while they are linked: nobody sent an If-Match, so nobody is
+        // refused.
+        var links = await Task.WhenAll(
+            users.Select(u => admin.PostAsync("licenses/link", new { userId = u, email = Address() }))
+        );
         Assert.All(links, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var pool = await (await admin.GetAsync("licenses")).ReadAsync();
         Assert.Equal(12, (int)pool["linked"]!);

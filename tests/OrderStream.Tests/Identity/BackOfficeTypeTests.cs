@@ -9,19 +9,39 @@ namespace OrderStream.Tests.Identity;
 public sealed class BackOfficeTypeTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private static object Pc(string login, params string[] aes) =>
-        new { firstName = "Paul", lastName = "Koch", loginCode = login, type = "ProductionCoordinator", accountExecutiveIds = aes };
+        new
+        {
+            firstName = "Paul",
+            lastName = "Koch",
+            loginCode = login,
+            type = "ProductionCoordinator",
+            accountExecutiveIds = aes,
+        };
 
     private static object Ae(string login, string[] pcs, string? salespersonId = null) =>
-        new { firstName = "Anna", lastName = "Egger", loginCode = login, type = "AccountExecutive", productionCoordinatorIds = pcs, salespersonId };
+        new
+        {
+            firstName = "Anna",
+            lastName = "Egger",
+            loginCode = login,
+            type = "AccountExecutive",
+            productionCoordinatorIds = pcs,
+            salespersonId,
+        };
 
     [Fact]
-    public async Task The_first_pc_may_be_saved_unlinked_and_is_flagged_until_an_ae_links_to_it_then_links_show_on_both_sides()
+    public async Task The_first_pc_may_be_saved_unlinked_and_is_flagged_until_an_ae_links_to_it_and_both_show_it()
     {
         var admin = await api.CreateTenantAsync();
         var pc = await admin.CreateUserAsync(Pc("pc1"));
         Assert.True((bool)pc["needsAssignment"]!);
         var pcId = (string)pc["id"]!;
-        Assert.Equal(["pc1"], (await (await admin.GetAsync("users?needsAssignment=true")).ReadAsync())["items"]!.AsArray().Select(i => (string)i!["loginCode"]!));
+        Assert.Equal(
+            ["pc1"],
+            (await (await admin.GetAsync("users?needsAssignment=true")).ReadAsync())["items"]!
+                .AsArray()
+                .Select(i => (string)i!["loginCode"]!)
+        );
 
         // Now a PC exists, so an AE must name one.
         var lonely = await admin.PostAsync("users", Ae("ae0", []));
@@ -45,15 +65,24 @@ public sealed class BackOfficeTypeTests(ApiFactory api) : IClassFixture<ApiFacto
 
         var dropAe = await admin.PutAsync($"users/{pc1}", Pc("pc1"));
         Assert.Equal(HttpStatusCode.Conflict, dropAe.StatusCode);
-        Assert.Contains("Anna Egger would be left without any production coordinator", (string)(await dropAe.ReadAsync())["detail"]!);
+        Assert.Contains(
+            "Anna Egger would be left without any production coordinator",
+            (string)(await dropAe.ReadAsync())["detail"]!
+        );
 
         var pc2 = (string)(await admin.CreateUserAsync(Pc("pc2", ae)))["id"]!;
-        Assert.Equal(2, (await (await admin.GetAsync($"users/{ae}")).ReadAsync())["productionCoordinatorIds"]!.AsArray().Count);
+        Assert.Equal(
+            2,
+            (await (await admin.GetAsync($"users/{ae}")).ReadAsync())["productionCoordinatorIds"]!.AsArray().Count
+        );
 
         // pc1's only AE is this one, so the AE cannot let go of pc1 while pc1 is active…
         var dropPc = await admin.PutAsync($"users/{ae}", Ae("ae1", [pc2]));
         Assert.Equal(HttpStatusCode.Conflict, dropPc.StatusCode);
-        Assert.Contains("Paul Koch would be left without any account executive", (string)(await dropPc.ReadAsync())["detail"]!);
+        Assert.Contains(
+            "Paul Koch would be left without any account executive",
+            (string)(await dropPc.ReadAsync())["detail"]!
+        );
 
         // …but once pc1 is inactive it may, and the unlink shows on both sides.
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"users/{pc1}/deactivate", null)).StatusCode);
@@ -67,7 +96,18 @@ public sealed class BackOfficeTypeTests(ApiFactory api) : IClassFixture<ApiFacto
         var admin = await api.CreateTenantAsync();
         var pcId = (string)(await admin.CreateUserAsync(Pc("pc1")))["id"]!;
         var aeId = (string)(await admin.CreateUserAsync(Ae("ae1", [pcId])))["id"]!;
-        var bgm = (string)(await admin.CreateUserAsync(new { firstName = "B", lastName = "G", loginCode = "bgm", type = "BusinessGroupManager" }))["id"]!;
+        var bgm = (string)
+            (
+                await admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "B",
+                        lastName = "G",
+                        loginCode = "bgm",
+                        type = "BusinessGroupManager",
+                    }
+                )
+            )["id"]!;
 
         var wrongType = await admin.PostAsync("users", Ae("ae2", [bgm]));
         Assert.Equal(["productionCoordinatorIds"], (await wrongType.ErrorsAsync()).Keys);
@@ -75,7 +115,12 @@ public sealed class BackOfficeTypeTests(ApiFactory api) : IClassFixture<ApiFacto
         Assert.Equal(["productionCoordinatorIds"], (await unknown.ErrorsAsync()).Keys);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"users/{pcId}/deactivate", null)).StatusCode);
-        Assert.Equal([aeId], (await (await admin.GetAsync($"users/{pcId}")).ReadAsync())["accountExecutiveIds"]!.AsArray().Select(x => (string)x!));
+        Assert.Equal(
+            [aeId],
+            (await (await admin.GetAsync($"users/{pcId}")).ReadAsync())["accountExecutiveIds"]!
+                .AsArray()
+                .Select(x => (string)x!)
+        );
         var inactive = await admin.PostAsync("users", Ae("ae4", [pcId]));
         Assert.Equal(HttpStatusCode.BadRequest, inactive.StatusCode);
         Assert.Contains("inactive", (await inactive.ErrorsAsync())["productionCoordinatorIds"][0]);
@@ -85,7 +130,17 @@ public sealed class BackOfficeTypeTests(ApiFactory api) : IClassFixture<ApiFacto
     public async Task Profile_fields_belong_to_their_type_and_the_salesperson_id_is_unique()
     {
         var admin = await api.CreateTenantAsync();
-        var misplaced = await admin.PostAsync("users", new { firstName = "B", lastName = "G", loginCode = "bgm", type = "BusinessGroupManager", salespersonId = "S1" });
+        var misplaced = await admin.PostAsync(
+            "users",
+            new
+            {
+                firstName = "B",
+                lastName = "G",
+                loginCode = "bgm",
+                type = "BusinessGroupManager",
+                salespersonId = "S1",
+            }
+        );
         Assert.Equal(["salespersonId"], (await misplaced.ErrorsAsync()).Keys);
 
         var pcId = (string)(await admin.CreateUserAsync(Pc("pc1")))["id"]!;
@@ -99,29 +154,62 @@ public sealed class BackOfficeTypeTests(ApiFactory api) : IClassFixture<ApiFacto
     public async Task An_osa_has_exactly_one_existing_online_store_an_access_mode_and_reports_from_the_catalogue()
     {
         var admin = await api.CreateTenantAsync();
-        var store = await (await admin.PostAsync("online-stores", new { code = "shop", name = "Web Shop" })).ReadAsync();
+        var store = await (
+            await admin.PostAsync("online-stores", new { code = "shop", name = "Web Shop" })
+        ).ReadAsync();
         var storeId = (string)store["id"]!;
 
-        var missing = await admin.PostAsync("users", new { firstName = "O", lastName = "S", loginCode = "osa", type = "OnlineStoreAdministrator" });
+        var missing = await admin.PostAsync(
+            "users",
+            new
+            {
+                firstName = "O",
+                lastName = "S",
+                loginCode = "osa",
+                type = "OnlineStoreAdministrator",
+            }
+        );
         Assert.Equal(new[] { "accessMode", "onlineStoreId" }, (await missing.ErrorsAsync()).Keys.Order());
-        var unknownStore = await admin.PostAsync("users", new
-        {
-            firstName = "O", lastName = "S", loginCode = "osa", type = "OnlineStoreAdministrator", onlineStoreId = Guid.NewGuid().ToString(),
-            accessMode = "FullStoreAccess",
-        });
+        var unknownStore = await admin.PostAsync(
+            "users",
+            new
+            {
+                firstName = "O",
+                lastName = "S",
+                loginCode = "osa",
+                type = "OnlineStoreAdministrator",
+                onlineStoreId = Guid.NewGuid().ToString(),
+                accessMode = "FullStoreAccess",
+            }
+        );
         Assert.Equal(["onlineStoreId"], (await unknownStore.ErrorsAsync()).Keys);
-        var badReport = await admin.PostAsync("users", new
-        {
-            firstName = "O", lastName = "S", loginCode = "osa", type = "OnlineStoreAdministrator", onlineStoreId = storeId,
-            accessMode = "ReportsOnly", reportCodes = new[] { "secret-report" },
-        });
+        var badReport = await admin.PostAsync(
+            "users",
+            new
+            {
+                firstName = "O",
+                lastName = "S",
+                loginCode = "osa",
+                type = "OnlineStoreAdministrator",
+                onlineStoreId = storeId,
+                accessMode = "ReportsOnly",
+                reportCodes = new[] { "secret-report" },
+            }
+        );
         Assert.Contains("reportCodes[0]", (await badReport.ErrorsAsync()).Keys);
 
-        var osa = await admin.CreateUserAsync(new
-        {
-            firstName = "O", lastName = "S", loginCode = "osa", type = "OnlineStoreAdministrator", onlineStoreId = storeId,
-            accessMode = "ReportsOnly", reportCodes = new[] { "sales-summary", "open-orders" },
-        });
+        var osa = await admin.CreateUserAsync(
+            new
+            {
+                firstName = "O",
+                lastName = "S",
+                loginCode = "osa",
+                type = "OnlineStoreAdministrator",
+                onlineStoreId = storeId,
+                accessMode = "ReportsOnly",
+                reportCodes = new[] { "sales-summary", "open-orders" },
+            }
+        );
         Assert.Equal(storeId, (string)osa["onlineStoreId"]!);
         Assert.Equal("ReportsOnly", (string)osa["accessMode"]!);
     }
@@ -133,12 +221,24 @@ public sealed class BackOfficeTypeTests(ApiFactory api) : IClassFixture<ApiFacto
         var created = await admin.PostAsync("online-stores", new { code = "shop", name = "Web Shop" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (string)(await created.ReadAsync())["id"]!;
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("online-stores", new { code = "SHOP", name = "Again" })).StatusCode);
-        Assert.Equal(["code"], (await (await admin.PostAsync("online-stores", new { code = "", name = "x" })).ErrorsAsync()).Keys);
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await admin.PostAsync("online-stores", new { code = "SHOP", name = "Again" })).StatusCode
+        );
+        Assert.Equal(
+            ["code"],
+            (await (await admin.PostAsync("online-stores", new { code = "", name = "x" })).ErrorsAsync()).Keys
+        );
 
         var etag = (await admin.GetAsync($"online-stores/{id}")).Headers.ETag!.Tag;
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"online-stores/{id}", new { code = "shop", name = "Renamed" }, etag)).StatusCode);
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await admin.PutAsync($"online-stores/{id}", new { code = "shop", name = "Stale" }, etag)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync($"online-stores/{id}", new { code = "shop", name = "Renamed" }, etag)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.PreconditionFailed,
+            (await admin.PutAsync($"online-stores/{id}", new { code = "shop", name = "Stale" }, etag)).StatusCode
+        );
         var list = await (await admin.GetAsync("online-stores")).ReadAsync();
         Assert.Equal(["Renamed"], list["items"]!.AsArray().Select(s => (string)s!["name"]!));
     }

@@ -14,7 +14,17 @@ public sealed class LoginRateLimitTests
         var admin = await api.CreateTenantAsync(); // one permit used by the admin's login
         var answers = new List<HttpStatusCode>();
         foreach (var login in new[] { "guess1", "guess2", "guess3" })
-            answers.Add((await admin.Http.PostAsJsonAsync(admin.Url("auth/login"), new { loginCode = login, password = "whatever-123" })).StatusCode);
-        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], answers);
+            answers.Add(
+                (
+                    await admin.Http.PostAsJsonAsync(
+                        admin.Url("auth/login"),
+                        new { loginCode = login, password = "whatever-123" }
+                    )
+                ).StatusCode
+            );
+        Assert.Equal(
+            [HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests],
+            answers
+        );
     }
 }

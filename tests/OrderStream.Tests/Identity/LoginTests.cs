@@ -33,15 +33,28 @@ public sealed class LoginTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal((string)(await unknown.ReadAsync())["detail"]!, (string)(await wrong.ReadAsync())["detail"]!);
-        Assert.Equal(["loginCode", "password"], (await (await admin.PostAsync("auth/login", new { })).ErrorsAsync()).Keys.Order());
+        Assert.Equal(
+            ["loginCode", "password"],
+            (await (await admin.PostAsync("auth/login", new { })).ErrorsAsync()).Keys.Order()
+        );
     }
 
     [Fact]
     public async Task Inactive_users_and_users_not_allowed_to_log_in_are_told_why_after_a_correct_password()
     {
         var admin = await api.CreateTenantAsync();
-        var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "leaver", password: "right-password-1")))["id"]!;
-        await admin.CreateUserAsync(new { firstName = "No", lastName = "Login", loginCode = "nologin", password = "right-password-1", allowLogin = false });
+        var id = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "leaver", password: "right-password-1")))["id"]!;
+        await admin.CreateUserAsync(
+            new
+            {
+                firstName = "No",
+                lastName = "Login",
+                loginCode = "nologin",
+                password = "right-password-1",
+                allowLogin = false,
+            }
+        );
         await admin.PostAsync($"users/{id}/deactivate", new { reason = "left" });
 
         var inactive = await LogIn(admin, "leaver", "right-password-1");
@@ -60,8 +73,10 @@ public sealed class LoginTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task From_the_fifth_failure_in_a_row_each_failure_locks_the_login_longer_and_it_is_audited()
     {
         var admin = await api.CreateTenantAsync();
-        var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "target", password: "right-password-1")))["id"]!;
-        for (var i = 1; i <= 4; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LogIn(admin, "target", "wrong-password")).StatusCode);
+        var id = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "target", password: "right-password-1")))["id"]!;
+        for (var i = 1; i <= 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LogIn(admin, "target", "wrong-password")).StatusCode);
         var fifth = await LogIn(admin, "target", "wrong-password");
         Assert.Equal(HttpStatusCode.TooManyRequests, fifth.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(30), fifth.Headers.RetryAfter!.Delta);
@@ -84,10 +99,29 @@ public sealed class LoginTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.OK, (await LogIn(admin, "target", "right-password-1")).StatusCode);
 
         var audit = await (await admin.GetAsync($"audit?subject={id}&pageSize=50")).ReadAsync();
-        // Other modules' entries about the user (Billing's account) arrive on their own schedule; the login entries keep their order.
-        var types = audit["items"]!.AsArray().Select(e => (string)e!["type"]!).Where(t => t.StartsWith("login_", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["login_succeeded", "login_locked_out", "login_failed", "login_locked_out", "login_failed", "login_locked_out", "login_failed",
-            "login_failed", "login_failed", "login_failed", "login_failed"], types);
+        // Other modules' entries about the user (Billing's account) arrive on their own schedule; the login entries
+        // keep their order.
+        var types = audit["items"]!
+            .AsArray()
+            .Select(e => (string)e!["type"]!)
+            .Where(t => t.StartsWith("login_", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(
+            [
+                "login_succeeded",
+                "login_locked_out",
+                "login_failed",
+                "login_locked_out",
+                "login_failed",
+                "login_locked_out",
+                "login_failed",
+                "login_failed",
+                "login_failed",
+                "login_failed",
+                "login_failed",
+            ],
+            types
+        );
     }
 
     [Fact]
@@ -95,16 +129,19 @@ public sealed class LoginTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var admin = await api.CreateTenantAsync();
         await admin.CreateUserAsync(TenantClient.NewUser(login: "target", password: "right-password-1"));
-        for (var i = 0; i < 4; i++) await LogIn(admin, "target", "wrong-password");
+        for (var i = 0; i < 4; i++)
+            await LogIn(admin, "target", "wrong-password");
         Assert.Equal(HttpStatusCode.OK, (await LogIn(admin, "target", "right-password-1")).StatusCode);
-        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LogIn(admin, "target", "wrong-password")).StatusCode);
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LogIn(admin, "target", "wrong-password")).StatusCode);
     }
 
     [Fact]
     public async Task Logging_in_does_not_change_the_users_etag()
     {
         var admin = await api.CreateTenantAsync();
-        var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "target", password: "right-password-1")))["id"]!;
+        var id = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "target", password: "right-password-1")))["id"]!;
         var before = (await admin.GetAsync($"users/{id}")).Headers.ETag!.Tag;
         await LogIn(admin, "target", "right-password-1");
         await LogIn(admin, "target", "wrong-password");

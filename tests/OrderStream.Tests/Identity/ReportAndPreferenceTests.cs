@@ -10,8 +10,26 @@ public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<Api
     public async Task The_back_office_users_report_lists_every_user_with_status_as_csv_and_json()
     {
         var admin = await api.CreateTenantAsync();
-        await admin.CreateUserAsync(new { firstName = "Anna", lastName = "Zeller, Jr.", loginCode = "azeller", type = "BusinessGroupManager" });
-        var leaver = (string)(await admin.CreateUserAsync(new { firstName = "Lea", lastName = "Ver", loginCode = "lver" }))["id"]!;
+        await admin.CreateUserAsync(
+            new
+            {
+                firstName = "Anna",
+                lastName = "Zeller, Jr.",
+                loginCode = "azeller",
+                type = "BusinessGroupManager",
+            }
+        );
+        var leaver = (string)
+            (
+                await admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "Lea",
+                        lastName = "Ver",
+                        loginCode = "lver",
+                    }
+                )
+            )["id"]!;
         await admin.PostAsync($"users/{leaver}/deactivate", null);
 
         var csv = await admin.GetAsync("reports/back-office-users?format=csv");
@@ -24,7 +42,10 @@ public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<Api
 
         var json = await admin.GetAsync("reports/back-office-users");
         Assert.Equal(3, System.Text.Json.Nodes.JsonNode.Parse(await json.Content.ReadAsStringAsync())!.AsArray().Count);
-        Assert.Equal(["format"], (await (await admin.GetAsync("reports/back-office-users?format=pdf")).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["format"],
+            (await (await admin.GetAsync("reports/back-office-users?format=pdf")).ErrorsAsync()).Keys
+        );
     }
 
     [Fact]
@@ -34,7 +55,15 @@ public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<Api
         var defaults = await (await admin.GetAsync("me/preferences/user-list")).ReadAsync();
         Assert.Equal("lastName", (string)defaults["sortBy"]!);
 
-        var saved = await admin.PutAsync("me/preferences/user-list", new { columns = new[] { "loginCode", "lastName", "city" }, sortBy = "createdAt", descending = true });
+        var saved = await admin.PutAsync(
+            "me/preferences/user-list",
+            new
+            {
+                columns = new[] { "loginCode", "lastName", "city" },
+                sortBy = "createdAt",
+                descending = true,
+            }
+        );
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         var read = await (await admin.GetAsync("me/preferences/user-list")).ReadAsync();
         Assert.Equal(["loginCode", "lastName", "city"], read["columns"]!.AsArray().Select(c => (string)c!));
@@ -43,6 +72,9 @@ public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<Api
         var bad = await admin.PutAsync("me/preferences/user-list", new { columns = new[] { "salary" } });
         Assert.Equal(["columns[0]"], (await bad.ErrorsAsync()).Keys);
         // A missing list is a 400 naming it, not a 500 (found by probing).
-        Assert.Equal(["columns"], (await (await admin.PutAsync("me/preferences/user-list", new { })).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["columns"],
+            (await (await admin.PutAsync("me/preferences/user-list", new { })).ErrorsAsync()).Keys
+        );
     }
 }

@@ -12,12 +12,27 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Creating_a_user_answers_201_with_location_and_the_user_and_GET_returns_it_with_an_etag()
     {
         var admin = await api.CreateTenantAsync();
-        var response = await admin.PostAsync("users", new
-        {
-            firstName = "Maria", lastName = "Huber", email = "Maria.Huber@Example.com", loginCode = "mhuber", language = "de",
-            contact = new { phone = "+43 1 234 5678", addressLines = new[] { "Ringstraße 1" }, postalCode = "1010", city = "Wien", country = "at" },
-            password = "correct-horse-battery", pin = "4826",
-        });
+        var response = await admin.PostAsync(
+            "users",
+            new
+            {
+                firstName = "Maria",
+                lastName = "Huber",
+                email = "Maria.Huber@Example.com",
+                loginCode = "mhuber",
+                language = "de",
+                contact = new
+                {
+                    phone = "+43 1 234 5678",
+                    addressLines = new[] { "Ringstraße 1" },
+                    postalCode = "1010",
+                    city = "Wien",
+                    country = "at",
+                },
+                password = "correct-horse-battery",
+                pin = "4826",
+            }
+        );
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await response.ReadAsync();
         var id = (string)created["id"]!;
@@ -57,7 +72,13 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Each_bad_field_is_named_in_a_400(string field, string value)
     {
         var admin = await api.CreateTenantAsync();
-        var body = new JsonObject { ["firstName"] = "Eva", ["lastName"] = "Berger", ["loginCode"] = "eberger", [field] = value };
+        var body = new JsonObject
+        {
+            ["firstName"] = "Eva",
+            ["lastName"] = "Berger",
+            ["loginCode"] = "eberger",
+            [field] = value,
+        };
         var response = await admin.PostAsync("users", body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -73,10 +94,16 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Contact_details_are_validated_because_they_are_printed_on_documents(string field, string value)
     {
         var admin = await api.CreateTenantAsync();
-        var response = await admin.PostAsync("users", new JsonObject
-        {
-            ["firstName"] = "Eva", ["lastName"] = "Berger", ["loginCode"] = "eberger", ["contact"] = new JsonObject { [field] = value },
-        });
+        var response = await admin.PostAsync(
+            "users",
+            new JsonObject
+            {
+                ["firstName"] = "Eva",
+                ["lastName"] = "Berger",
+                ["loginCode"] = "eberger",
+                ["contact"] = new JsonObject { [field] = value },
+            }
+        );
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal([$"contact.{field}"], (await response.ErrorsAsync()).Keys);
     }
@@ -85,16 +112,34 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Malformed_json_and_wrong_types_are_400s_naming_the_field_never_500s()
     {
         var admin = await api.CreateTenantAsync();
-        var wrongType = await admin.Http.PostAsync(admin.Url("users"),
-            new StringContent("""{"firstName":"Eva","lastName":"B","loginCode":"eb","allowLogin":"maybe"}""", System.Text.Encoding.UTF8, "application/json"));
+        var wrongType = await admin.Http.PostAsync(
+            admin.Url("users"),
+            new StringContent(
+                """{"firstName":"Eva","lastName":"B","loginCode":"eb","allowLogin":"maybe"}""",
+                System.Text.Encoding.UTF8,
+                "application/json"
+            )
+        );
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         Assert.Contains("allowLogin", (await wrongType.ErrorsAsync()).Keys);
 
-        var badEnum = await admin.PostAsync("users", new { firstName = "Eva", lastName = "B", loginCode = "eb", type = "Pirate" });
+        var badEnum = await admin.PostAsync(
+            "users",
+            new
+            {
+                firstName = "Eva",
+                lastName = "B",
+                loginCode = "eb",
+                type = "Pirate",
+            }
+        );
         Assert.Equal(HttpStatusCode.BadRequest, badEnum.StatusCode);
         Assert.Contains("type", (await badEnum.ErrorsAsync()).Keys);
 
-        var broken = await admin.Http.PostAsync(admin.Url("users"), new StringContent("{\"firstName\":", System.Text.Encoding.UTF8, "application/json"));
+        var broken = await admin.Http.PostAsync(
+            admin.Url("users"),
+            new StringContent("{\"firstName\":", System.Text.Encoding.UTF8, "application/json")
+        );
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
 
         var badPage = await admin.GetAsync("users?page=abc");
@@ -135,19 +180,58 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
         var id = (string)user["id"]!;
         var etag = (await admin.GetAsync($"users/{id}")).Headers.ETag!.Tag;
 
-        var renamed = await admin.PutAsync($"users/{id}", new { firstName = "Eva", lastName = "Berger-Maier", loginCode = "eberger" }, etag);
+        var renamed = await admin.PutAsync(
+            $"users/{id}",
+            new
+            {
+                firstName = "Eva",
+                lastName = "Berger-Maier",
+                loginCode = "eberger",
+            },
+            etag
+        );
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
         Assert.NotEqual(etag, renamed.Headers.ETag!.Tag);
         Assert.Equal("Berger-Maier", (string)(await renamed.ReadAsync())["lastName"]!);
 
-        var stale = await admin.PutAsync($"users/{id}", new { firstName = "Eve", lastName = "Berger", loginCode = "eberger" }, etag);
+        var stale = await admin.PutAsync(
+            $"users/{id}",
+            new
+            {
+                firstName = "Eve",
+                lastName = "Berger",
+                loginCode = "eberger",
+            },
+            etag
+        );
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Equal("Berger-Maier", (string)(await (await admin.GetAsync($"users/{id}")).ReadAsync())["lastName"]!);
 
-        var garbage = await admin.PutAsync($"users/{id}", new { firstName = "Eve", lastName = "Berger", loginCode = "eberger" }, "yesterday");
+        var garbage = await admin.PutAsync(
+            $"users/{id}",
+            new
+            {
+                firstName = "Eve",
+                lastName = "Berger",
+                loginCode = "eberger",
+            },
+            "yesterday"
+        );
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound,
-            (await admin.PutAsync($"users/{Guid.NewGuid()}", new { firstName = "Eve", lastName = "Berger", loginCode = "x1" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (
+                await admin.PutAsync(
+                    $"users/{Guid.NewGuid()}",
+                    new
+                    {
+                        firstName = "Eve",
+                        lastName = "Berger",
+                        loginCode = "x1",
+                    }
+                )
+            ).StatusCode
+        );
     }
 
     [Fact]
@@ -155,8 +239,21 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var admin = await api.CreateTenantAsync();
         var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Eva", "Berger", "eberger")))["id"]!;
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            admin.PutAsync($"users/{id}", new { firstName = "Eva", lastName = $"Name{(char)('a' + i)}", loginCode = "eberger" })));
+        var responses = await Task.WhenAll(
+            Enumerable
+                .Range(0, 8)
+                .Select(i =>
+                    admin.PutAsync(
+                        $"users/{id}",
+                        new
+                        {
+                            firstName = "Eva",
+                            lastName = $"Name{(char)('a' + i)}",
+                            loginCode = "eberger",
+                        }
+                    )
+                )
+        );
         var codes = responses.Select(r => r.StatusCode).ToList();
         Assert.All(codes, c => Assert.True(c is HttpStatusCode.OK or HttpStatusCode.Conflict, $"unexpected {c}"));
         // Every accepted rename is in the history: none was overwritten without the writer being told.
@@ -194,9 +291,13 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task The_list_filters_by_status_and_type_sorts_and_pages_with_the_total()
     {
         var admin = await api.CreateTenantAsync();
-        for (var i = 0; i < 5; i++) await admin.CreateUserAsync(TenantClient.NewUser("Bea", $"Zeller{(char)('a' + i)}", $"bz{i}"));
+        for (var i = 0; i < 5; i++)
+            await admin.CreateUserAsync(TenantClient.NewUser("Bea", $"Zeller{(char)('a' + i)}", $"bz{i}"));
         var leaver = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Lea", "Ver", "lver")))["id"]!;
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"users/{leaver}/deactivate", new { reason = "left" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PostAsync($"users/{leaver}/deactivate", new { reason = "left" })).StatusCode
+        );
 
         var page2 = await (await admin.GetAsync("users?pageSize=2&page=2")).ReadAsync();
         Assert.Equal(6, (long)page2["total"]!); // the admin and five Zellers; the leaver is inactive
@@ -226,13 +327,18 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         api.Clock.Advance(TimeSpan.FromDays(3));
         await admin.LogInAsync("admin", TenantClient.AdminPassword); // the token of three days ago has expired
-        var reactivated = await (await admin.PostAsync($"users/{id}/reactivate", new { reason = "came back" })).ReadAsync();
+        var reactivated = await (
+            await admin.PostAsync($"users/{id}/reactivate", new { reason = "came back" })
+        ).ReadAsync();
         Assert.True((bool)reactivated["isActive"]!);
         var history = reactivated["statusHistory"]!.AsArray();
         Assert.Equal([true, false, true], history.Select(h => (bool)h!["active"]!));
         Assert.Equal("left the company", (string)history[1]!["reason"]!);
         Assert.Equal(admin.UserId, (string)history[1]!["by"]!);
-        Assert.Equal(TimeSpan.FromDays(3), DateTimeOffset.Parse((string)history[2]!["at"]!) - DateTimeOffset.Parse((string)history[1]!["at"]!));
+        Assert.Equal(
+            TimeSpan.FromDays(3),
+            DateTimeOffset.Parse((string)history[2]!["at"]!) - DateTimeOffset.Parse((string)history[1]!["at"]!)
+        );
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"users/{id}/reactivate", null)).StatusCode);
 
         var tooLong = await admin.PostAsync($"users/{id}/deactivate", new { reason = new string('x', 501) });
@@ -251,11 +357,20 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Conflict, clear.StatusCode);
         Assert.Contains("last active System Administrator", (string)(await clear.ReadAsync())["detail"]!);
 
-        var second = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Sys", "Two", "sys2", password: "second-admin-pw")))["id"]!;
+        var second = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Sys", "Two", "sys2", password: "second-admin-pw")))[
+                "id"
+            ]!;
         var made = await admin.PutAsync($"users/{second}/system-administrator", new { value = true });
         Assert.True((bool)(await made.ReadAsync())["isSystemAdministrator"]!);
-        Assert.Equal(["value"], (await (await admin.PutAsync($"users/{second}/system-administrator", new { })).ErrorsAsync()).Keys);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"users/{admin.UserId}/system-administrator", new { value = false })).StatusCode);
+        Assert.Equal(
+            ["value"],
+            (await (await admin.PutAsync($"users/{second}/system-administrator", new { })).ErrorsAsync()).Keys
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync($"users/{admin.UserId}/system-administrator", new { value = false })).StatusCode
+        );
 
         // The flag is a privilege tier, not a set of rights: the Administrator role still opens the user module...
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("users")).StatusCode);
@@ -269,7 +384,15 @@ public sealed class UserTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Only_a_system_administrator_may_set_the_flag_even_when_creating_a_user()
     {
         var admin = await api.CreateTenantAsync();
-        var created = await admin.CreateUserAsync(new { firstName = "New", lastName = "Admin", loginCode = "nadmin", isSystemAdministrator = true });
+        var created = await admin.CreateUserAsync(
+            new
+            {
+                firstName = "New",
+                lastName = "Admin",
+                loginCode = "nadmin",
+                isSystemAdministrator = true,
+            }
+        );
         Assert.True((bool)created["isSystemAdministrator"]!);
     }
 }

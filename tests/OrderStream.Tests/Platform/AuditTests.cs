@@ -23,8 +23,13 @@ public sealed class AuditTests(ApiFactory api) : IClassFixture<ApiFactory>
         // The subject's story includes what other modules recorded about it (Billing's account), once delivered.
         await api.WaitForDeliveryAsync();
         var mine = await (await admin.GetAsync($"audit?subject={id}")).ReadAsync();
-        Assert.Equal(["user_deactivated", "user_registered"],
-            mine["items"]!.AsArray().Select(e => (string)e!["type"]!).Where(t => t.StartsWith("user_", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["user_deactivated", "user_registered"],
+            mine["items"]!
+                .AsArray()
+                .Select(e => (string)e!["type"]!)
+                .Where(t => t.StartsWith("user_", StringComparison.Ordinal))
+        );
         Assert.Contains(mine["items"]!.AsArray(), e => (string)e!["type"]! == "account_opened");
         var deactivation = mine["items"]!.AsArray().First(e => (string)e!["type"]! == "user_deactivated")!;
         Assert.Equal(admin.UserId, (string)deactivation["actor"]!);
@@ -45,11 +50,21 @@ public sealed class AuditTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Credentials_never_appear_in_the_audit_log()
     {
         var admin = await api.CreateTenantAsync();
-        await admin.CreateUserAsync(new { firstName = "Sec", lastName = "Ret", loginCode = "secret", password = "super-secret-password", pin = "73915286" });
+        await admin.CreateUserAsync(
+            new
+            {
+                firstName = "Sec",
+                lastName = "Ret",
+                loginCode = "secret",
+                password = "super-secret-password",
+                pin = "73915286",
+            }
+        );
         var body = await (await admin.GetAsync("audit?pageSize=200")).Content.ReadAsStringAsync();
         Assert.DoesNotContain("super-secret-password", body);
         Assert.DoesNotContain("pbkdf2", body);
-        Assert.DoesNotContain("73915286", body); // eight digits: a four-digit PIN turns up by chance inside ids and timestamps
+        // Eight digits: a four-digit PIN turns up by chance inside ids and timestamps.
+        Assert.DoesNotContain("73915286", body);
     }
 
     [Fact]
@@ -61,8 +76,14 @@ public sealed class AuditTests(ApiFactory api) : IClassFixture<ApiFactory>
         // A page so far out that page × size would overflow is refused, not a 500 (found by probing).
         Assert.Equal(["page"], (await (await admin.GetAsync("audit?page=50000000")).ErrorsAsync()).Keys);
         Assert.Equal(["page"], (await (await admin.GetAsync("users?page=50000000")).ErrorsAsync()).Keys);
-        Assert.Equal(["page"], (await (await admin.GetAsync($"users?page=50000000&salePointId={Guid.NewGuid()}")).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["page"],
+            (await (await admin.GetAsync($"users?page=50000000&salePointId={Guid.NewGuid()}")).ErrorsAsync()).Keys
+        );
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("audit?from=yesterday")).StatusCode);
-        Assert.Equal(["to"], (await (await admin.GetAsync("audit?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["to"],
+            (await (await admin.GetAsync("audit?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")).ErrorsAsync()).Keys
+        );
     }
 }

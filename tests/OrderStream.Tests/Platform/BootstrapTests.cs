@@ -14,8 +14,21 @@ public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Bootstrap_is_idempotent_and_the_admin_can_log_in()
     {
-        string[] args = ["--tenant", "idem", "--name", "Idem Ltd", "--time-zone", "Europe/Vienna", "--currency", "EUR",
-            "--admin-login", "admin", "--admin-password", TenantClient.AdminPassword];
+        string[] args =
+        [
+            "--tenant",
+            "idem",
+            "--name",
+            "Idem Ltd",
+            "--time-zone",
+            "Europe/Vienna",
+            "--currency",
+            "EUR",
+            "--admin-login",
+            "admin",
+            "--admin-password",
+            TenantClient.AdminPassword,
+        ];
         Assert.Equal(0, await Run(args));
         Assert.Equal(0, await Run(args));
         var admin = new TenantClient(api.CreateClient(), "idem");
@@ -33,16 +46,22 @@ public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
         var types = users["items"]!.AsArray().Select(u => (string?)u!["type"]).Distinct().ToList();
         Assert.Equal(4, types.Count(t => t is not null));
 
-        // Each demo user holds the rights of their type: the BGM their eight, the reports-only OSA just her two reports.
+        // Each demo user holds the rights of their type: the BGM their eight, the reports-only OSA just her two
+        // reports.
         async Task<string[]> Rights(string login)
         {
             var id = (string)users["items"]!.AsArray().Single(u => (string)u!["loginCode"]! == login)!["id"]!;
-            return (await (await admin.GetAsync($"users/{id}/effective-permissions")).ReadAsync())["permissions"]!.AsArray()
-                .Select(p => (string)p!["code"]!).ToArray();
+            return (await (await admin.GetAsync($"users/{id}/effective-permissions")).ReadAsync())["permissions"]!
+                .AsArray()
+                .Select(p => (string)p!["code"]!)
+                .ToArray();
         }
         Assert.Equal(8, (await Rights("bgruber")).Length);
         Assert.Contains("may-see-commissions", await Rights("aegger"));
-        Assert.Equal(["online-store-report-open-orders", "online-store-report-sales-summary"], (await Rights("osteiner")).Order());
+        Assert.Equal(
+            ["online-store-report-open-orders", "online-store-report-sales-summary"],
+            (await Rights("osteiner")).Order()
+        );
     }
 
     [Theory]
@@ -54,8 +73,13 @@ public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var args = new Dictionary<string, string>
         {
-            ["--tenant"] = "bad-args", ["--name"] = "Bad", ["--time-zone"] = "Europe/Vienna", ["--currency"] = "EUR",
-            ["--admin-login"] = "admin", ["--admin-password"] = TenantClient.AdminPassword, [option] = value,
+            ["--tenant"] = "bad-args",
+            ["--name"] = "Bad",
+            ["--time-zone"] = "Europe/Vienna",
+            ["--currency"] = "EUR",
+            ["--admin-login"] = "admin",
+            ["--admin-password"] = TenantClient.AdminPassword,
+            [option] = value,
         };
         Assert.Equal(2, await Run(args.SelectMany(kv => new[] { kv.Key, kv.Value }).ToArray()));
     }

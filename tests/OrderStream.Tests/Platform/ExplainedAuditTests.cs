@@ -6,7 +6,10 @@ using Xunit;
 
 namespace OrderStream.Tests.Platform;
 
-/// <summary>Issue #6's explained changes: audit entries name the actor and say what changed, before → after; a user's whole history.</summary>
+/// <summary>
+/// Issue #6's explained changes: audit entries name the actor and say what changed, before → after; a user's whole
+/// history.
+/// </summary>
 public sealed class ExplainedAuditTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
@@ -14,27 +17,59 @@ public sealed class ExplainedAuditTests(ApiFactory api) : IClassFixture<ApiFacto
     {
         var admin = await api.CreateTenantAsync();
         var adminName = (string)(await (await admin.GetAsync($"users/{admin.UserId}")).ReadAsync())["firstName"]!;
-        var sales = await (await admin.PostAsync("roles", TenantClient.RoleBody("Sales", ("manage-order-discounts", 5), ("can-see-item-buy-price", null)))).ReadAsync();
+        var sales = await (
+            await admin.PostAsync(
+                "roles",
+                TenantClient.RoleBody("Sales", ("manage-order-discounts", 5), ("can-see-item-buy-price", null))
+            )
+        ).ReadAsync();
         var roleId = (string)sales["id"]!;
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"roles/{roleId}",
-            TenantClient.RoleBody("Sales team", ("manage-order-discounts", 10), ("can-move-stock", null)), $"\"{sales["version"]}\"")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await admin.PutAsync(
+                    $"roles/{roleId}",
+                    TenantClient.RoleBody("Sales team", ("manage-order-discounts", 10), ("can-move-stock", null)),
+                    $"\"{sales["version"]}\""
+                )
+            ).StatusCode
+        );
 
         var edit = (await (await admin.GetAsync($"audit?subject={roleId}")).ReadAsync())["items"]![0]!;
         Assert.Equal("role_edited", (string)edit["type"]!);
-        Assert.Equal("Role 'Sales' edited: renamed 'Sales' → 'Sales team'; description 'Sales role' → 'Sales team role'; qualifier 5 → qualifier 10 on Manage Order Discounts; " +
-            "added Can Move Stock; removed Can See Item Buy Price.", (string)edit["summary"]!);
+        Assert.Equal(
+            "Role 'Sales' edited: renamed 'Sales' → 'Sales team'; description 'Sales role' → 'Sales team role'; "
+                + "qualifier 5 → qualifier 10 on Manage Order Discounts; "
+                + "added Can Move Stock; removed Can See Item Buy Price.",
+            (string)edit["summary"]!
+        );
         Assert.Equal(admin.UserId, (string)edit["actor"]!);
         Assert.StartsWith(adminName, (string)edit["actorName"]!);
 
-        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Hanna", "History", "hanna", password: "hanna-password-1")))["id"]!;
+        var user = (string)
+            (
+                await admin.CreateUserAsync(
+                    TenantClient.NewUser("Hanna", "History", "hanna", password: "hanna-password-1")
+                )
+            )["id"]!;
         await admin.PutAsync($"users/{user}/roles/{roleId}", new { });
         await admin.PutAsync($"users/{user}/grants/manage-order-discounts", new { qualifier = 15 });
-        await admin.PutAsync($"users/{user}/grants/manage-order-discounts", new { qualifier = 20, validUntil = api.Clock.GetUtcNow().AddDays(2) });
+        await admin.PutAsync(
+            $"users/{user}/grants/manage-order-discounts",
+            new { qualifier = 20, validUntil = api.Clock.GetUtcNow().AddDays(2) }
+        );
         var sp = await AssignmentTests.SalePointAsync(admin, "SP1");
         await admin.PostAsync($"users/{user}/sale-points", new { salePointId = sp, roleId });
         var wrong = new TenantClient(api.CreateClient(), admin.Tenant);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.Http.PostAsJsonAsync($"/api/tenants/{admin.Tenant}/auth/login",
-            new { loginCode = "hanna", password = "not-her-password" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (
+                await wrong.Http.PostAsJsonAsync(
+                    $"/api/tenants/{admin.Tenant}/auth/login",
+                    new { loginCode = "hanna", password = "not-her-password" }
+                )
+            ).StatusCode
+        );
         await admin.DeleteAsync($"users/{user}/roles/{roleId}");
         await admin.PostAsync($"users/{user}/deactivate", new { reason = "left the company" });
 
@@ -62,7 +97,9 @@ public sealed class ExplainedAuditTests(ApiFactory api) : IClassFixture<ApiFacto
             Assert.True(next > at, $"'{words}' not found in order in:\n{string.Join("\n", summaries)}");
             at = next;
         }
-        Assert.All(entries.Where(e => (string?)e["actor"] == admin.UserId), e => Assert.StartsWith(adminName, (string)e["actorName"]!));
+        Assert.All(entries.Where(e => (string?)e["actor"] == admin.UserId), e =>
+            Assert.StartsWith(adminName, (string)e["actorName"]!)
+        );
 
         // Nobody without the audit log or user management sees it.
         var plain = new TenantClient(api.CreateClient(), admin.Tenant);

@@ -9,7 +9,9 @@ using Xunit;
 
 namespace OrderStream.Tests.Platform;
 
-/// <summary>Integration events reach other modules after the commit, durably, and a failing handler harms nobody (ADR 0003).</summary>
+/// <summary>
+/// Integration events reach other modules after the commit, durably, and a failing handler harms nobody (ADR 0003).
+/// </summary>
 public sealed class IntegrationEventDeliveryTests
 {
     public sealed class Received
@@ -21,7 +23,8 @@ public sealed class IntegrationEventDeliveryTests
             var until = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < until)
             {
-                if (Events.FirstOrDefault(e => e.UserId == userId) is { } found) return found;
+                if (Events.FirstOrDefault(e => e.UserId == userId) is { } found)
+                    return found;
                 await Task.Delay(100);
             }
             throw new TimeoutException($"UserCreated for {userId} was not delivered.");
@@ -40,23 +43,30 @@ public sealed class IntegrationEventDeliveryTests
     private sealed class AlwaysFails : INotificationHandler<UserCreated>
     {
         public Task Handle(UserCreated notification, CancellationToken cancellationToken) =>
-            notification.EmployeeName == "Fail Me" ? throw new InvalidOperationException("handler is broken") : Task.CompletedTask;
+            notification.EmployeeName == "Fail Me"
+                ? throw new InvalidOperationException("handler is broken")
+                : Task.CompletedTask;
     }
 
-    private static Action<IServiceCollection> With(Received received, bool failing = false) => services =>
-    {
-        services.AddSingleton(received);
-        if (failing) services.AddTransient<INotificationHandler<UserCreated>, AlwaysFails>();
-        services.AddTransient<INotificationHandler<UserCreated>, Recorder>();
-    };
+    private static Action<IServiceCollection> With(Received received, bool failing = false) =>
+        services =>
+        {
+            services.AddSingleton(received);
+            if (failing)
+                services.AddTransient<INotificationHandler<UserCreated>, AlwaysFails>();
+            services.AddTransient<INotificationHandler<UserCreated>, Recorder>();
+        };
 
     [Fact]
     public async Task An_event_committed_while_delivery_was_down_is_delivered_after_restart()
     {
         var database = Database.Create();
         var before = new Received();
-        string userId, tenant;
-        await using (var crashed = new ApiFactory(database, new() { ["IntegrationEvents:Deliver"] = "false" }, With(before)))
+        string userId,
+            tenant;
+        await using (
+            var crashed = new ApiFactory(database, new() { ["IntegrationEvents:Deliver"] = "false" }, With(before))
+        )
         {
             var admin = await crashed.CreateTenantAsync();
             tenant = admin.Tenant;
@@ -90,8 +100,11 @@ public sealed class IntegrationEventDeliveryTests
         while (undelivered is null && DateTime.UtcNow < until)
         {
             await using var session = store.QuerySession();
-            undelivered = await session.Query<UndeliveredIntegrationEvent>().FirstOrDefaultAsync(u => u.Tenant == admin.Tenant);
-            if (undelivered is null) await Task.Delay(100);
+            undelivered = await session
+                .Query<UndeliveredIntegrationEvent>()
+                .FirstOrDefaultAsync(u => u.Tenant == admin.Tenant);
+            if (undelivered is null)
+                await Task.Delay(100);
         }
         Assert.NotNull(undelivered);
         Assert.Equal(nameof(UserCreated), undelivered.EventType);
@@ -99,16 +112,23 @@ public sealed class IntegrationEventDeliveryTests
         Assert.Equal("handler is broken", undelivered.Error);
     }
 
-    /// <summary>Takes pages; a page with "Fail Me" in it fails whole, so only the one-at-a-time retry can deliver the rest.</summary>
+    /// <summary>
+    /// Takes pages; a page with "Fail Me" in it fails whole, so only the one-at-a-time retry can deliver the rest.
+    /// </summary>
     private sealed class BatchRecorder(Received received) : IIntegrationEventBatchHandler
     {
         public IReadOnlySet<Type> Handles { get; } = new HashSet<Type> { typeof(UserCreated) };
 
-        public Task HandleAsync(IReadOnlyList<OrderStream.BuildingBlocks.Contracts.IIntegrationEvent> events, CancellationToken ct)
+        public Task HandleAsync(
+            IReadOnlyList<OrderStream.BuildingBlocks.Contracts.IIntegrationEvent> events,
+            CancellationToken ct
+        )
         {
             var created = events.OfType<UserCreated>().ToList();
-            if (created.Any(e => e.EmployeeName == "Fail Me")) throw new InvalidOperationException("batch handler is broken");
-            foreach (var e in created) received.Events.Add(e);
+            if (created.Any(e => e.EmployeeName == "Fail Me"))
+                throw new InvalidOperationException("batch handler is broken");
+            foreach (var e in created)
+                received.Events.Add(e);
             return Task.CompletedTask;
         }
     }
@@ -117,7 +137,9 @@ public sealed class IntegrationEventDeliveryTests
     public async Task A_page_that_fails_a_batch_handler_is_retried_event_by_event_and_only_the_bad_event_is_recorded()
     {
         var database = Database.Create();
-        string tenant, good, bad;
+        string tenant,
+            good,
+            bad;
         await using (var down = new ApiFactory(database, new() { ["IntegrationEvents:Deliver"] = "false" }, null))
         {
             var admin = await down.CreateTenantAsync();
@@ -141,8 +163,12 @@ public sealed class IntegrationEventDeliveryTests
         while (undelivered.Count == 0 && DateTime.UtcNow < until)
         {
             await using var session = store.QuerySession();
-            undelivered = await session.Query<UndeliveredIntegrationEvent>().Where(u => u.Tenant == tenant).ToListAsync();
-            if (undelivered.Count == 0) await Task.Delay(100);
+            undelivered = await session
+                .Query<UndeliveredIntegrationEvent>()
+                .Where(u => u.Tenant == tenant)
+                .ToListAsync();
+            if (undelivered.Count == 0)
+                await Task.Delay(100);
         }
         var record = Assert.Single(undelivered);
         Assert.Contains(nameof(BatchRecorder), record.Handler);

@@ -41,7 +41,8 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
     [Fact]
     public async Task An_unknown_tenant_is_404_as_problem_details()
     {
-        var response = await api.CreateClient().PostAsJsonAsync("/api/tenants/no-such-tenant/auth/login", new { loginCode = "a", password = "b" });
+        var response = await api.CreateClient()
+            .PostAsJsonAsync("/api/tenants/no-such-tenant/auth/login", new { loginCode = "a", password = "b" });
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
@@ -63,7 +64,8 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
     public async Task A_deactivated_administrator_s_token_stops_working_at_once()
     {
         var admin = await api.CreateTenantAsync();
-        var second = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "admin2", password: "admin2-password")))["id"]!;
+        var second = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "admin2", password: "admin2-password")))["id"]!;
         await admin.PutAsync($"users/{second}/system-administrator", new { value = true });
         await admin.GiveRoleAsync(second, "Administrator");
         var other = new TenantClient(api.CreateClient(), admin.Tenant);
@@ -93,12 +95,17 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
     public async Task Correlation_ids_are_echoed_and_recorded_on_the_events()
     {
         var admin = await api.CreateTenantAsync();
-        var request = new HttpRequestMessage(HttpMethod.Post, admin.Url("users")) { Content = JsonContent.Create(TenantClient.NewUser("Cor", "Relation")) };
+        var request = new HttpRequestMessage(HttpMethod.Post, admin.Url("users"))
+        {
+            Content = JsonContent.Create(TenantClient.NewUser("Cor", "Relation")),
+        };
         request.Headers.Add("X-Correlation-Id", "case-4711");
         var response = await admin.Http.SendAsync(request);
         Assert.Equal("case-4711", response.Headers.GetValues("X-Correlation-Id").Single());
         var id = (string)(await response.ReadAsync())["id"]!;
-        var entry = (await (await admin.GetAsync($"audit?subject={id}&type=user_registered")).ReadAsync())["items"]![0]!;
+        var entry = (await (await admin.GetAsync($"audit?subject={id}&type=user_registered")).ReadAsync())["items"]![
+            0
+        ]!;
         Assert.Equal("case-4711", (string)entry["correlationId"]!);
         Assert.Equal(admin.UserId, (string)entry["actor"]!);
     }

@@ -5,7 +5,9 @@ using Xunit;
 
 namespace OrderStream.Tests.Platform;
 
-/// <summary>Validated tokens are remembered for speed, never past their expiry and never for a token that was altered.</summary>
+/// <summary>
+/// Validated tokens are remembered for speed, never past their expiry and never for a token that was altered.
+/// </summary>
 public sealed class TokenTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
@@ -17,7 +19,10 @@ public sealed class TokenTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         var token = admin.Http.DefaultRequestHeaders.Authorization!.Parameter!;
         var altered = new TenantClient(api.CreateClient(), admin.Tenant);
-        altered.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1]);
+        altered.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1]
+        );
         var refused = await altered.GetAsync("users");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("Bearer error=\"invalid_token\"", refused.Headers.WwwAuthenticate.ToString());
@@ -37,10 +42,14 @@ public sealed class TokenTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var admin = await api.CreateTenantAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, admin.Url("users"));
-        if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        if (authorization is not null)
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
         var response = await api.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
-        Assert.Equal(authorization == "Bearer not-a-jwt", response.Headers.WwwAuthenticate.ToString().Contains("invalid_token"));
+        Assert.Equal(
+            authorization == "Bearer not-a-jwt",
+            response.Headers.WwwAuthenticate.ToString().Contains("invalid_token")
+        );
     }
 }

@@ -20,7 +20,8 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
     public void Every_feature_seed_001_names_is_in_the_catalogue_once()
     {
         var names = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Roles", "Seed001Names.txt"))
-            .Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .ToList();
         Assert.True(names.Count >= 130, "the test data lost its names");
         var catalogue = Catalogue.Features.GroupBy(f => Fold(f.Name)).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal([], names.Where(n => !catalogue.ContainsKey(Fold(n))).ToArray());
@@ -38,7 +39,8 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
             Assert.False(string.IsNullOrWhiteSpace(f.Description));
             Assert.NotEmpty(f.Effects);
             // A threshold effect needs a qualifier that means something.
-            if (f.Effects.Any(e => e.FromQualifier is not null)) Assert.NotNull(f.Qualifier);
+            if (f.Effects.Any(e => e.FromQualifier is not null))
+                Assert.NotNull(f.Qualifier);
         });
         // The manual's markers: tiers, "not yet active", type-bound rights, the discount limit.
         Assert.Equal(Tier.SystemManager, Catalogue.Find("is-system-manager")!.Tier);
@@ -57,8 +59,13 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
     public void Every_feature_an_endpoint_requires_is_in_the_catalogue()
     {
         _ = api.Server;
-        var required = api.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints)
-            .SelectMany(e => e.Metadata.GetOrderedMetadata<RequiredFeatures>()).SelectMany(r => r.Codes).Distinct().ToList();
+        var required = api
+            .Services.GetServices<EndpointDataSource>()
+            .SelectMany(s => s.Endpoints)
+            .SelectMany(e => e.Metadata.GetOrderedMetadata<RequiredFeatures>())
+            .SelectMany(r => r.Codes)
+            .Distinct()
+            .ToList();
         Assert.NotEmpty(required);
         Assert.Equal([], required.Where(code => Catalogue.Find(code) is null).ToArray());
     }
@@ -78,27 +85,67 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal("limit", (string)discounts["qualifier"]!["kind"]!);
         Assert.Equal("FieldDisabled", (string)discounts["effects"]![0]!["kind"]!);
 
-        var created = await admin.PostAsync("secure-features", new { code = "can-approve-refunds", name = "Can Approve Refunds", area = "sales", description = "Approves refunds." });
+        var created = await admin.PostAsync(
+            "secure-features",
+            new
+            {
+                code = "can-approve-refunds",
+                name = "Can Approve Refunds",
+                area = "sales",
+                description = "Approves refunds.",
+            }
+        );
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.True((bool)(await created.ReadAsync())["custom"]!);
-        var again = await admin.PostAsync("secure-features", new { code = "can-approve-refunds", name = "Twice", area = "sales" });
+        var again = await admin.PostAsync(
+            "secure-features",
+            new
+            {
+                code = "can-approve-refunds",
+                name = "Twice",
+                area = "sales",
+            }
+        );
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(["code"], (await again.ErrorsAsync()).Keys);
-        var shadow = await admin.PostAsync("secure-features", new { code = "can-move-stock", name = "Mine", area = "stock" });
+        var shadow = await admin.PostAsync(
+            "secure-features",
+            new
+            {
+                code = "can-move-stock",
+                name = "Mine",
+                area = "stock",
+            }
+        );
         Assert.Equal(HttpStatusCode.Conflict, shadow.StatusCode);
-        var bad = await admin.PostAsync("secure-features", new { code = "Not A Slug", name = "", area = "x" });
+        var bad = await admin.PostAsync(
+            "secure-features",
+            new
+            {
+                code = "Not A Slug",
+                name = "",
+                area = "x",
+            }
+        );
         Assert.Equal(["code", "name"], (await bad.ErrorsAsync()).Keys.Order());
 
         var mine = await (await admin.GetAsync("secure-features?search=approve refunds")).ReadAsync();
         Assert.Equal("can-approve-refunds", (string)Assert.Single(mine["items"]!.AsArray())!["code"]!);
         // Usable at once in a role and in decisions, and invisible to other tenants.
-        var refunds = await admin.PostAsync("roles", new { name = "Refunds", grants = new[] { new { featureCode = "can-approve-refunds" } } });
+        var refunds = await admin.PostAsync(
+            "roles",
+            new { name = "Refunds", grants = new[] { new { featureCode = "can-approve-refunds" } } }
+        );
         Assert.Equal(HttpStatusCode.Created, refunds.StatusCode);
         var clerk = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Re", "Funds")))["id"]!;
         await admin.Http.PutAsync(admin.Url($"users/{clerk}/roles/{(string)(await refunds.ReadAsync())["id"]!}"), null);
-        var decision = await (await admin.PostAsync("authorization/check", new { userId = clerk, feature = "can-approve-refunds" })).ReadAsync();
+        var decision = await (
+            await admin.PostAsync("authorization/check", new { userId = clerk, feature = "can-approve-refunds" })
+        ).ReadAsync();
         Assert.True((bool)decision["allowed"]!);
         var other = await api.CreateTenantAsync();
-        Assert.Empty((await (await other.GetAsync("secure-features?search=approve refunds")).ReadAsync())["items"]!.AsArray());
+        Assert.Empty(
+            (await (await other.GetAsync("secure-features?search=approve refunds")).ReadAsync())["items"]!.AsArray()
+        );
     }
 }

@@ -14,12 +14,49 @@ public sealed class DataScopeTests(ApiFactory api) : IClassFixture<ApiFactory>
         var admin = await api.CreateTenantAsync();
         async Task<JsonObject> Scope(string id) => await (await admin.GetAsync($"users/{id}/data-scope")).ReadAsync();
 
-        var pc = (string)(await admin.CreateUserAsync(new { firstName = "Paul", lastName = "Koch", loginCode = "pc", type = "ProductionCoordinator" }))["id"]!;
-        var ae = (string)(await admin.CreateUserAsync(new { firstName = "Anna", lastName = "Egger", loginCode = "ae", type = "AccountExecutive",
-            productionCoordinatorIds = new[] { pc }, password = "ae-password-1" }))["id"]!;
-        var store = (string)(await (await admin.PostAsync("online-stores", new { code = "shop", name = "Shop" })).ReadAsync())["id"]!;
-        var osa = (string)(await admin.CreateUserAsync(new { firstName = "Olga", lastName = "Steiner", loginCode = "osa", type = "OnlineStoreAdministrator",
-            onlineStoreId = store, accessMode = "ReportsOnly", reportCodes = new[] { "sales-summary" } }))["id"]!;
+        var pc = (string)
+            (
+                await admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "Paul",
+                        lastName = "Koch",
+                        loginCode = "pc",
+                        type = "ProductionCoordinator",
+                    }
+                )
+            )["id"]!;
+        var ae = (string)
+            (
+                await admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "Anna",
+                        lastName = "Egger",
+                        loginCode = "ae",
+                        type = "AccountExecutive",
+                        productionCoordinatorIds = new[] { pc },
+                        password = "ae-password-1",
+                    }
+                )
+            )["id"]!;
+        var store = (string)
+            (await (await admin.PostAsync("online-stores", new { code = "shop", name = "Shop" })).ReadAsync())["id"]!;
+        var osa = (string)
+            (
+                await admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "Olga",
+                        lastName = "Steiner",
+                        loginCode = "osa",
+                        type = "OnlineStoreAdministrator",
+                        onlineStoreId = store,
+                        accessMode = "ReportsOnly",
+                        reportCodes = new[] { "sales-summary" },
+                    }
+                )
+            )["id"]!;
         var none = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Pos", "Only")))["id"]!;
 
         Assert.Equal("Tenant", (string)(await Scope(admin.UserId!))["kind"]!);
@@ -28,7 +65,10 @@ public sealed class DataScopeTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal([ae], pcScope["accountExecutiveIds"]!.AsArray().Select(x => (string)x!));
         Assert.Equal("Own", (string)(await Scope(ae))["kind"]!);
         var osaScope = await Scope(osa);
-        Assert.Equal(("OnlineStore", store, "ReportsOnly"), ((string)osaScope["kind"]!, (string)osaScope["onlineStoreId"]!, (string)osaScope["access"]!));
+        Assert.Equal(
+            ("OnlineStore", store, "ReportsOnly"),
+            ((string)osaScope["kind"]!, (string)osaScope["onlineStoreId"]!, (string)osaScope["access"]!)
+        );
         Assert.Equal(["sales-summary"], osaScope["reportCodes"]!.AsArray().Select(x => (string)x!));
         Assert.Equal("None", (string)(await Scope(none))["kind"]!);
 

@@ -8,17 +8,34 @@ namespace OrderStream.Tests.Roles;
 /// <summary>Authorization decisions over HTTP: every reason for a yes and every reason for a no.</summary>
 public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static async Task<string> RoleAsync(TenantClient admin, string name, params (string Code, int? Qualifier)[] grants) =>
-        (string)(await (await admin.PostAsync("roles", TenantClient.RoleBody(name, grants))).ReadAsync())["id"]!;
+    private static async Task<string> RoleAsync(
+        TenantClient admin,
+        string name,
+        params (string Code, int? Qualifier)[] grants
+    ) => (string)(await (await admin.PostAsync("roles", TenantClient.RoleBody(name, grants))).ReadAsync())["id"]!;
 
-    private static async Task<JsonObject> CheckAsync(TenantClient client, string user, string feature, int? minQualifier = null)
+    private static async Task<JsonObject> CheckAsync(
+        TenantClient client,
+        string user,
+        string feature,
+        int? minQualifier = null
+    )
     {
-        var response = await client.PostAsync("authorization/check", new { userId = user, feature, minQualifier });
+        var response = await client.PostAsync(
+            "authorization/check",
+            new
+            {
+                userId = user,
+                feature,
+                minQualifier,
+            }
+        );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.ReadAsync();
     }
 
-    private static string[] Codes(JsonObject decision) => decision["reasons"]!.AsArray().Select(r => (string)r!["code"]!).ToArray();
+    private static string[] Codes(JsonObject decision) =>
+        decision["reasons"]!.AsArray().Select(r => (string)r!["code"]!).ToArray();
 
     [Fact]
     public async Task The_highest_qualifier_among_roles_and_direct_grants_decides_and_each_grant_is_named()
@@ -38,12 +55,17 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["qualifier-too-low", "granted-by-role"], Codes(tooLow));
 
         await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{high}"), null);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"users/{user}/grants/can-manage-sales-orders", new { qualifier = 3 })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync($"users/{user}/grants/can-manage-sales-orders", new { qualifier = 3 })).StatusCode
+        );
         var all = await CheckAsync(admin, user, "can-manage-sales-orders", 10);
         Assert.True((bool)all["allowed"]!);
         Assert.Equal(10, (int)all["qualifier"]!);
         Assert.Equal(["granted-directly", "granted-by-role", "granted-by-role"], Codes(all));
-        Assert.Contains(all["reasons"]!.AsArray(), r => (string?)r!["roleName"] == "High" && (int?)r["qualifier"] == 10);
+        Assert.Contains(all["reasons"]!.AsArray(), r =>
+            (string?)r!["roleName"] == "High" && (int?)r["qualifier"] == 10
+        );
 
         // Taking the high role away lowers the qualifier at once; revoking the direct grant leaves the low role.
         await admin.DeleteAsync($"users/{user}/roles/{high}");
@@ -62,13 +84,23 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         for (var i = 0; i < 2; i++) // the second decision names the grant as the first did
         {
             var reason = (await CheckAsync(admin, user, "can-manage-sales-orders"))["reasons"]![0]!;
-            Assert.Equal(("Clerks", 3, "Role 'Clerks' gives it with qualifier 3."), ((string)reason["roleName"]!, (int)reason["qualifier"]!, (string)reason["message"]!));
+            Assert.Equal(
+                ("Clerks", 3, "Role 'Clerks' gives it with qualifier 3."),
+                ((string)reason["roleName"]!, (int)reason["qualifier"]!, (string)reason["message"]!)
+            );
         }
 
         var read = await admin.GetAsync($"roles/{role}");
-        await admin.PutAsync($"roles/{role}", TenantClient.RoleBody("Senior clerks", ("can-manage-sales-orders", 7)), read.Headers.ETag!.Tag);
+        await admin.PutAsync(
+            $"roles/{role}",
+            TenantClient.RoleBody("Senior clerks", ("can-manage-sales-orders", 7)),
+            read.Headers.ETag!.Tag
+        );
         var after = (await CheckAsync(admin, user, "can-manage-sales-orders"))["reasons"]![0]!;
-        Assert.Equal(("Senior clerks", 7, "Role 'Senior clerks' gives it with qualifier 7."), ((string)after["roleName"]!, (int)after["qualifier"]!, (string)after["message"]!));
+        Assert.Equal(
+            ("Senior clerks", 7, "Role 'Senior clerks' gives it with qualifier 7."),
+            ((string)after["roleName"]!, (int)after["qualifier"]!, (string)after["message"]!)
+        );
     }
 
     [Fact]
@@ -114,12 +146,16 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Tier_and_type_rules_hold_when_granting_and_when_deciding()
     {
         var admin = await api.CreateTenantAsync();
-        var ae = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ac", "Exec", type: "AccountExecutive")))["id"]!;
+        var ae = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Ac", "Exec", type: "AccountExecutive")))["id"]!;
         // A right bound to Business Group Managers is refused for an Account Executive, naming why.
         var wrongType = await admin.PutAsync($"users/{ae}/grants/may-define-credit-limits", new { });
         Assert.Equal(HttpStatusCode.Conflict, wrongType.StatusCode);
         Assert.Contains("BusinessGroupManager", (string)(await wrongType.ReadAsync())["detail"]!);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"users/{ae}/grants/may-see-commissions", new { })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync($"users/{ae}/grants/may-see-commissions", new { })).StatusCode
+        );
         // Through a role, a right of another type gives nothing, and the decision says so.
         var bgm = await admin.RoleIdAsync("Business Group Manager");
         await admin.Http.PutAsync(admin.Url($"users/{ae}/roles/{bgm}"), null);
@@ -128,10 +164,19 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["user-type"], Codes(typed));
 
         // A System Administrator gives admin-only features to another System Administrator only.
-        var second = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Sec", "Ond", "second", password: "second-admin-pw")))["id"]!;
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PutAsync($"users/{second}/grants/randomise-all-names", new { })).StatusCode);
+        var second = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Sec", "Ond", "second", password: "second-admin-pw")))[
+                "id"
+            ]!;
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await admin.PutAsync($"users/{second}/grants/randomise-all-names", new { })).StatusCode
+        );
         await admin.PutAsync($"users/{second}/system-administrator", new { value = true });
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"users/{second}/grants/randomise-all-names", new { })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync($"users/{second}/grants/randomise-all-names", new { })).StatusCode
+        );
         Assert.True((bool)(await CheckAsync(admin, second, "randomise-all-names"))["allowed"]!);
         // Once the flag is cleared the grant gives nothing (tier rules hold at decision time too).
         await admin.PutAsync($"users/{second}/system-administrator", new { value = false });
@@ -139,7 +184,8 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.False((bool)lapsed["allowed"]!);
         Assert.Equal(["tier"], Codes(lapsed));
 
-        // Someone who manages users' rights but is no System Administrator cannot raise anyone, themselves included, past their tier.
+        // Someone who manages users' rights but is no System Administrator cannot raise anyone, themselves included,
+        // past their tier.
         await admin.GiveRoleAsync(second, "Administrator");
         var manager = new TenantClient(api.CreateClient(), admin.Tenant);
         await manager.LogInAsync("second", "second-admin-pw");
@@ -148,54 +194,86 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Contains("Only a System Administrator", (string)(await self.ReadAsync())["detail"]!);
         var viaRole = await manager.PostAsync("roles", TenantClient.RoleBody("Sneaky", ("randomise-all-names", null)));
         Assert.Equal(HttpStatusCode.Forbidden, viaRole.StatusCode);
-        // A System Manager (given by an administrator) may hold and give System Manager features, but not the admin-only ones.
+        // A System Manager (given by an administrator) may hold and give System Manager features, but not the
+        // admin-only ones.
         await admin.PutAsync($"users/{second}/grants/is-system-manager", new { });
-        Assert.Equal(HttpStatusCode.OK, (await manager.PutAsync($"users/{second}/grants/can-make-global-entities", new { })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await manager.PutAsync($"users/{second}/grants/can-make-global-entities", new { })).StatusCode
+        );
         Assert.True((bool)(await CheckAsync(admin, second, "can-make-global-entities"))["allowed"]!);
-        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PutAsync($"users/{ae}/grants/randomise-all-names", new { })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await manager.PutAsync($"users/{ae}/grants/randomise-all-names", new { })).StatusCode
+        );
     }
 
     [Fact]
     public async Task Check_many_answers_up_to_a_thousand_checks_and_asking_about_others_needs_a_right()
     {
         var admin = await api.CreateTenantAsync();
-        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ma", "Ny", "many", password: "many-password-1")))["id"]!;
+        var user = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Ma", "Ny", "many", password: "many-password-1")))["id"]!;
         await admin.PutAsync($"users/{user}/grants/can-move-stock", new { qualifier = 1 });
-        var checks = Enumerable.Range(0, 1000).Select(i => new { userId = user, feature = i % 2 == 0 ? "can-move-stock" : "can-finalise-stocktake" }).ToArray();
+        var checks = Enumerable
+            .Range(0, 1000)
+            .Select(i => new { userId = user, feature = i % 2 == 0 ? "can-move-stock" : "can-finalise-stocktake" })
+            .ToArray();
         var many = await (await admin.PostAsync("authorization/check-many", new { checks })).ReadAsync();
         var decisions = many["decisions"]!.AsArray();
         Assert.Equal(1000, decisions.Count);
         Assert.True((bool)decisions[0]!["allowed"]!);
         Assert.False((bool)decisions[1]!["allowed"]!);
-        var tooMany = await admin.PostAsync("authorization/check-many", new { checks = checks.Append(checks[0]).ToArray() });
+        var tooMany = await admin.PostAsync(
+            "authorization/check-many",
+            new { checks = checks.Append(checks[0]).ToArray() }
+        );
         Assert.Equal(["checks"], (await tooMany.ErrorsAsync()).Keys);
-        var badItem = await admin.PostAsync("authorization/check-many", new { checks = new[] { new { userId = user, feature = "nope" } } });
+        var badItem = await admin.PostAsync(
+            "authorization/check-many",
+            new { checks = new[] { new { userId = user, feature = "nope" } } }
+        );
         Assert.Equal(["checks[0].feature"], (await badItem.ErrorsAsync()).Keys);
-        var nullItem = await admin.Http.PostAsync(admin.Url("authorization/check-many"), new StringContent("{\"checks\": [null]}", System.Text.Encoding.UTF8, "application/json"));
+        var nullItem = await admin.Http.PostAsync(
+            admin.Url("authorization/check-many"),
+            new StringContent("{\"checks\": [null]}", System.Text.Encoding.UTF8, "application/json")
+        );
         Assert.Equal(["checks[0]"], (await nullItem.ErrorsAsync()).Keys);
 
         var self = new TenantClient(api.CreateClient(), admin.Tenant);
         await self.LogInAsync("many", "many-password-1");
         Assert.True((bool)(await CheckAsync(self, user, "can-move-stock"))["allowed"]!);
-        Assert.Equal(HttpStatusCode.Forbidden, (await self.PostAsync("authorization/check", new { userId = admin.UserId, feature = "can-move-stock" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await self.GetAsync($"users/{admin.UserId}/effective-permissions")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (
+                await self.PostAsync("authorization/check", new { userId = admin.UserId, feature = "can-move-stock" })
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await self.GetAsync($"users/{admin.UserId}/effective-permissions")).StatusCode
+        );
     }
 
     [Fact]
     public async Task Effective_permissions_list_sources_and_the_effects_that_apply_at_the_qualifier()
     {
         var admin = await api.CreateTenantAsync();
-        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Eff", "Ect", "effect", password: "effect-password-1")))["id"]!;
+        var user = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Eff", "Ect", "effect", password: "effect-password-1")))[
+                "id"
+            ]!;
         var role = await RoleAsync(admin, "Orders", ("can-manage-sales-orders", 1));
         await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null);
 
-        JsonNode Orders(JsonObject result) => result["permissions"]!.AsArray().Single(p => (string)p!["code"]! == "can-manage-sales-orders")!;
+        JsonNode Orders(JsonObject result) =>
+            result["permissions"]!.AsArray().Single(p => (string)p!["code"]! == "can-manage-sales-orders")!;
         var viaAdmin = Orders(await (await admin.GetAsync($"users/{user}/effective-permissions")).ReadAsync());
         Assert.Equal(1, (int)viaAdmin["qualifier"]!);
         Assert.Equal("Orders", (string)viaAdmin["sources"]![0]!["roleName"]!);
         var effects = viaAdmin["effects"]!.AsArray().Select(e => (string)e!["target"]!).ToList();
-        Assert.Contains("Other sales reps' daily run sheet", effects);   // from qualifier 1
-        Assert.DoesNotContain("Clear Article Stock cache", effects);     // from qualifier 10
+        Assert.Contains("Other sales reps' daily run sheet", effects); // from qualifier 1
+        Assert.DoesNotContain("Clear Article Stock cache", effects); // from qualifier 10
 
         await admin.PutAsync($"users/{user}/grants/can-manage-sales-orders", new { qualifier = 10 });
         var me = new TenantClient(api.CreateClient(), admin.Tenant);
@@ -204,14 +282,20 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(10, (int)mine["qualifier"]!);
         Assert.Equal(2, mine["sources"]!.AsArray().Count);
         Assert.Contains(mine["effects"]!.AsArray(), e => (string)e!["target"]! == "Clear Article Stock cache");
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"users/{Guid.NewGuid()}/effective-permissions")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.GetAsync($"users/{Guid.NewGuid()}/effective-permissions")).StatusCode
+        );
     }
 
     [Fact]
     public async Task The_api_s_own_checks_follow_role_changes_at_once()
     {
         var admin = await api.CreateTenantAsync();
-        var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Off", "Ice", "office", password: "office-password-1")))["id"]!;
+        var id = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Off", "Ice", "office", password: "office-password-1")))[
+                "id"
+            ]!;
         var office = new TenantClient(api.CreateClient(), admin.Tenant);
         await office.LogInAsync("office", "office-password-1");
         Assert.Equal(HttpStatusCode.Forbidden, (await office.GetAsync("users")).StatusCode);
@@ -221,7 +305,11 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync("users")).StatusCode);
 
         var read = await admin.GetAsync($"roles/{role}");
-        await admin.PutAsync($"roles/{role}", TenantClient.RoleBody("Staff", ("can-view-audit-log", null)), read.Headers.ETag!.Tag);
+        await admin.PutAsync(
+            $"roles/{role}",
+            TenantClient.RoleBody("Staff", ("can-view-audit-log", null)),
+            read.Headers.ETag!.Tag
+        );
         Assert.Equal(HttpStatusCode.Forbidden, (await office.GetAsync("users")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync("audit")).StatusCode);
     }

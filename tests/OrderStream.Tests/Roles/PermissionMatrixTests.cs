@@ -6,16 +6,33 @@ using Xunit;
 
 namespace OrderStream.Tests.Roles;
 
-/// <summary>Issue #6's permission matrix: users × features with the effective qualifier, as CSV and JSON, tenant-wide and at a sale point.</summary>
+/// <summary>
+/// Issue #6's permission matrix: users × features with the effective qualifier, as CSV and JSON, tenant-wide and at a
+/// sale point.
+/// </summary>
 public sealed class PermissionMatrixTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
     public async Task The_matrix_shows_each_user_s_effective_qualifier_per_feature_in_csv_and_json()
     {
         var admin = await api.CreateTenantAsync();
-        var sales = (string)(await (await admin.PostAsync("roles", TenantClient.RoleBody("Sales", ("manage-order-discounts", 5), ("can-move-stock", null)))).ReadAsync())["id"]!;
-        async Task<string> User(string first, string last) => (string)(await admin.CreateUserAsync(TenantClient.NewUser(first, last)))["id"]!;
-        var (anna, bert, cleo, dora) = (await User("Anna", "A"), await User("Bert", "B"), await User("Cleo", "C"), await User("Dora", "D"));
+        var sales = (string)
+            (
+                await (
+                    await admin.PostAsync(
+                        "roles",
+                        TenantClient.RoleBody("Sales", ("manage-order-discounts", 5), ("can-move-stock", null))
+                    )
+                ).ReadAsync()
+            )["id"]!;
+        async Task<string> User(string first, string last) =>
+            (string)(await admin.CreateUserAsync(TenantClient.NewUser(first, last)))["id"]!;
+        var (anna, bert, cleo, dora) = (
+            await User("Anna", "A"),
+            await User("Bert", "B"),
+            await User("Cleo", "C"),
+            await User("Dora", "D")
+        );
         await admin.PutAsync($"users/{anna}/roles/{sales}", new { });
         await admin.PutAsync($"users/{bert}/grants/manage-order-discounts", new { qualifier = 12 });
         await admin.PutAsync($"users/{cleo}/roles/{sales}", new { });
@@ -29,7 +46,10 @@ public sealed class PermissionMatrixTests(ApiFactory api) : IClassFixture<ApiFac
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var header = lines[0].Split(',');
         Assert.Equal(["userId", "name", "active"], header[..3]);
-        var (discounts, stock) = (Array.IndexOf(header, "manage-order-discounts"), Array.IndexOf(header, "can-move-stock"));
+        var (discounts, stock) = (
+            Array.IndexOf(header, "manage-order-discounts"),
+            Array.IndexOf(header, "can-move-stock")
+        );
         Assert.True(discounts > 2 && stock > 2);
         string[] Row(string id) => lines.Single(l => l.StartsWith(id, StringComparison.Ordinal)).Split(',');
         Assert.Equal(("5", "yes"), (Row(anna)[discounts], Row(anna)[stock]));
@@ -38,18 +58,28 @@ public sealed class PermissionMatrixTests(ApiFactory api) : IClassFixture<ApiFac
         Assert.Equal("", Row(dora)[discounts]);
         Assert.Equal(header.Length, Row(anna).Length);
 
-        var atSalePoint = (await (await admin.GetAsync($"reports/permission-matrix?format=csv&salePointId={sp}")).Content.ReadAsStringAsync())
-            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var atSalePoint = (
+            await (
+                await admin.GetAsync($"reports/permission-matrix?format=csv&salePointId={sp}")
+            ).Content.ReadAsStringAsync()
+        ).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("5", atSalePoint.Single(l => l.StartsWith(dora, StringComparison.Ordinal)).Split(',')[discounts]);
 
         var json = await (await admin.GetAsync("reports/permission-matrix?format=json")).ReadAsync();
         Assert.Contains(json["features"]!.AsArray(), f => (string)f!["code"]! == "manage-order-discounts");
-        JsonObject Of(string id) => json["users"]!.AsArray().Single(u => (string)u!["userId"]! == id)!["permissions"]!.AsObject();
+        JsonObject Of(string id) =>
+            json["users"]!.AsArray().Single(u => (string)u!["userId"]! == id)!["permissions"]!.AsObject();
         Assert.Equal(("5", "yes"), ((string)Of(anna)["manage-order-discounts"]!, (string)Of(anna)["can-move-stock"]!));
         Assert.Equal("12", (string)Of(bert)["manage-order-discounts"]!);
         Assert.Empty(Of(cleo));
 
-        Assert.Equal(["format"], (await (await admin.GetAsync("reports/permission-matrix?format=xml")).ErrorsAsync()).Keys);
-        Assert.Equal(["salePointId"], (await (await admin.GetAsync($"reports/permission-matrix?salePointId={Guid.NewGuid()}")).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["format"],
+            (await (await admin.GetAsync("reports/permission-matrix?format=xml")).ErrorsAsync()).Keys
+        );
+        Assert.Equal(
+            ["salePointId"],
+            (await (await admin.GetAsync($"reports/permission-matrix?salePointId={Guid.NewGuid()}")).ErrorsAsync()).Keys
+        );
     }
 }

@@ -7,7 +7,9 @@ using Xunit;
 
 namespace OrderStream.Tests.Roles;
 
-/// <summary>Two instances of the service on one database: a change made through one is decided on by the other within a second.</summary>
+/// <summary>
+/// Two instances of the service on one database: a change made through one is decided on by the other within a second.
+/// </summary>
 public sealed class TwoInstanceTests
 {
     private static async Task<TimeSpan> UntilAsync(Func<Task<bool>> condition)
@@ -15,7 +17,8 @@ public sealed class TwoInstanceTests
         var watch = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (watch.Elapsed > TimeSpan.FromSeconds(5)) throw new TimeoutException("the other instance never saw the change");
+            if (watch.Elapsed > TimeSpan.FromSeconds(5))
+                throw new TimeoutException("the other instance never saw the change");
             await Task.Delay(20);
         }
         return watch.Elapsed;
@@ -29,19 +32,53 @@ public sealed class TwoInstanceTests
         await using var two = new ApiFactory(database, null, null);
         var admin = await one.CreateTenantAsync();
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Two", "Places")))["id"]!;
-        var role = (string)(await (await admin.PostAsync("roles", new { name = "Movers", grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)1 } } })).ReadAsync())["id"]!;
+        var role = (string)
+            (
+                await (
+                    await admin.PostAsync(
+                        "roles",
+                        new
+                        {
+                            name = "Movers",
+                            grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)1 } },
+                        }
+                    )
+                ).ReadAsync()
+            )["id"]!;
         await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null);
 
         var other = new TenantClient(two.CreateClient(), admin.Tenant);
         await other.LogInAsync("admin", TenantClient.AdminPassword);
         async Task<JsonObject> Check(int? minQualifier = null) =>
-            await (await other.PostAsync("authorization/check", new { userId = user, feature = "can-move-stock", minQualifier })).ReadAsync();
+            await (
+                await other.PostAsync(
+                    "authorization/check",
+                    new
+                    {
+                        userId = user,
+                        feature = "can-move-stock",
+                        minQualifier,
+                    }
+                )
+            ).ReadAsync();
         Assert.True((bool)(await Check(1))["allowed"]!); // the second instance loads the tenant and knows the user
 
         // A role edit on the first instance...
         var read = await admin.GetAsync($"roles/{role}");
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"roles/{role}",
-            new { name = "Movers", grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)5 } } }, read.Headers.ETag!.Tag)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await admin.PutAsync(
+                    $"roles/{role}",
+                    new
+                    {
+                        name = "Movers",
+                        grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)5 } },
+                    },
+                    read.Headers.ETag!.Tag
+                )
+            ).StatusCode
+        );
         Assert.True(await UntilAsync(async () => (int?)(await Check())["qualifier"] == 5) < TimeSpan.FromSeconds(1));
 
         // ...a direct grant...

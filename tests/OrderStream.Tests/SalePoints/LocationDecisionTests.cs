@@ -6,14 +6,29 @@ using Xunit;
 namespace OrderStream.Tests.SalePoints;
 
 /// <summary>
-/// Decisions at a sale point or store (issues #3 and #4): the role at a sale point counts there only, and a feature of a
-/// sale point or store needs the user to be assigned there ("not assigned", naming it) and the place to be active.
+/// Decisions at a sale point or store (issues #3 and #4): the role at a sale point counts there only, and a feature of
+/// a sale point or store needs the user to be assigned there ("not assigned", naming it) and the place to be active.
 /// </summary>
 public sealed class LocationDecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static async Task<JsonObject> CheckAsync(TenantClient admin, string user, string feature, string? salePointId = null, string? storeId = null)
+    private static async Task<JsonObject> CheckAsync(
+        TenantClient admin,
+        string user,
+        string feature,
+        string? salePointId = null,
+        string? storeId = null
+    )
     {
-        var response = await admin.PostAsync("authorization/check", new { userId = user, feature, salePointId, storeId });
+        var response = await admin.PostAsync(
+            "authorization/check",
+            new
+            {
+                userId = user,
+                feature,
+                salePointId,
+                storeId,
+            }
+        );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.ReadAsync();
     }
@@ -25,13 +40,20 @@ public sealed class LocationDecisionTests(ApiFactory api) : IClassFixture<ApiFac
     {
         var admin = await api.CreateTenantAsync();
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Sara", "Kassa")))["id"]!;
-        var (sp1, sp2) = (await AssignmentTests.SalePointAsync(admin, "SP1"), await AssignmentTests.SalePointAsync(admin, "SP2"));
-        await admin.PostAsync($"users/{user}/sale-points", new { salePointId = sp1, roleId = await admin.RoleIdAsync("Store Manager") });
+        var (sp1, sp2) = (
+            await AssignmentTests.SalePointAsync(admin, "SP1"),
+            await AssignmentTests.SalePointAsync(admin, "SP2")
+        );
+        await admin.PostAsync(
+            $"users/{user}/sale-points",
+            new { salePointId = sp1, roleId = await admin.RoleIdAsync("Store Manager") }
+        );
 
         var atSp1 = await CheckAsync(admin, user, "see-sale-point-sales", sp1);
         Assert.Equal("true:granted-by-role", Reason(atSp1));
         Assert.Contains("role at this sale point", (string)atSp1["reasons"]![0]!["message"]!);
-        // Not assigned at SP2: named. A tenant-wide feature of the same role does not count away from SP1 or without a place.
+        // Not assigned at SP2: named. A tenant-wide feature of the same role does not count away from SP1 or without a
+        // place.
         var atSp2 = await CheckAsync(admin, user, "see-sale-point-sales", sp2);
         Assert.Equal("false:not-assigned", Reason(atSp2));
         Assert.Contains("sale point SP2 (Shop SP2)", (string)atSp2["reasons"]![0]!["message"]!);
@@ -54,7 +76,10 @@ public sealed class LocationDecisionTests(ApiFactory api) : IClassFixture<ApiFac
 
         // Moving the user to SP2 is reflected at once.
         await admin.DeleteAsync($"users/{user}/sale-points/{sp1}");
-        await admin.PostAsync($"users/{user}/sale-points", new { salePointId = sp2, roleId = await admin.RoleIdAsync("Store Manager") });
+        await admin.PostAsync(
+            $"users/{user}/sale-points",
+            new { salePointId = sp2, roleId = await admin.RoleIdAsync("Store Manager") }
+        );
         Assert.Equal("false:not-assigned", Reason(await CheckAsync(admin, user, "see-sale-point-sales", sp1)));
         Assert.Equal("true:granted-by-role", Reason(await CheckAsync(admin, user, "see-sale-point-sales", sp2)));
     }
@@ -65,7 +90,10 @@ public sealed class LocationDecisionTests(ApiFactory api) : IClassFixture<ApiFac
         var admin = await api.CreateTenantAsync();
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Lukas", "Lager")))["id"]!;
         await admin.GiveRoleAsync(user, "Store Manager");
-        var (st1, st2) = (await AssignmentTests.StoreAsync(admin, "ST1"), await AssignmentTests.StoreAsync(admin, "ST2"));
+        var (st1, st2) = (
+            await AssignmentTests.StoreAsync(admin, "ST1"),
+            await AssignmentTests.StoreAsync(admin, "ST2")
+        );
         var sp = await AssignmentTests.SalePointAsync(admin, "SP1");
         await admin.PostAsync($"users/{user}/stores", new { storeId = st1 });
 
@@ -74,11 +102,41 @@ public sealed class LocationDecisionTests(ApiFactory api) : IClassFixture<ApiFac
         Assert.Equal("false:not-assigned", Reason(elsewhere));
         Assert.Contains("store ST2 (Store ST2)", (string)elsewhere["reasons"]![0]!["message"]!);
 
-        var unknown = await admin.PostAsync("authorization/check", new { userId = user, feature = "count-inventory", storeId = Guid.NewGuid() });
+        var unknown = await admin.PostAsync(
+            "authorization/check",
+            new
+            {
+                userId = user,
+                feature = "count-inventory",
+                storeId = Guid.NewGuid(),
+            }
+        );
         Assert.Equal(["storeId"], (await unknown.ErrorsAsync()).Keys);
-        var wrongKind = await admin.PostAsync("authorization/check", new { userId = user, feature = "count-inventory", storeId = sp });
+        var wrongKind = await admin.PostAsync(
+            "authorization/check",
+            new
+            {
+                userId = user,
+                feature = "count-inventory",
+                storeId = sp,
+            }
+        );
         Assert.Equal(["storeId"], (await wrongKind.ErrorsAsync()).Keys);
-        var many = await admin.PostAsync("authorization/check-many", new { checks = new[] { new { userId = user, feature = "pos-login", salePointId = st1 } } });
+        var many = await admin.PostAsync(
+            "authorization/check-many",
+            new
+            {
+                checks = new[]
+                {
+                    new
+                    {
+                        userId = user,
+                        feature = "pos-login",
+                        salePointId = st1,
+                    },
+                },
+            }
+        );
         Assert.Equal(["checks[0].salePointId"], (await many.ErrorsAsync()).Keys);
     }
 }

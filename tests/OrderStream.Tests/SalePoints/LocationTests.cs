@@ -5,11 +5,24 @@ using Xunit;
 
 namespace OrderStream.Tests.SalePoints;
 
-/// <summary>Sale points and stores (issue #4): created, edited with If-Match, listed, deactivated and reactivated.</summary>
+/// <summary>
+/// Sale points and stores (issue #4): created, edited with If-Match, listed, deactivated and reactivated.
+/// </summary>
 public sealed class LocationTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private static object SalePoint(string code, string name = "Main Street", string country = "AT") =>
-        new { code, name, address = new { lines = new[] { "Hauptstraße 1" }, postalCode = "1010", city = "Wien", country } };
+        new
+        {
+            code,
+            name,
+            address = new
+            {
+                lines = new[] { "Hauptstraße 1" },
+                postalCode = "1010",
+                city = "Wien",
+                country,
+            },
+        };
 
     [Fact]
     public async Task Sale_points_are_created_edited_with_if_match_deactivated_and_reactivated()
@@ -28,22 +41,33 @@ public sealed class LocationTests(ApiFactory api) : IClassFixture<ApiFactory>
         var renamed = await admin.PutAsync($"sale-points/{id}", SalePoint("SP1", "Ring"), etag);
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
         Assert.Equal("Ring", (string)(await renamed.ReadAsync())["name"]!);
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await admin.PutAsync($"sale-points/{id}", SalePoint("SP1", "Stale"), etag)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.PreconditionFailed,
+            (await admin.PutAsync($"sale-points/{id}", SalePoint("SP1", "Stale"), etag)).StatusCode
+        );
 
         var deactivated = await admin.PostAsync($"sale-points/{id}/deactivate", new { reason = "renovation" });
         Assert.False((bool)(await deactivated.ReadAsync())["isActive"]!);
         async Task<string[]> Codes(string query) =>
-            (await (await admin.GetAsync(query)).ReadAsync())["items"]!.AsArray().Select(s => (string)s!["code"]!).ToArray();
+            (await (await admin.GetAsync(query)).ReadAsync())["items"]!
+                .AsArray()
+                .Select(s => (string)s!["code"]!)
+                .ToArray();
         Assert.Empty(await Codes("sale-points"));
         Assert.Equal(["SP1"], await Codes("sale-points?status=inactive"));
         Assert.Equal(["SP1"], await Codes("sale-points?status=all"));
         Assert.Equal(["status"], (await (await admin.GetAsync("sale-points?status=closed")).ErrorsAsync()).Keys);
-        Assert.True((bool)(await (await admin.PostAsync($"sale-points/{id}/reactivate", null)).ReadAsync())["isActive"]!);
+        Assert.True(
+            (bool)(await (await admin.PostAsync($"sale-points/{id}/reactivate", null)).ReadAsync())["isActive"]!
+        );
         Assert.Equal(["SP1"], await Codes("sale-points"));
 
         // Every change is in the audit log with its reason.
         var audit = (await (await admin.GetAsync($"audit?subject={id}")).ReadAsync())["items"]!.AsArray();
-        Assert.Equal(["location_reactivated", "location_deactivated", "location_changed", "location_opened"], audit.Select(e => (string)e!["type"]!));
+        Assert.Equal(
+            ["location_reactivated", "location_deactivated", "location_changed", "location_opened"],
+            audit.Select(e => (string)e!["type"]!)
+        );
         Assert.Equal("renovation", (string)audit[1]!["data"]!["Reason"]!);
     }
 
@@ -60,11 +84,28 @@ public sealed class LocationTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Created, store.StatusCode);
         var storeId = (string)(await store.ReadAsync())["id"]!;
         Assert.Equal(["address"], (await (await admin.PostAsync("stores", SalePoint("ST2"))).ErrorsAsync()).Keys);
-        Assert.Equal(["address.country", "code", "name"],
-            (await (await admin.PostAsync("sale-points", new { code = "bad code", name = "", address = new { country = "austria" } })).ErrorsAsync()).Keys.Order());
+        Assert.Equal(
+            ["address.country", "code", "name"],
+            (
+                await (
+                    await admin.PostAsync(
+                        "sale-points",
+                        new
+                        {
+                            code = "bad code",
+                            name = "",
+                            address = new { country = "austria" },
+                        }
+                    )
+                ).ErrorsAsync()
+            ).Keys.Order()
+        );
         // A store is not found among sale points, nor an unknown id anywhere.
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"sale-points/{storeId}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"sale-points/{storeId}/deactivate", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.PostAsync($"sale-points/{storeId}/deactivate", null)).StatusCode
+        );
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"stores/{Guid.NewGuid()}")).StatusCode);
     }
 
@@ -72,9 +113,23 @@ public sealed class LocationTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Managing_locations_needs_can_maintain_locations_and_user_managers_may_read_them()
     {
         var admin = await api.CreateTenantAsync();
-        var staff = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Us", "Ers", "usermgr", password: "user-manager-pw-1")))["id"]!;
-        var role = (string)(await (await admin.PostAsync("roles", new { name = "User managers", grants = new[] { new { featureCode = "can-maintain-employee-data" } } }))
-            .ReadAsync())["id"]!;
+        var staff = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Us", "Ers", "usermgr", password: "user-manager-pw-1")))[
+                "id"
+            ]!;
+        var role = (string)
+            (
+                await (
+                    await admin.PostAsync(
+                        "roles",
+                        new
+                        {
+                            name = "User managers",
+                            grants = new[] { new { featureCode = "can-maintain-employee-data" } },
+                        }
+                    )
+                ).ReadAsync()
+            )["id"]!;
         await admin.Http.PutAsync(admin.Url($"users/{staff}/roles/{role}"), null);
         var manager = new TenantClient(api.CreateClient(), admin.Tenant);
         await manager.LogInAsync("usermgr", "user-manager-pw-1");

@@ -1,23 +1,41 @@
-using Microsoft.IdentityModel.JsonWebTokens;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
 using OrderStream.Tests.TestKit;
 using Xunit;
 
 namespace OrderStream.Tests.SalePoints;
 
-/// <summary>POS login with a PIN at a sale point (issue #4): the scoped token, every refusal, the shared lockout, and PINs.</summary>
+/// <summary>
+/// POS login with a PIN at a sale point (issue #4): the scoped token, every refusal, the shared lockout, and PINs.
+/// </summary>
 public sealed class PosLoginTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private const string Pin = "4826";
 
-    private static Task<HttpResponseMessage> PosLogInAsync(TenantClient client, string salePointId, string loginCode, string pin) =>
-        client.Http.PostAsJsonAsync(client.Url("auth/pos-login"), new { salePointId, loginCode, pin });
+    private static Task<HttpResponseMessage> PosLogInAsync(
+        TenantClient client,
+        string salePointId,
+        string loginCode,
+        string pin
+    ) =>
+        client.Http.PostAsJsonAsync(
+            client.Url("auth/pos-login"),
+            new
+            {
+                salePointId,
+                loginCode,
+                pin,
+            }
+        );
 
     private static async Task<string> CashierAsync(TenantClient admin, string login)
     {
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: login)))["id"]!;
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsync($"users/{user}/pin", new { pin = Pin })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await admin.PutAsync($"users/{user}/pin", new { pin = Pin })).StatusCode
+        );
         return user;
     }
 
@@ -29,7 +47,10 @@ public sealed class PosLoginTests(ApiFactory api) : IClassFixture<ApiFactory>
         var store = await AssignmentTests.StoreAsync(admin, "ST1");
         await admin.PostAsync($"users/{user}/stores", new { storeId = store });
         await admin.PutAsync($"users/{user}/default-store", new { storeId = store });
-        var all = await admin.PostAsync($"users/{user}/sale-points/all", new { roleId = await admin.RoleIdAsync("POS Cashier"), includeFuture = true });
+        var all = await admin.PostAsync(
+            $"users/{user}/sale-points/all",
+            new { roleId = await admin.RoleIdAsync("POS Cashier"), includeFuture = true }
+        );
         Assert.Equal(HttpStatusCode.OK, all.StatusCode);
 
         var created = await AssignmentTests.SalePointAsync(admin, "NEW");
@@ -50,25 +71,55 @@ public sealed class PosLoginTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var admin = await api.CreateTenantAsync();
         var user = await CashierAsync(admin, "kasse2");
-        var (here, elsewhere) = (await AssignmentTests.SalePointAsync(admin, "HERE"), await AssignmentTests.SalePointAsync(admin, "AWAY"));
-        await admin.PostAsync($"users/{user}/sale-points", new { salePointId = here, roleId = await admin.RoleIdAsync("POS Cashier") });
+        var (here, elsewhere) = (
+            await AssignmentTests.SalePointAsync(admin, "HERE"),
+            await AssignmentTests.SalePointAsync(admin, "AWAY")
+        );
+        await admin.PostAsync(
+            $"users/{user}/sale-points",
+            new { salePointId = here, roleId = await admin.RoleIdAsync("POS Cashier") }
+        );
 
         Assert.Equal(HttpStatusCode.OK, (await PosLogInAsync(admin, here, "KASSE2", Pin)).StatusCode);
         var away = await PosLogInAsync(admin, elsewhere, "kasse2", Pin);
         Assert.Equal(HttpStatusCode.Forbidden, away.StatusCode);
-        Assert.Equal("You are not assigned to sale point AWAY (Shop AWAY).", (string)(await away.ReadAsync())["detail"]!);
+        Assert.Equal(
+            "You are not assigned to sale point AWAY (Shop AWAY).",
+            (string)(await away.ReadAsync())["detail"]!
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, (await PosLogInAsync(admin, here, "kasse2", "9999")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PosLogInAsync(admin, here, "nobody", Pin)).StatusCode);
-        Assert.Equal(["salePointId"], (await (await PosLogInAsync(admin, Guid.NewGuid().ToString(), "kasse2", Pin)).ErrorsAsync()).Keys);
-        Assert.Equal(["salePointId"], (await (await admin.Http.PostAsJsonAsync(admin.Url("auth/pos-login"), new { loginCode = "kasse2", pin = Pin })).ErrorsAsync()).Keys);
+        Assert.Equal(
+            ["salePointId"],
+            (await (await PosLogInAsync(admin, Guid.NewGuid().ToString(), "kasse2", Pin)).ErrorsAsync()).Keys
+        );
+        Assert.Equal(
+            ["salePointId"],
+            (
+                await (
+                    await admin.Http.PostAsJsonAsync(
+                        admin.Url("auth/pos-login"),
+                        new { loginCode = "kasse2", pin = Pin }
+                    )
+                ).ErrorsAsync()
+            ).Keys
+        );
 
         // A role at the sale point that does not give "log in to the POS" is no way in.
-        var noPos = (string)(await (await admin.PostAsync("roles", TenantClient.RoleBody("Viewer", ("see-sale-point-sales", null)))).ReadAsync())["id"]!;
+        var noPos = (string)
+            (
+                await (
+                    await admin.PostAsync("roles", TenantClient.RoleBody("Viewer", ("see-sale-point-sales", null)))
+                ).ReadAsync()
+            )["id"]!;
         await admin.PutAsync($"users/{user}/sale-points/{here}", new { roleId = noPos });
         var withoutRight = await PosLogInAsync(admin, here, "kasse2", Pin);
         Assert.Equal(HttpStatusCode.Forbidden, withoutRight.StatusCode);
         Assert.Contains("HERE", (string)(await withoutRight.ReadAsync())["detail"]!);
-        await admin.PutAsync($"users/{user}/sale-points/{here}", new { roleId = await admin.RoleIdAsync("POS Cashier") });
+        await admin.PutAsync(
+            $"users/{user}/sale-points/{here}",
+            new { roleId = await admin.RoleIdAsync("POS Cashier") }
+        );
 
         // An inactive sale point keeps its assignments, but nobody logs in there until it is active again.
         await admin.PostAsync($"sale-points/{here}/deactivate", new { reason = "closed" });
@@ -83,7 +134,9 @@ public sealed class PosLoginTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Forbidden, gone.StatusCode);
         Assert.Equal("This user is inactive.", (string)(await gone.ReadAsync())["detail"]!);
 
-        var audit = (await (await admin.GetAsync($"audit?subject={user}&type=login_refused")).ReadAsync())["items"]!.AsArray();
+        var audit = (await (await admin.GetAsync($"audit?subject={user}&type=login_refused")).ReadAsync())[
+            "items"
+        ]!.AsArray();
         // Not assigned, unknown sale point, no right there, sale point inactive, user inactive.
         Assert.Equal(5, audit.Count);
         Assert.All(audit, e => Assert.Equal("pos", (string)e!["data"]!["Channel"]!));
@@ -93,20 +146,30 @@ public sealed class PosLoginTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Five_wrong_pins_lock_the_user_out_of_the_pos_and_the_web_office_alike()
     {
         var admin = await api.CreateTenantAsync();
-        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "kasse3", password: "web-password-12")))["id"]!;
+        var user = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "kasse3", password: "web-password-12")))["id"]!;
         await admin.PutAsync($"users/{user}/pin", new { pin = Pin });
         var here = await AssignmentTests.SalePointAsync(admin, "LOCK");
-        await admin.PostAsync($"users/{user}/sale-points", new { salePointId = here, roleId = await admin.RoleIdAsync("POS Cashier") });
+        await admin.PostAsync(
+            $"users/{user}/sale-points",
+            new { salePointId = here, roleId = await admin.RoleIdAsync("POS Cashier") }
+        );
 
-        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await PosLogInAsync(admin, here, "kasse3", "5831")).StatusCode);
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await PosLogInAsync(admin, here, "kasse3", "5831")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await PosLogInAsync(admin, here, "kasse3", "5831")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await PosLogInAsync(admin, here, "kasse3", Pin)).StatusCode);
-        var web = await admin.Http.PostAsJsonAsync(admin.Url("auth/login"), new { loginCode = "kasse3", password = "web-password-12" });
+        var web = await admin.Http.PostAsJsonAsync(
+            admin.Url("auth/login"),
+            new { loginCode = "kasse3", password = "web-password-12" }
+        );
         Assert.Equal(HttpStatusCode.TooManyRequests, web.StatusCode);
 
         api.Clock.Advance(TimeSpan.FromMinutes(16));
         Assert.Equal(HttpStatusCode.OK, (await PosLogInAsync(admin, here, "kasse3", Pin)).StatusCode);
-        var locked = (await (await admin.GetAsync($"audit?subject={user}&type=login_locked_out")).ReadAsync())["items"]!.AsArray();
+        var locked = (await (await admin.GetAsync($"audit?subject={user}&type=login_locked_out")).ReadAsync())[
+            "items"
+        ]!.AsArray();
         Assert.Equal("pos", (string)Assert.Single(locked)!["data"]!["Channel"]!);
     }
 
@@ -132,13 +195,23 @@ public sealed class PosLoginTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Users_set_their_own_pin_and_only_a_user_manager_sets_someone_elses()
     {
         var admin = await api.CreateTenantAsync();
-        var clerk = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "clerk", password: "clerk-password-1")))["id"]!;
+        var clerk = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "clerk", password: "clerk-password-1")))["id"]!;
         var other = (string)(await admin.CreateUserAsync(TenantClient.NewUser()))["id"]!;
         var asClerk = new TenantClient(api.CreateClient(), admin.Tenant);
         await asClerk.LogInAsync("clerk", "clerk-password-1");
-        Assert.Equal(HttpStatusCode.NoContent, (await asClerk.PutAsync($"users/{clerk}/pin", new { pin = "2580" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await asClerk.PutAsync($"users/{other}/pin", new { pin = "2580" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsync($"users/{Guid.NewGuid()}/pin", new { pin = "2580" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await asClerk.PutAsync($"users/{clerk}/pin", new { pin = "2580" })).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await asClerk.PutAsync($"users/{other}/pin", new { pin = "2580" })).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.PutAsync($"users/{Guid.NewGuid()}/pin", new { pin = "2580" })).StatusCode
+        );
         Assert.True((bool)(await (await admin.GetAsync($"users/{clerk}")).ReadAsync())["hasPin"]!);
     }
 }

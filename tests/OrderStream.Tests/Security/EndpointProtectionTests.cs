@@ -8,15 +8,20 @@ using Xunit;
 namespace OrderStream.Tests.Security;
 
 /// <summary>
-/// Issue #18, item 6: protection is opt-in per endpoint, so a test must notice an endpoint that forgot it, and an endpoint
-/// that asks for the wrong feature. Every endpoint of the running service either names its secure features or is on the
-/// reviewed list below; and for every feature an endpoint names, a user holding exactly that feature gets a 2xx while a
-/// user with no rights gets a 403 that names it.
+/// Issue #18, item 6: protection is opt-in per endpoint, so a test must notice an endpoint that forgot it, and an
+/// endpoint that asks for the wrong feature. Every endpoint of the running service either names its secure features or
+/// is on the reviewed list below; and for every feature an endpoint names, a user holding exactly that feature gets a
+/// 2xx while a user with no rights gets a 403 that names it.
 /// </summary>
 public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private static readonly string[] ManageUsers = ["may-access-back-office-users", "can-maintain-employee-data"];
-    private static readonly string[] AskAboutOthers = ["can-check-authorization", "can-maintain-user-roles", "may-access-back-office-users"];
+    private static readonly string[] AskAboutOthers =
+    [
+        "can-check-authorization",
+        "can-maintain-user-roles",
+        "may-access-back-office-users",
+    ];
 
     /// <summary>Endpoints that name no feature, reviewed one by one, and why.</summary>
     private static readonly Dictionary<string, string> Unguarded = new()
@@ -40,14 +45,21 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     /// <summary>Of those, the ones whose handler decides about other users, with the features it accepts.</summary>
     private static readonly Dictionary<string, string[]> DecidedInHandler = new()
     {
-        ["SetPin"] = ManageUsers, ["CheckAuthorization"] = AskAboutOthers, ["CheckAuthorizationMany"] = AskAboutOthers,
-        ["GetEffectivePermissions"] = AskAboutOthers, ["GetDataScope"] = AskAboutOthers, ["CompareUsers"] = AskAboutOthers,
+        ["SetPin"] = ManageUsers,
+        ["CheckAuthorization"] = AskAboutOthers,
+        ["CheckAuthorizationMany"] = AskAboutOthers,
+        ["GetEffectivePermissions"] = AskAboutOthers,
+        ["GetDataScope"] = AskAboutOthers,
+        ["CompareUsers"] = AskAboutOthers,
         ["FeatureHolders"] = AskAboutOthers,
     };
 
-    private static readonly string[] Users = ManageUsers, Rights = ["can-maintain-user-roles", "may-access-back-office-users"];
-    private static readonly string[] Locations = ["can-maintain-locations"], SeeLocations = ["can-maintain-locations", .. ManageUsers];
-    private static readonly string[] ViewBilling = ["can-view-billing", "can-manage-billing"], ManageBilling = ["can-manage-billing"];
+    private static readonly string[] Users = ManageUsers,
+        Rights = ["can-maintain-user-roles", "may-access-back-office-users"];
+    private static readonly string[] Locations = ["can-maintain-locations"],
+        SeeLocations = ["can-maintain-locations", .. ManageUsers];
+    private static readonly string[] ViewBilling = ["can-view-billing", "can-manage-billing"],
+        ManageBilling = ["can-manage-billing"];
     private static readonly string[] Roles = ["can-maintain-user-roles"];
 
     /// <summary>
@@ -56,29 +68,78 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     /// </summary>
     private static readonly Dictionary<string, string[]> Expected = new()
     {
-        ["GetAccessSettings"] = Roles, ["ChangeAccessSettings"] = Roles, ["ListAuditEntries"] = ["can-view-audit-log"],
+        ["GetAccessSettings"] = Roles,
+        ["ChangeAccessSettings"] = Roles,
+        ["ListAuditEntries"] = ["can-view-audit-log"],
         ["UserHistory"] = ["can-view-audit-log", .. ManageUsers],
-        ["DormantUsers"] = ViewBilling, ["SameNameWarnings"] = ViewBilling, ["RebuildBillingAccounts"] = ManageBilling,
-        ["GetBillingSettings"] = ViewBilling, ["SaveBillingSettings"] = ManageBilling, ["SimulateBilling"] = ViewBilling,
-        ["ListStatements"] = ViewBilling, ["GetStatement"] = ViewBilling, ["CloseStatement"] = ManageBilling,
-        ["GetLicenses"] = ViewBilling, ["GetLicenseMail"] = ViewBilling, ["PurchaseLicenses"] = ManageBilling,
-        ["SetLicenseEnforcement"] = ManageBilling, ["LinkLicense"] = ManageBilling, ["UnlinkLicense"] = ManageBilling,
+        ["DormantUsers"] = ViewBilling,
+        ["SameNameWarnings"] = ViewBilling,
+        ["RebuildBillingAccounts"] = ManageBilling,
+        ["GetBillingSettings"] = ViewBilling,
+        ["SaveBillingSettings"] = ManageBilling,
+        ["SimulateBilling"] = ViewBilling,
+        ["ListStatements"] = ViewBilling,
+        ["GetStatement"] = ViewBilling,
+        ["CloseStatement"] = ManageBilling,
+        ["GetLicenses"] = ViewBilling,
+        ["GetLicenseMail"] = ViewBilling,
+        ["PurchaseLicenses"] = ManageBilling,
+        ["SetLicenseEnforcement"] = ManageBilling,
+        ["LinkLicense"] = ManageBilling,
+        ["UnlinkLicense"] = ManageBilling,
         ["ResendLicenseConfirmation"] = ManageBilling,
-        ["ListOnlineStores"] = Users, ["CreateOnlineStore"] = Users, ["GetOnlineStore"] = Users, ["UpdateOnlineStore"] = Users,
-        ["BackOfficeUsersReport"] = Users, ["PermissionMatrix"] = ["can-maintain-user-roles", "can-check-authorization", "may-access-back-office-users"],
-        ["ListRoles"] = Rights, ["GetRole"] = Rights, ["CreateRole"] = Roles, ["UpdateRole"] = Roles, ["DeleteRole"] = Roles,
-        ["CopyRole"] = Roles, ["PreviewRoleChange"] = Roles, ["AddCustomFeature"] = Roles,
-        ["ListSalePoints"] = SeeLocations, ["GetSalePoint"] = SeeLocations, ["CreateSalePoint"] = Locations, ["UpdateSalePoint"] = Locations,
-        ["DeactivateSalePoint"] = Locations, ["ReactivateSalePoint"] = Locations,
-        ["ListStores"] = SeeLocations, ["GetStore"] = SeeLocations, ["CreateStore"] = Locations, ["UpdateStore"] = Locations,
-        ["DeactivateStore"] = Locations, ["ReactivateStore"] = Locations,
-        ["ListUsers"] = Users, ["RegisterUser"] = Users, ["GetUser"] = Users, ["UpdateUser"] = Users, ["DeactivateUser"] = Users,
-        ["ReactivateUser"] = Users, ["BulkChangeUsers"] = Users, ["ImportUsers"] = Users, ["SetSystemAdministrator"] = Users,
-        ["AssignRole"] = Rights, ["UnassignRole"] = Rights, ["GrantFeature"] = Rights, ["RevokeFeature"] = Rights,
-        ["GetUserSalePoints"] = SeeLocations, ["AddUserSalePoint"] = Users, ["AddAllUserSalePoints"] = Users,
-        ["ChangeUserSalePointRole"] = Users, ["RemoveUserSalePoint"] = Users, ["RemoveAllUserSalePoints"] = Users,
-        ["GetUserStores"] = SeeLocations, ["AddUserStore"] = Users, ["AddAllUserStores"] = Users, ["RemoveUserStore"] = Users,
-        ["RemoveAllUserStores"] = Users, ["SetDefaultStore"] = Users, ["ClearDefaultStore"] = Users,
+        ["ListOnlineStores"] = Users,
+        ["CreateOnlineStore"] = Users,
+        ["GetOnlineStore"] = Users,
+        ["UpdateOnlineStore"] = Users,
+        ["BackOfficeUsersReport"] = Users,
+        ["PermissionMatrix"] = ["can-maintain-user-roles", "can-check-authorization", "may-access-back-office-users"],
+        ["ListRoles"] = Rights,
+        ["GetRole"] = Rights,
+        ["CreateRole"] = Roles,
+        ["UpdateRole"] = Roles,
+        ["DeleteRole"] = Roles,
+        ["CopyRole"] = Roles,
+        ["PreviewRoleChange"] = Roles,
+        ["AddCustomFeature"] = Roles,
+        ["ListSalePoints"] = SeeLocations,
+        ["GetSalePoint"] = SeeLocations,
+        ["CreateSalePoint"] = Locations,
+        ["UpdateSalePoint"] = Locations,
+        ["DeactivateSalePoint"] = Locations,
+        ["ReactivateSalePoint"] = Locations,
+        ["ListStores"] = SeeLocations,
+        ["GetStore"] = SeeLocations,
+        ["CreateStore"] = Locations,
+        ["UpdateStore"] = Locations,
+        ["DeactivateStore"] = Locations,
+        ["ReactivateStore"] = Locations,
+        ["ListUsers"] = Users,
+        ["RegisterUser"] = Users,
+        ["GetUser"] = Users,
+        ["UpdateUser"] = Users,
+        ["DeactivateUser"] = Users,
+        ["ReactivateUser"] = Users,
+        ["BulkChangeUsers"] = Users,
+        ["ImportUsers"] = Users,
+        ["SetSystemAdministrator"] = Users,
+        ["AssignRole"] = Rights,
+        ["UnassignRole"] = Rights,
+        ["GrantFeature"] = Rights,
+        ["RevokeFeature"] = Rights,
+        ["GetUserSalePoints"] = SeeLocations,
+        ["AddUserSalePoint"] = Users,
+        ["AddAllUserSalePoints"] = Users,
+        ["ChangeUserSalePointRole"] = Users,
+        ["RemoveUserSalePoint"] = Users,
+        ["RemoveAllUserSalePoints"] = Users,
+        ["GetUserStores"] = SeeLocations,
+        ["AddUserStore"] = Users,
+        ["AddAllUserStores"] = Users,
+        ["RemoveUserStore"] = Users,
+        ["RemoveAllUserStores"] = Users,
+        ["SetDefaultStore"] = Users,
+        ["ClearDefaultStore"] = Users,
     };
 
     private sealed record Call(HttpMethod Method, string Path, object? Json = null, string? Csv = null);
@@ -96,12 +157,18 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         var open = endpoints.Where(e => e.Features is not { Count: > 0 }).Select(e => e.Name).ToHashSet();
         Assert.Empty(open.Except(Unguarded.Keys));
         Assert.Empty(Unguarded.Keys.Except(open));
-        Assert.All(endpoints.Where(e => e.Anonymous), e => Assert.StartsWith("anonymous", Unguarded[e.Name], StringComparison.Ordinal));
+        Assert.All(endpoints.Where(e => e.Anonymous), e =>
+            Assert.StartsWith("anonymous", Unguarded[e.Name], StringComparison.Ordinal)
+        );
         // Every guarded endpoint needs the features the product's rules say, and has a positive control below.
         var guarded = endpoints.Where(e => e.Features is { Count: > 0 }).ToList();
         Assert.Equal(Expected.Keys.Order(), guarded.Select(e => e.Name).Order());
-        Assert.All(guarded, e => Assert.True(Expected[e.Name].Order().SequenceEqual(e.Features!.Order()),
-            $"{e} needs {string.Join(", ", e.Features!)}; the rules say {string.Join(", ", Expected[e.Name])}"));
+        Assert.All(guarded, e =>
+            Assert.True(
+                Expected[e.Name].Order().SequenceEqual(e.Features!.Order()),
+                $"{e} needs {string.Join(", ", e.Features!)}; the rules say {string.Join(", ", Expected[e.Name])}"
+            )
+        );
         var controlled = Requests().Keys.ToHashSet();
         Assert.Empty(guarded.Select(e => e.Name).Concat(DecidedInHandler.Keys).Except(controlled));
     }
@@ -116,17 +183,26 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         var wrong = new List<string>();
         foreach (var endpoint in ApiEndpoints.Of(api).Where(e => requests.ContainsKey(e.Name)))
         {
-            var features = Expected.TryGetValue(endpoint.Name, out var expected) ? expected : DecidedInHandler[endpoint.Name];
+            var features = Expected.TryGetValue(endpoint.Name, out var expected)
+                ? expected
+                : DecidedInHandler[endpoint.Name];
             foreach (var feature in features)
             {
-                if (!actors.TryGetValue(feature, out var actor)) actors[feature] = actor = await ActorAsync(feature);
+                if (!actors.TryGetValue(feature, out var actor))
+                    actors[feature] = actor = await ActorAsync(feature);
                 var allowed = await SendAsync(actor.Client, await requests[endpoint.Name](actor));
                 if (!allowed.IsSuccessStatusCode)
-                    wrong.Add($"{endpoint} with only '{feature}': {(int)allowed.StatusCode} {await allowed.Content.ReadAsStringAsync()}");
+                    wrong.Add(
+                        $"{endpoint} with only '{feature}': {(int)allowed.StatusCode} "
+                            + $"{await allowed.Content.ReadAsStringAsync()}"
+                    );
             }
             var refused = await SendAsync(plain.Client, await requests[endpoint.Name](plain));
             var body = await refused.Content.ReadAsStringAsync();
-            if (refused.StatusCode != HttpStatusCode.Forbidden || !features.Any(f => body.Contains(f, StringComparison.Ordinal)))
+            if (
+                refused.StatusCode != HttpStatusCode.Forbidden
+                || !features.Any(f => body.Contains(f, StringComparison.Ordinal))
+            )
                 wrong.Add($"{endpoint} without rights: {(int)refused.StatusCode} {body}");
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
@@ -143,12 +219,22 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             var refused = await manager.Client.PutAsync($"users/{target}/system-administrator", new { value = true });
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("Only a System Administrator", (string)(await refused.ReadAsync())["detail"]!);
-            Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync($"users/{manager.Id}/system-administrator", new { value = true })).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await manager.Client.PutAsync($"users/{target}/system-administrator", new { value = true })).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (await _admin.PutAsync($"users/{manager.Id}/system-administrator", new { value = true })).StatusCode
+            );
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (await manager.Client.PutAsync($"users/{target}/system-administrator", new { value = true })).StatusCode
+            );
         }
-        // The flag does not open an endpoint by itself: a System Administrator without the feature is refused, naming it.
+        // The flag does not open an endpoint by itself: a System Administrator without the feature is refused, naming
+        // it.
         var bare = await PlainUserAsync();
-        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync($"users/{bare.Id}/system-administrator", new { value = true })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _admin.PutAsync($"users/{bare.Id}/system-administrator", new { value = true })).StatusCode
+        );
         var unflagged = await UserAsync(null);
         var noFeature = await bare.Client.PutAsync($"users/{unflagged}/system-administrator", new { value = true });
         Assert.Equal(HttpStatusCode.Forbidden, noFeature.StatusCode);
@@ -156,33 +242,67 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     }
 
     [Fact]
-    public async Task The_escalation_guard_names_what_is_missing_lets_the_smaller_grant_through_and_binds_no_System_Administrator()
+    public async Task The_guard_names_what_is_missing_lets_a_smaller_grant_through_and_exempts_System_Administrators()
     {
         _admin = await api.CreateTenantAsync();
-        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync("access-settings", new { grantOnlyWhatYouHold = true })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _admin.PutAsync("access-settings", new { grantOnlyWhatYouHold = true })).StatusCode
+        );
         var manager = await ActorAsync("can-maintain-user-roles");
-        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync($"users/{manager.Id}/grants/manage-order-discounts", new { qualifier = 10 })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await _admin.PutAsync($"users/{manager.Id}/grants/manage-order-discounts", new { qualifier = 10 })
+            ).StatusCode
+        );
         var target = await UserAsync(null);
-        var refused = await manager.Client.PutAsync($"users/{target}/grants/manage-order-discounts", new { qualifier = 20 });
+        var refused = await manager.Client.PutAsync(
+            $"users/{target}/grants/manage-order-discounts",
+            new { qualifier = 20 }
+        );
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         var why = (string)(await refused.ReadAsync())["detail"]!;
         Assert.Contains("'Grant only what you hold' is on", why);
         Assert.Contains("Manage Order Discounts", why);
         Assert.Contains("qualifier 20; you hold it with qualifier 10", why);
-        Assert.Equal(HttpStatusCode.OK, (await manager.Client.PutAsync($"users/{target}/grants/manage-order-discounts", new { qualifier = 10 })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await manager.Client.PutAsync($"users/{target}/grants/manage-order-discounts", new { qualifier = 5 })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await manager.Client.PutAsync($"users/{target}/grants/manage-order-discounts", new { qualifier = 10 })
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await manager.Client.PutAsync($"users/{target}/grants/manage-order-discounts", new { qualifier = 5 })
+            ).StatusCode
+        );
 
         // A System Administrator holding the right to give rights but not the feature gives it all the same.
-        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync($"users/{manager.Id}/system-administrator", new { value = true })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await manager.Client.PutAsync($"users/{target}/grants/manage-order-discounts", new { qualifier = 90 })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await manager.Client.PutAsync($"users/{target}/grants/can-move-stock", new { })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _admin.PutAsync($"users/{manager.Id}/system-administrator", new { value = true })).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await manager.Client.PutAsync($"users/{target}/grants/manage-order-discounts", new { qualifier = 90 })
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await manager.Client.PutAsync($"users/{target}/grants/can-move-stock", new { })).StatusCode
+        );
     }
 
     private async Task<HttpResponseMessage> SendAsync(TenantClient client, Call call)
     {
         var request = new HttpRequestMessage(call.Method, client.Url(call.Path));
-        if (call.Json is not null) request.Content = JsonContent.Create(call.Json);
-        if (call.Csv is not null) request.Content = new StringContent(call.Csv, Encoding.UTF8, "text/csv");
+        if (call.Json is not null)
+            request.Content = JsonContent.Create(call.Json);
+        if (call.Csv is not null)
+            request.Content = new StringContent(call.Csv, Encoding.UTF8, "text/csv");
         return await client.Http.SendAsync(request);
     }
 
@@ -190,10 +310,26 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     {
         // A right bound to a back-office type is held only by a user of that type.
         var type = feature == "may-access-back-office-users" ? "BusinessGroupManager" : null;
-        var role = (string)(await (await _admin.PostAsync("roles", TenantClient.RoleBody($"Only {feature}", (feature, null)))).ReadAsync())["id"]!;
+        var role = (string)
+            (
+                await (
+                    await _admin.PostAsync("roles", TenantClient.RoleBody($"Only {feature}", (feature, null)))
+                ).ReadAsync()
+            )["id"]!;
         var login = $"a{++_n}";
-        var id = (string)(await _admin.CreateUserAsync(new { firstName = "Only", lastName = "Feature", loginCode = login,
-            password = "actor-password-1", type }))["id"]!;
+        var id = (string)
+            (
+                await _admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "Only",
+                        lastName = "Feature",
+                        loginCode = login,
+                        password = "actor-password-1",
+                        type,
+                    }
+                )
+            )["id"]!;
         Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync($"users/{id}/roles/{role}", new { })).StatusCode);
         var client = new TenantClient(api.CreateClient(), _admin.Tenant);
         await client.LogInAsync(login, "actor-password-1");
@@ -203,16 +339,39 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     private async Task<Actor> PlainUserAsync()
     {
         var login = $"p{++_n}";
-        var id = (string)(await _admin.CreateUserAsync(new { firstName = "No", lastName = "Rights", loginCode = login, password = "plain-password-1" }))["id"]!;
+        var id = (string)
+            (
+                await _admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "No",
+                        lastName = "Rights",
+                        loginCode = login,
+                        password = "plain-password-1",
+                    }
+                )
+            )["id"]!;
         var client = new TenantClient(api.CreateClient(), _admin.Tenant);
         await client.LogInAsync(login, "plain-password-1");
         return new Actor(client, id, await _admin.RoleIdAsync("POS Cashier"), "", null);
     }
 
     private async Task<string> UserAsync(string? type) =>
-        (string)(await _admin.CreateUserAsync(new { firstName = "Target", lastName = "User", loginCode = $"t{++_n}", type }))["id"]!;
+        (string)
+            (
+                await _admin.CreateUserAsync(
+                    new
+                    {
+                        firstName = "Target",
+                        lastName = "User",
+                        loginCode = $"t{++_n}",
+                        type,
+                    }
+                )
+            )["id"]!;
 
-    private async Task<string> CreatedAsync(string path, object body) => (string)(await (await _admin.PostAsync(path, body)).ReadAsync())["id"]!;
+    private async Task<string> CreatedAsync(string path, object body) =>
+        (string)(await (await _admin.PostAsync(path, body)).ReadAsync())["id"]!;
 
     private Task<string> SalePointAsync() => AssignmentTests.SalePointAsync(_admin, $"SP{++_n}");
 
@@ -225,13 +384,18 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     private async Task<string> LinkedLicenseAsync(string user)
     {
         await _admin.PostAsync("licenses/purchase", new { count = 1 });
-        var linked = await _admin.PostAsync("licenses/link", new { userId = user, email = $"l{++_n}-{Guid.NewGuid():N}@example.com" });
+        var linked = await _admin.PostAsync(
+            "licenses/link",
+            new { userId = user, email = $"l{++_n}-{Guid.NewGuid():N}@example.com" }
+        );
         Assert.True(linked.IsSuccessStatusCode, await linked.Content.ReadAsStringAsync());
         var pool = await linked.ReadAsync();
         return (string)pool["licenses"]!.AsArray().Single(l => (string?)l!["userId"] == user)!["id"]!;
     }
 
-    /// <summary>A valid request for each endpoint, on things made afresh for it (a call may change or remove them).</summary>
+    /// <summary>
+    /// A valid request for each endpoint, on things made afresh for it (a call may change or remove them).
+    /// </summary>
     private Dictionary<string, Func<Actor, Task<Call>>> Requests()
     {
         static Task<Call> Get(string path) => Task.FromResult(new Call(HttpMethod.Get, path));
@@ -241,14 +405,22 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         return new()
         {
             ["GetAccessSettings"] = _ => Get("access-settings"),
-            ["ChangeAccessSettings"] = _ => Task.FromResult(Put("access-settings", new { grantOnlyWhatYouHold = false })),
+            ["ChangeAccessSettings"] = _ =>
+                Task.FromResult(Put("access-settings", new { grantOnlyWhatYouHold = false })),
             ["ListAuditEntries"] = _ => Get("audit"),
             ["UserHistory"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}/history"),
             ["FeatureHolders"] = _ => Get("authorization/holders?feature=pos-login"),
-            ["CheckAuthorization"] = async a => Post("authorization/check", new { userId = await UserAsync(a.Type), feature = "pos-login" }),
-            ["CheckAuthorizationMany"] = async a => Post("authorization/check-many",
-                new { checks = new[] { new { userId = await UserAsync(a.Type), feature = "pos-login" } } }),
-            ["GetEffectivePermissions"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}/effective-permissions"),
+            ["CheckAuthorization"] = async a =>
+                Post("authorization/check", new { userId = await UserAsync(a.Type), feature = "pos-login" }),
+            ["CheckAuthorizationMany"] = async a =>
+                Post(
+                    "authorization/check-many",
+                    new { checks = new[] { new { userId = await UserAsync(a.Type), feature = "pos-login" } } }
+                ),
+            ["GetEffectivePermissions"] = async a => new Call(
+                HttpMethod.Get,
+                $"users/{await UserAsync(a.Type)}/effective-permissions"
+            ),
             ["GetDataScope"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}/data-scope"),
             ["CompareUsers"] = async a => new Call(HttpMethod.Get, $"users/{a.Id}/compare/{await UserAsync(a.Type)}"),
             ["DormantUsers"] = _ => Get("billing/dormant?days=30"),
@@ -273,7 +445,10 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             ["LinkLicense"] = async a =>
             {
                 await _admin.PostAsync("licenses/purchase", new { count = 1 });
-                return Post("licenses/link", new { userId = await UserAsync(a.Type), email = $"l{++_n}-{Guid.NewGuid():N}@example.com" });
+                return Post(
+                    "licenses/link",
+                    new { userId = await UserAsync(a.Type), email = $"l{++_n}-{Guid.NewGuid():N}@example.com" }
+                );
             },
             ["UnlinkLicense"] = async a => Post($"licenses/{await LinkedLicenseAsync(await UserAsync(a.Type))}/unlink"),
             ["ResendLicenseConfirmation"] = async a =>
@@ -284,10 +459,17 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                 return Post($"licenses/{license}/resend");
             },
             ["ListOnlineStores"] = _ => Get("online-stores"),
-            ["CreateOnlineStore"] = _ => Task.FromResult(Post("online-stores", new { code = $"OS{++_n}", name = "Web shop" })),
-            ["GetOnlineStore"] = async _ => new Call(HttpMethod.Get, $"online-stores/{await CreatedAsync("online-stores", new { code = $"OS{++_n}", name = "Shop" })}"),
-            ["UpdateOnlineStore"] = async _ => Put($"online-stores/{await CreatedAsync("online-stores", new { code = $"OS{++_n}", name = "Shop" })}",
-                new { code = $"OS{++_n}", name = "Renamed" }),
+            ["CreateOnlineStore"] = _ =>
+                Task.FromResult(Post("online-stores", new { code = $"OS{++_n}", name = "Web shop" })),
+            ["GetOnlineStore"] = async _ => new Call(
+                HttpMethod.Get,
+                $"online-stores/{await CreatedAsync("online-stores", new { code = $"OS{++_n}", name = "Shop" })}"
+            ),
+            ["UpdateOnlineStore"] = async _ =>
+                Put(
+                    $"online-stores/{await CreatedAsync("online-stores", new { code = $"OS{++_n}", name = "Shop" })}",
+                    new { code = $"OS{++_n}", name = "Renamed" }
+                ),
             ["BackOfficeUsersReport"] = _ => Get("reports/back-office-users?format=json"),
             ["PermissionMatrix"] = _ => Get("reports/permission-matrix?format=json"),
             ["ListRoles"] = _ => Get("roles"),
@@ -296,12 +478,25 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             ["UpdateRole"] = async _ => Put($"roles/{await RoleAsync()}", TenantClient.RoleBody($"Role {++_n}")),
             ["DeleteRole"] = async _ => Delete($"roles/{await RoleAsync()}"),
             ["CopyRole"] = async _ => Post($"roles/{await RoleAsync()}/copy", new { name = $"Role {++_n}" }),
-            ["PreviewRoleChange"] = async _ => Post($"roles/{await RoleAsync()}/preview", new { grants = Array.Empty<object>() }),
-            ["AddCustomFeature"] = _ => Task.FromResult(Post("secure-features", new { code = $"custom-{++_n}", name = "Custom", area = "custom" })),
+            ["PreviewRoleChange"] = async _ =>
+                Post($"roles/{await RoleAsync()}/preview", new { grants = Array.Empty<object>() }),
+            ["AddCustomFeature"] = _ =>
+                Task.FromResult(
+                    Post(
+                        "secure-features",
+                        new
+                        {
+                            code = $"custom-{++_n}",
+                            name = "Custom",
+                            area = "custom",
+                        }
+                    )
+                ),
             ["ListSalePoints"] = _ => Get("sale-points"),
             ["CreateSalePoint"] = _ => Task.FromResult(Post("sale-points", new { code = $"SP{++_n}", name = "Shop" })),
             ["GetSalePoint"] = async _ => new Call(HttpMethod.Get, $"sale-points/{await SalePointAsync()}"),
-            ["UpdateSalePoint"] = async _ => Put($"sale-points/{await SalePointAsync()}", new { code = $"SP{++_n}", name = "Renamed" }),
+            ["UpdateSalePoint"] = async _ =>
+                Put($"sale-points/{await SalePointAsync()}", new { code = $"SP{++_n}", name = "Renamed" }),
             ["DeactivateSalePoint"] = async _ => Post($"sale-points/{await SalePointAsync()}/deactivate"),
             ["ReactivateSalePoint"] = async _ =>
             {
@@ -312,7 +507,8 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             ["ListStores"] = _ => Get("stores"),
             ["CreateStore"] = _ => Task.FromResult(Post("stores", new { code = $"ST{++_n}", name = "Store" })),
             ["GetStore"] = async _ => new Call(HttpMethod.Get, $"stores/{await StoreAsync()}"),
-            ["UpdateStore"] = async _ => Put($"stores/{await StoreAsync()}", new { code = $"ST{++_n}", name = "Renamed" }),
+            ["UpdateStore"] = async _ =>
+                Put($"stores/{await StoreAsync()}", new { code = $"ST{++_n}", name = "Renamed" }),
             ["DeactivateStore"] = async _ => Post($"stores/{await StoreAsync()}/deactivate"),
             ["ReactivateStore"] = async _ =>
             {
@@ -321,9 +517,30 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                 return Post($"stores/{id}/reactivate");
             },
             ["ListUsers"] = _ => Get("users"),
-            ["RegisterUser"] = _ => Task.FromResult(Post("users", new { firstName = "New", lastName = "User", loginCode = $"n{++_n}" })),
+            ["RegisterUser"] = _ =>
+                Task.FromResult(
+                    Post(
+                        "users",
+                        new
+                        {
+                            firstName = "New",
+                            lastName = "User",
+                            loginCode = $"n{++_n}",
+                        }
+                    )
+                ),
             ["GetUser"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}"),
-            ["UpdateUser"] = async a => Put($"users/{await UserAsync(a.Type)}", new { firstName = "Re", lastName = "Named", loginCode = $"r{++_n}", type = a.Type }),
+            ["UpdateUser"] = async a =>
+                Put(
+                    $"users/{await UserAsync(a.Type)}",
+                    new
+                    {
+                        firstName = "Re",
+                        lastName = "Named",
+                        loginCode = $"r{++_n}",
+                        type = a.Type,
+                    }
+                ),
             ["DeactivateUser"] = async a => Post($"users/{await UserAsync(a.Type)}/deactivate"),
             ["ReactivateUser"] = async a =>
             {
@@ -331,14 +548,22 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                 await _admin.PostAsync($"users/{id}/deactivate", new { });
                 return Post($"users/{id}/reactivate");
             },
-            ["BulkChangeUsers"] = async a => Post("users/bulk", new { userIds = new[] { await UserAsync(a.Type) }, deactivate = true }),
-            ["ImportUsers"] = _ => Task.FromResult(new Call(HttpMethod.Post, "users/import?dryRun=true",
-                Csv: $"firstName,lastName,loginCode\nIra,Import,i{++_n}\n")),
+            ["BulkChangeUsers"] = async a =>
+                Post("users/bulk", new { userIds = new[] { await UserAsync(a.Type) }, deactivate = true }),
+            ["ImportUsers"] = _ =>
+                Task.FromResult(
+                    new Call(
+                        HttpMethod.Post,
+                        "users/import?dryRun=true",
+                        Csv: $"firstName,lastName,loginCode\nIra,Import,i{++_n}\n"
+                    )
+                ),
             ["SetPin"] = async a => Put($"users/{await UserAsync(a.Type)}/pin", new { pin = "4711" }),
             ["SetSystemAdministrator"] = async a =>
             {
                 // Only a System Administrator sets the flag: the caller is one here (its refusal is the test above).
-                if (a.Feature.Length > 0) await _admin.PutAsync($"users/{a.Id}/system-administrator", new { value = true });
+                if (a.Feature.Length > 0)
+                    await _admin.PutAsync($"users/{a.Id}/system-administrator", new { value = true });
                 return Put($"users/{await UserAsync(a.Type)}/system-administrator", new { value = true });
             },
             ["AssignRole"] = async a => Put($"users/{await UserAsync(a.Type)}/roles/{a.RoleId}", new { }),
@@ -348,7 +573,11 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                 await _admin.PutAsync($"users/{id}/roles/{a.RoleId}", new { });
                 return Delete($"users/{id}/roles/{a.RoleId}");
             },
-            ["GrantFeature"] = async a => Put($"users/{await UserAsync(a.Type)}/grants/{(a.Feature.Length > 0 ? a.Feature : "can-move-stock")}", new { }),
+            ["GrantFeature"] = async a =>
+                Put(
+                    $"users/{await UserAsync(a.Type)}/grants/{(a.Feature.Length > 0 ? a.Feature : "can-move-stock")}",
+                    new { }
+                ),
             ["RevokeFeature"] = async a =>
             {
                 var (id, feature) = (await UserAsync(a.Type), a.Feature.Length > 0 ? a.Feature : "can-move-stock");
@@ -356,8 +585,13 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                 return Delete($"users/{id}/grants/{feature}");
             },
             ["GetUserSalePoints"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}/sale-points"),
-            ["AddUserSalePoint"] = async a => Post($"users/{await UserAsync(a.Type)}/sale-points", new { salePointId = await SalePointAsync(), roleId = a.RoleId }),
-            ["AddAllUserSalePoints"] = async a => Post($"users/{await UserAsync(a.Type)}/sale-points/all", new { roleId = a.RoleId }),
+            ["AddUserSalePoint"] = async a =>
+                Post(
+                    $"users/{await UserAsync(a.Type)}/sale-points",
+                    new { salePointId = await SalePointAsync(), roleId = a.RoleId }
+                ),
+            ["AddAllUserSalePoints"] = async a =>
+                Post($"users/{await UserAsync(a.Type)}/sale-points/all", new { roleId = a.RoleId }),
             ["ChangeUserSalePointRole"] = async a =>
             {
                 var (id, sp) = (await UserAsync(a.Type), await SalePointAsync());
@@ -372,8 +606,10 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             },
             ["RemoveAllUserSalePoints"] = async a => Delete($"users/{await UserAsync(a.Type)}/sale-points"),
             ["GetUserStores"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}/stores"),
-            ["AddUserStore"] = async a => Post($"users/{await UserAsync(a.Type)}/stores", new { storeId = await StoreAsync() }),
-            ["AddAllUserStores"] = async a => Post($"users/{await UserAsync(a.Type)}/stores/all", new { includeFuture = false }),
+            ["AddUserStore"] = async a =>
+                Post($"users/{await UserAsync(a.Type)}/stores", new { storeId = await StoreAsync() }),
+            ["AddAllUserStores"] = async a =>
+                Post($"users/{await UserAsync(a.Type)}/stores/all", new { includeFuture = false }),
             ["RemoveUserStore"] = async a =>
             {
                 var (id, store) = (await UserAsync(a.Type), await StoreAsync());

@@ -11,32 +11,43 @@ using Xunit;
 
 namespace OrderStream.Tests.Security;
 
-/// <summary>Issue #18, item 5: inactive users' tokens, headers, body limits, mail abuse, secrets in the audit log and logs.</summary>
+/// <summary>
+/// Issue #18, item 5: inactive users' tokens, headers, body limits, mail abuse, secrets in the audit log and logs.
+/// </summary>
 public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
     public async Task A_deactivated_users_token_can_no_longer_write_even_for_themselves()
     {
         var admin = await api.CreateTenantAsync();
-        var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: "leaver", password: "leaver-password-1")))["id"]!;
+        var id = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "leaver", password: "leaver-password-1")))["id"]!;
         var leaver = new TenantClient(api.CreateClient(), admin.Tenant);
         await leaver.LogInAsync("leaver", "leaver-password-1");
-        Assert.Equal(HttpStatusCode.OK, (await leaver.PutAsync("me/preferences/user-list", new { columns = new[] { "lastName" } })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await leaver.PutAsync("me/preferences/user-list", new { columns = new[] { "lastName" } })).StatusCode
+        );
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"users/{id}/deactivate", new { })).StatusCode);
 
-        foreach (var response in new[]
-                 {
-                     await leaver.PutAsync($"users/{id}/pin", new { pin = "4711" }),
-                     await leaver.PutAsync("me/preferences/user-list", new { columns = new[] { "firstName" } }),
-                     await leaver.GetAsync("me/permissions"),
-                 })
+        foreach (
+            var response in new[]
+            {
+                await leaver.PutAsync($"users/{id}/pin", new { pin = "4711" }),
+                await leaver.PutAsync("me/preferences/user-list", new { columns = new[] { "firstName" } }),
+                await leaver.GetAsync("me/permissions"),
+            }
+        )
         {
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Contains("inactive", (string)(await response.ReadAsync())["detail"]!);
         }
         // Reactivated, the same token works again.
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"users/{id}/reactivate", new { })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await leaver.PutAsync($"users/{id}/pin", new { pin = "4711" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await leaver.PutAsync($"users/{id}/pin", new { pin = "4711" })).StatusCode
+        );
     }
 
     [Fact]
@@ -49,7 +60,10 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         var problem = await admin.GetAsync($"users/{Guid.NewGuid()}");
         Assert.Equal("nosniff", problem.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.True(problem.Headers.CacheControl!.NoStore);
-        var login = await admin.Http.PostAsJsonAsync(admin.Url("auth/login"), new { loginCode = "admin", password = TenantClient.AdminPassword });
+        var login = await admin.Http.PostAsJsonAsync(
+            admin.Url("auth/login"),
+            new { loginCode = "admin", password = TenantClient.AdminPassword }
+        );
         Assert.True(login.Headers.CacheControl!.NoStore);
 
         var page = await admin.Http.GetAsync("/scalar");
@@ -69,8 +83,18 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/scalar")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync("/openapi/v1.json")).StatusCode);
-        Assert.False(OrderStream.Host.ApiReference.Enabled(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), "Production"));
-        Assert.True(OrderStream.Host.ApiReference.Enabled(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), "Development"));
+        Assert.False(
+            OrderStream.Host.ApiReference.Enabled(
+                new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+                "Production"
+            )
+        );
+        Assert.True(
+            OrderStream.Host.ApiReference.Enabled(
+                new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+                "Development"
+            )
+        );
     }
 
     [Fact]
@@ -81,12 +105,24 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         kestrel.StartServer();
         var admin = await kestrel.CreateTenantAsync();
         var big = new string('x', 300 * 1024);
-        var tooLarge = await admin.PostAsync("users", new { firstName = "Eva", lastName = "Berger", loginCode = "eva", email = big });
+        var tooLarge = await admin.PostAsync(
+            "users",
+            new
+            {
+                firstName = "Eva",
+                lastName = "Berger",
+                loginCode = "eva",
+                email = big,
+            }
+        );
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType!.MediaType);
         // The import takes files up to 2 MB: a 1 MB file is read (and refused for what it says, not for its size).
         var csv = "firstName,lastName,loginCode\n" + string.Concat(Enumerable.Repeat("Eva,Berger,eva\n", 70_000));
-        var import = await admin.Http.PostAsync(admin.Url("users/import?dryRun=true"), new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var import = await admin.Http.PostAsync(
+            admin.Url("users/import?dryRun=true"),
+            new StringContent(csv, Encoding.UTF8, "text/csv")
+        );
         Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, import.StatusCode);
         Assert.NotEqual(HttpStatusCode.InternalServerError, import.StatusCode);
     }
@@ -98,8 +134,12 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         var address = $"limit-{Guid.NewGuid():N}@example.com";
         await admin.PostAsync("licenses/purchase", new { count = 20 });
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser()))["id"]!;
-        var license = (string)(await (await admin.PostAsync("licenses/link", new { userId = user, email = address })).ReadAsync())["licenses"]!
-            .AsArray().Single(l => (string?)l!["userId"] == user)!["id"]!;
+        var license = (string)
+            (await (await admin.PostAsync("licenses/link", new { userId = user, email = address })).ReadAsync())[
+                "licenses"
+            ]!
+                .AsArray()
+                .Single(l => (string?)l!["userId"] == user)!["id"]!;
 
         // One mail a minute per license: at once again is a 429 saying when.
         var again = await admin.PostAsync($"licenses/{license}/resend", null);
@@ -114,7 +154,10 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         // Five an hour per license.
         api.Clock.Advance(TimeSpan.FromMinutes(1));
         await admin.LogInAsync("admin", TenantClient.AdminPassword);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await admin.PostAsync($"licenses/{license}/resend", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.TooManyRequests,
+            (await admin.PostAsync($"licenses/{license}/resend", null)).StatusCode
+        );
 
         // Ten an hour per address, whichever licenses they are for.
         var answers = new List<HttpStatusCode>();
@@ -123,7 +166,17 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
             var other = (string)(await admin.CreateUserAsync(TenantClient.NewUser()))["id"]!;
             answers.Add((await admin.PostAsync("licenses/link", new { userId = other, email = address })).StatusCode);
         }
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers);
+        Assert.Equal(
+            [
+                HttpStatusCode.OK,
+                HttpStatusCode.OK,
+                HttpStatusCode.OK,
+                HttpStatusCode.OK,
+                HttpStatusCode.OK,
+                HttpStatusCode.TooManyRequests,
+            ],
+            answers
+        );
     }
 
     [Fact]
@@ -134,7 +187,10 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         await admin.PostAsync("licenses/purchase", new { count = 1 });
         var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser()))["id"]!;
         await admin.PostAsync("licenses/link", new { userId = user, email = address });
-        var token = TokenPattern().Match((string)(await Mailbox.WaitForAsync(address)).Single()["text"]!).Groups[1].Value;
+        var token = TokenPattern()
+            .Match((string)(await Mailbox.WaitForAsync(address)).Single()["text"]!)
+            .Groups[1]
+            .Value;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
         var audit = await (await admin.GetAsync("audit?type=license_confirmation_issued")).Content.ReadAsStringAsync();
@@ -142,7 +198,11 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.DoesNotContain(hash, audit, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(token, audit);
         Assert.DoesNotContain("TokenHash", audit);
-        Assert.DoesNotContain(hash, await (await admin.GetAsync($"users/{user}/history")).Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(
+            hash,
+            await (await admin.GetAsync($"users/{user}/history")).Content.ReadAsStringAsync(),
+            StringComparison.OrdinalIgnoreCase
+        );
     }
 
     [Fact]
@@ -150,26 +210,65 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
     {
         var logs = new CapturedLogs();
         // Everything logged, whatever the service's own settings would silence.
-        await using var logged = new ApiFactory(null, new() { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Marten"] = "Trace",
-            ["Logging:LogLevel:Marten.IDocumentStore"] = "Trace" }, s => s.AddSingleton<ILoggerProvider>(logs));
+        await using var logged = new ApiFactory(
+            null,
+            new()
+            {
+                ["Logging:LogLevel:Default"] = "Trace",
+                ["Logging:LogLevel:Marten"] = "Trace",
+                ["Logging:LogLevel:Marten.IDocumentStore"] = "Trace",
+            },
+            s => s.AddSingleton<ILoggerProvider>(logs)
+        );
         var admin = await logged.CreateTenantAsync();
-        await admin.CreateUserAsync(new { firstName = "Eva", lastName = "Berger", loginCode = "same" });
+        await admin.CreateUserAsync(
+            new
+            {
+                firstName = "Eva",
+                lastName = "Berger",
+                loginCode = "same",
+            }
+        );
         // Two at once with one login code: the unique index refuses the slower one inside PostgreSQL.
-        var racing = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => admin.PostAsync("users",
-            new { firstName = "Secret", lastName = $"Person{(char)('a' + i)}", loginCode = "race", email = $"private.{i}@example.com" })));
+        var racing = await Task.WhenAll(
+            Enumerable
+                .Range(0, 6)
+                .Select(i =>
+                    admin.PostAsync(
+                        "users",
+                        new
+                        {
+                            firstName = "Secret",
+                            lastName = $"Person{(char)('a' + i)}",
+                            loginCode = "race",
+                            email = $"private.{i}@example.com",
+                        }
+                    )
+                )
+        );
         Assert.DoesNotContain(racing, r => (int)r.StatusCode >= 500);
         Assert.Equal(5, racing.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Contains(logs.Lines, l => l.Contains("23505", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.Lines, l => l.Contains("private.", StringComparison.Ordinal) || l.Contains("Person", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l =>
+            l.Contains("private.", StringComparison.Ordinal) || l.Contains("Person", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public void An_unexpected_database_failure_is_logged_by_its_codes_not_by_what_PostgreSQL_quoted()
     {
-        var postgres = new Npgsql.PostgresException("invalid input syntax for type uuid: \"eva.berger@example.com\"", "ERROR", "ERROR", "22P02",
-            detail: "Key (email)=(eva.berger@example.com)", where: "JSON data, line 1: {\"Email\":\"eva.berger@example.com\"",
-            constraintName: "ux_users_email");
-        var logged = OrderStream.BuildingBlocks.Errors.LoggedException.Safe(new InvalidOperationException("wrapped", postgres));
+        var postgres = new Npgsql.PostgresException(
+            "invalid input syntax for type uuid: \"eva.berger@example.com\"",
+            "ERROR",
+            "ERROR",
+            "22P02",
+            detail: "Key (email)=(eva.berger@example.com)",
+            where: "JSON data, line 1: {\"Email\":\"eva.berger@example.com\"",
+            constraintName: "ux_users_email"
+        );
+        var logged = OrderStream.BuildingBlocks.Errors.LoggedException.Safe(
+            new InvalidOperationException("wrapped", postgres)
+        );
         Assert.DoesNotContain("eva.berger", logged.ToString());
         Assert.Contains("SQLSTATE 22P02 on ux_users_email", logged.Message);
         Assert.Contains("InvalidOperationException <- PostgresException", logged.Message);
@@ -194,12 +293,18 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
 
         public ILogger CreateLogger(string categoryName) => this;
 
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Enqueue(formatter(state, exception) + " " + exception);
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter
+        ) => Lines.Enqueue(formatter(state, exception) + " " + exception);
 
         public void Dispose() { }
     }

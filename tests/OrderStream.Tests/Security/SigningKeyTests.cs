@@ -7,17 +7,21 @@ using Xunit;
 namespace OrderStream.Tests.Security;
 
 /// <summary>
-/// Issue #18, item 2: the development key is in the repository, so a token it signs is a forgery anyone can make. It may
-/// sign tokens only in Development on a service nobody else can reach (loopback); anywhere else the service refuses to
-/// start without a key of its own.
+/// Issue #18, item 2: the development key is in the repository, so a token it signs is a forgery anyone can make. It
+/// may sign tokens only in Development on a service nobody else can reach (loopback); anywhere else the service refuses
+/// to start without a key of its own.
 /// </summary>
 public sealed class SigningKeyTests
 {
     private static IConfiguration Settings(params (string Key, string Value)[] settings) =>
-        new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value))
+            .Build();
 
     private static string Refusal(IConfiguration configuration, string environment) =>
-        Assert.Throws<InvalidOperationException>(() => JwtSettings.From(configuration, new Environment(environment))).Message;
+        Assert
+            .Throws<InvalidOperationException>(() => JwtSettings.From(configuration, new Environment(environment)))
+            .Message;
 
     [Theory]
     [InlineData("Production")]
@@ -29,7 +33,10 @@ public sealed class SigningKeyTests
         Assert.Contains("Jwt:SigningKey", Refusal(Settings(("urls", "http://localhost:5080")), environment));
         Assert.Contains("32", Refusal(Settings(("Jwt:SigningKey", "too-short")), environment));
         var key = new string('k', 40);
-        Assert.Equal(key.Length, JwtSettings.From(Settings(("Jwt:SigningKey", key)), new Environment(environment)).SigningKey.Length);
+        Assert.Equal(
+            key.Length,
+            JwtSettings.From(Settings(("Jwt:SigningKey", key)), new Environment(environment)).SigningKey.Length
+        );
     }
 
     [Theory]

@@ -16,7 +16,8 @@ namespace OrderStream.Tests.TestKit;
 
 /// <summary>
 /// The real service over HTTP against a real PostgreSQL: each factory gets a database of its own (created from
-/// ORDERSTREAM_TEST_PG), so test classes run in parallel without seeing each other. Time is a fake clock tests can move.
+/// ORDERSTREAM_TEST_PG), so test classes run in parallel without seeing each other. Time is a fake clock tests can
+/// move.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>
 {
@@ -25,9 +26,14 @@ public class ApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    public ApiFactory() : this(null, null) { }
+    public ApiFactory()
+        : this(null, null) { }
 
-    internal ApiFactory(string? connectionString, Dictionary<string, string?>? settings, Action<IServiceCollection>? services = null)
+    internal ApiFactory(
+        string? connectionString,
+        Dictionary<string, string?>? settings,
+        Action<IServiceCollection>? services = null
+    )
     {
         ConnectionString = connectionString ?? Database.Create();
         _settings = settings ?? [];
@@ -42,11 +48,13 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Security:HashIterations", "1000");
         builder.UseSetting("Security:PinHashIterations", "500");
         builder.UseSetting("RateLimiting:LoginPermitsPerMinute", "100000");
-        // Mail goes to the MailDev that test.sh starts (MAIL_SMTP_PORT); the outbox is polled often so tests need not wait.
+        // Mail goes to the MailDev that test.sh starts (MAIL_SMTP_PORT); the outbox is polled often so tests need not
+        // wait.
         builder.UseSetting("Mail:Port", Environment.GetEnvironmentVariable("MAIL_SMTP_PORT") ?? "1025");
         builder.UseSetting("Mail:PollMilliseconds", "100");
         builder.UseSetting("TimeBoxes:PollMilliseconds", "100");
-        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
@@ -56,26 +64,48 @@ public class ApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// With minimal hosting, the app's own <c>RunAsync</c> also stops and disposes the host when the factory stops it, and the
-    /// two race (dotnet/aspnetcore#40271): now and then a background service is asked to stop after it was disposed, and its
-    /// already disposed token source throws. That is the test host's teardown, not the service's: it is not a failure.
+    /// With minimal hosting, the app's own <c>RunAsync</c> also stops and disposes the host when the factory stops it,
+    /// and the two race (dotnet/aspnetcore#40271): now and then a background service is asked to stop after it was
+    /// disposed, and its already disposed token source throws. That is the test host's teardown, not the service's: it
+    /// is not a failure.
     /// </summary>
     public override async ValueTask DisposeAsync()
     {
-        try { await base.DisposeAsync(); }
+        try
+        {
+            await base.DisposeAsync();
+        }
         catch (ObjectDisposedException) { }
         catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is ObjectDisposedException)) { }
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Creates a tenant with the bootstrap command, as the operator would, and returns its administrator's client.</summary>
+    /// <summary>
+    /// Creates a tenant with the bootstrap command, as the operator would, and returns its administrator's client.
+    /// </summary>
     public async Task<TenantClient> CreateTenantAsync(string? code = null)
     {
         code ??= "t" + Guid.NewGuid().ToString("N")[..10];
-        var exit = await Bootstrap.RunAsync(Services, Services.GetRequiredService<IConfiguration>(),
-            ["--tenant", code, "--name", $"Tenant {code}", "--time-zone", "Europe/Vienna", "--currency", "EUR",
-             "--admin-login", "admin", "--admin-password", TenantClient.AdminPassword]);
-        if (exit != 0) throw new InvalidOperationException($"bootstrap failed with {exit}");
+        var exit = await Bootstrap.RunAsync(
+            Services,
+            Services.GetRequiredService<IConfiguration>(),
+            [
+                "--tenant",
+                code,
+                "--name",
+                $"Tenant {code}",
+                "--time-zone",
+                "Europe/Vienna",
+                "--currency",
+                "EUR",
+                "--admin-login",
+                "admin",
+                "--admin-password",
+                TenantClient.AdminPassword,
+            ]
+        );
+        if (exit != 0)
+            throw new InvalidOperationException($"bootstrap failed with {exit}");
         var client = new TenantClient(CreateClient(), code);
         await client.LogInAsync("admin", TenantClient.AdminPassword);
         return client;
@@ -90,21 +120,28 @@ internal sealed class ClientAddressFilter : IStartupFilter
 {
     public const string Header = "X-Test-Client-Address";
 
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-    {
-        app.Use((http, nextMiddleware) =>
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) =>
+        app =>
         {
-            if (System.Net.IPAddress.TryParse(http.Request.Headers[Header].ToString(), out var address)) http.Connection.RemoteIpAddress = address;
-            return nextMiddleware(http);
-        });
-        next(app);
-    };
+            app.Use(
+                (http, nextMiddleware) =>
+                {
+                    if (System.Net.IPAddress.TryParse(http.Request.Headers[Header].ToString(), out var address))
+                        http.Connection.RemoteIpAddress = address;
+                    return nextMiddleware(http);
+                }
+            );
+            next(app);
+        };
 }
 
 public static class Database
 {
-    public static string Server => Environment.GetEnvironmentVariable("ORDERSTREAM_TEST_PG")
-        ?? throw new InvalidOperationException("ORDERSTREAM_TEST_PG is not set: run the tests with `bash test.sh` (see README).");
+    public static string Server =>
+        Environment.GetEnvironmentVariable("ORDERSTREAM_TEST_PG")
+        ?? throw new InvalidOperationException(
+            "ORDERSTREAM_TEST_PG is not set: run the tests with `bash test.sh` (see README)."
+        );
 
     public static string Create()
     {
@@ -137,7 +174,9 @@ public sealed class TenantClient(HttpClient http, string tenant)
     }
 
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(Url(path));
+
     public Task<HttpResponseMessage> PostAsync(string path, object? body) => Http.PostAsJsonAsync(Url(path), body);
+
     public Task<HttpResponseMessage> PutAsync(string path, object body) => Http.PutAsJsonAsync(Url(path), body);
 
     public async Task<HttpResponseMessage> PutAsync(string path, object body, string ifMatch)
@@ -151,9 +190,16 @@ public sealed class TenantClient(HttpClient http, string tenant)
 
     /// <summary>A role's body for POST/PUT /roles: a name and its grants (feature code, optional qualifier).</summary>
     public static object RoleBody(string name, params (string Code, int? Qualifier)[] grants) =>
-        new { name, description = $"{name} role", grants = grants.Select(g => new { featureCode = g.Code, qualifier = g.Qualifier }).ToArray() };
+        new
+        {
+            name,
+            description = $"{name} role",
+            grants = grants.Select(g => new { featureCode = g.Code, qualifier = g.Qualifier }).ToArray(),
+        };
 
-    /// <summary>The id of one of the tenant's roles, by name (the default roles are seeded by the bootstrap command).</summary>
+    /// <summary>
+    /// The id of one of the tenant's roles, by name (the default roles are seeded by the bootstrap command).
+    /// </summary>
     public async Task<string> RoleIdAsync(string name)
     {
         var roles = await (await GetAsync("roles")).ReadAsync();
@@ -165,21 +211,40 @@ public sealed class TenantClient(HttpClient http, string tenant)
     {
         var response = await Http.PutAsync(Url($"users/{userId}/roles/{await RoleIdAsync(role)}"), null);
         if (!response.IsSuccessStatusCode)
-            throw new Xunit.Sdk.XunitException($"give role: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new Xunit.Sdk.XunitException(
+                $"give role: {response.StatusCode} {await response.Content.ReadAsStringAsync()}"
+            );
     }
 
-    /// <summary>Creates a user and returns its JSON; fails the test with the answer's body when it was not created.</summary>
+    /// <summary>
+    /// Creates a user and returns its JSON; fails the test with the answer's body when it was not created.
+    /// </summary>
     public async Task<JsonObject> CreateUserAsync(object body)
     {
         var response = await PostAsync("users", body);
         var json = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != System.Net.HttpStatusCode.Created) throw new Xunit.Sdk.XunitException($"create user: {response.StatusCode} {json}");
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+            throw new Xunit.Sdk.XunitException($"create user: {response.StatusCode} {json}");
         return JsonNode.Parse(json)!.AsObject();
     }
 
-    public static object NewUser(string first = "Eva", string last = "Berger", string? login = null, string? email = null,
-        string? password = null, string? type = null) =>
-        new { firstName = first, lastName = last, loginCode = login ?? "u" + Guid.NewGuid().ToString("N")[..8], email, password, type };
+    public static object NewUser(
+        string first = "Eva",
+        string last = "Berger",
+        string? login = null,
+        string? email = null,
+        string? password = null,
+        string? type = null
+    ) =>
+        new
+        {
+            firstName = first,
+            lastName = last,
+            loginCode = login ?? "u" + Guid.NewGuid().ToString("N")[..8],
+            email,
+            password,
+            type,
+        };
 }
 
 public static class Json

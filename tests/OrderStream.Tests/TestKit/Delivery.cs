@@ -14,7 +14,12 @@ public static class Delivery
         {
             var stored = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
             var progress = await store.Advanced.AllProjectionProgress();
-            if (progress.Any(p => p.ShardName.StartsWith("integration-events", StringComparison.Ordinal) && p.Sequence >= stored)) return;
+            if (
+                progress.Any(p =>
+                    p.ShardName.StartsWith("integration-events", StringComparison.Ordinal) && p.Sequence >= stored
+                )
+            )
+                return;
             await Task.Delay(50);
         }
         throw new TimeoutException("Integration events were not delivered within 60 seconds.");

@@ -11,6 +11,7 @@ internal static class StrictSnapshots
     [ModuleInitializer]
     internal static void Initialize()
     {
-        if (Environment.GetEnvironmentVariable("SNAPSHOOTER_STRICT_MODE") is null) Environment.SetEnvironmentVariable("SNAPSHOOTER_STRICT_MODE", "true");
+        if (Environment.GetEnvironmentVariable("SNAPSHOOTER_STRICT_MODE") is null)
+            Environment.SetEnvironmentVariable("SNAPSHOOTER_STRICT_MODE", "true");
     }
 }

@@ -7,11 +7,29 @@ using Xunit;
 
 namespace OrderStream.Tests.Unit;
 
-/// <summary>The privilege-tier, user-type and qualifier rules (PRODUCT.md; ADR 0010), exhaustively over their inputs.</summary>
+/// <summary>
+/// The privilege-tier, user-type and qualifier rules (PRODUCT.md; ADR 0010), exhaustively over their inputs.
+/// </summary>
 public sealed class AccessRulesTests
 {
-    private static SecureFeature Feature(Tier tier, string code = "f", string[]? types = null, string? qualifierKind = null) =>
-        new(code, code, "test", "test", tier, FeatureScope.Tenant, types, true, qualifierKind is null ? null : new QualifierMeaning(qualifierKind, ""), []);
+    private static SecureFeature Feature(
+        Tier tier,
+        string code = "f",
+        string[]? types = null,
+        string? qualifierKind = null
+    ) =>
+        new(
+            code,
+            code,
+            "test",
+            "test",
+            tier,
+            FeatureScope.Tenant,
+            types,
+            true,
+            qualifierKind is null ? null : new QualifierMeaning(qualifierKind, ""),
+            []
+        );
 
     private static UserAccessFacts User(bool admin, string? type = null) =>
         new(Guid.NewGuid(), "Some One", true, admin, type, [], null, null, []);
@@ -45,7 +63,10 @@ public sealed class AccessRulesTests
     [InlineData("SystemAdministrator", false, true, false)]
     [InlineData("SystemAdministrator", true, false, true)]
     public void Giving_follows_the_giver_s_tier(string tier, bool admin, bool systemManager, bool mayGive) =>
-        Assert.Equal(mayGive, Rules.WhyNotGrantable(Feature(Enum.Parse<Tier>(tier)), User(admin), systemManager) is null);
+        Assert.Equal(
+            mayGive,
+            Rules.WhyNotGrantable(Feature(Enum.Parse<Tier>(tier)), User(admin), systemManager) is null
+        );
 
     [Fact]
     public void Only_an_administrator_makes_a_system_manager_and_anyone_given_it_may_hold_it()
@@ -84,7 +105,12 @@ public sealed class AccessRulesTests
     }
 
     [Property]
-    public bool Combining_is_order_free_and_never_lowers_a_qualifier(NonNegativeInt a, NonNegativeInt b, bool aAbsent, bool limit)
+    public bool Combining_is_order_free_and_never_lowers_a_qualifier(
+        NonNegativeInt a,
+        NonNegativeInt b,
+        bool aAbsent,
+        bool limit
+    )
     {
         var feature = Feature(Tier.None, qualifierKind: limit ? "limit" : "threshold");
         var x = Holding.Of(aAbsent ? null : a.Get, feature);
@@ -94,7 +120,10 @@ public sealed class AccessRulesTests
     }
 
     [Property]
-    public bool A_holding_meets_every_level_up_to_its_qualifier_and_none_above(NonNegativeInt qualifier, NonNegativeInt asked)
+    public bool A_holding_meets_every_level_up_to_its_qualifier_and_none_above(
+        NonNegativeInt qualifier,
+        NonNegativeInt asked
+    )
     {
         var holding = Holding.Of(qualifier.Get, Feature(Tier.None, qualifierKind: "threshold"));
         return holding.Meets(asked.Get) == (asked.Get <= qualifier.Get);
@@ -104,16 +133,22 @@ public sealed class AccessRulesTests
     public bool An_administrator_may_give_and_hold_every_shipped_feature_that_is_not_bound_to_a_type(PositiveInt pick)
     {
         var catalogue = new FeatureCatalogue();
-        var feature = catalogue.Features.Where(f => f.UserTypes is null).ElementAt(pick.Get % catalogue.Features.Count(f => f.UserTypes is null));
+        var feature = catalogue
+            .Features.Where(f => f.UserTypes is null)
+            .ElementAt(pick.Get % catalogue.Features.Count(f => f.UserTypes is null));
         var admin = User(true);
         return Rules.WhyNotGrantable(feature, admin, false) is null && Rules.WhyNotHeld(feature, admin, false) is null;
     }
 
     [Property]
-    public bool Nobody_without_the_flag_gives_or_holds_a_feature_limited_to_administrators(bool systemManager, string? type)
+    public bool Nobody_without_the_flag_gives_or_holds_a_feature_limited_to_administrators(
+        bool systemManager,
+        string? type
+    )
     {
         var feature = new FeatureCatalogue().Find("randomise-all-names")!;
         var user = User(false, type);
-        return Rules.WhyNotGrantable(feature, user, systemManager) is not null && Rules.WhyNotHeld(feature, user, systemManager) is not null;
+        return Rules.WhyNotGrantable(feature, user, systemManager) is not null
+            && Rules.WhyNotHeld(feature, user, systemManager) is not null;
     }
 }

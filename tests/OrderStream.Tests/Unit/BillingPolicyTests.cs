@@ -20,9 +20,11 @@ public sealed class BillingPolicyTests
 
     private static MonthWindow Month(int y, int m) => MonthWindow.Of(y, m, Vienna);
 
-    private static ActivePeriod[] Active(DateTimeOffset from, DateTimeOffset? until = null) => [new ActivePeriod(from, until)];
+    private static ActivePeriod[] Active(DateTimeOffset from, DateTimeOffset? until = null) =>
+        [new ActivePeriod(from, until)];
 
-    private static BillingReason? Bill(IReadOnlyList<ActivePeriod> periods, int y, int m) => BillingPolicy.Billable(periods, Month(y, m));
+    private static BillingReason? Bill(IReadOnlyList<ActivePeriod> periods, int y, int m) =>
+        BillingPolicy.Billable(periods, Month(y, m));
 
     [Fact]
     public void Manual_example_created_on_the_10th_of_July_is_first_billed_in_August()
@@ -114,14 +116,18 @@ public sealed class BillingPolicyTests
     {
         Assert.Null(Bill(Active(Local(2028, 2, 29)), 2028, 2));
         Assert.Equal(BillingReason.ActiveWholeMonth, Bill(Active(Local(2028, 2, 29)), 2028, 3));
-        Assert.Equal(BillingReason.DeactivatedDuringMonth, Bill(Active(Local(2028, 1, 1), Local(2028, 2, 29, 23, 0)), 2028, 2));
+        Assert.Equal(
+            BillingReason.DeactivatedDuringMonth,
+            Bill(Active(Local(2028, 1, 1), Local(2028, 2, 29, 23, 0)), 2028, 2)
+        );
         Assert.Equal(new DateTimeOffset(2028, 2, 29, 23, 0, 0, TimeSpan.Zero), Month(2028, 2).End);
     }
 
     [Fact]
     public void Month_boundaries_follow_the_tenants_time_zone_across_daylight_saving()
     {
-        // Vienna moves to summer time on 29 March 2026: April starts at 22:00 UTC on 31 March, March at 23:00 UTC on 28 February.
+        // Vienna moves to summer time on 29 March 2026: April starts at 22:00 UTC on 31 March, March at 23:00 UTC on 28
+        // February.
         Assert.Equal(new DateTimeOffset(2026, 2, 28, 23, 0, 0, TimeSpan.Zero), Month(2026, 3).Start);
         Assert.Equal(new DateTimeOffset(2026, 3, 31, 22, 0, 0, TimeSpan.Zero), Month(2026, 3).End);
         var justAfterMidnightOnAprilFirst = new DateTimeOffset(2026, 3, 31, 22, 30, 0, TimeSpan.Zero);
@@ -135,7 +141,10 @@ public sealed class BillingPolicyTests
         // Winter time returns on 25 October 2026: November starts at 23:00 UTC on 31 October.
         Assert.Equal(new DateTimeOffset(2026, 10, 31, 23, 0, 0, TimeSpan.Zero), Month(2026, 11).Start);
         var deactivatedLateOctober31 = new DateTimeOffset(2026, 10, 31, 22, 30, 0, TimeSpan.Zero); // 23:30 in Vienna
-        Assert.Equal(BillingReason.DeactivatedDuringMonth, Bill(Active(Local(2026, 1, 2), deactivatedLateOctober31), 2026, 10));
+        Assert.Equal(
+            BillingReason.DeactivatedDuringMonth,
+            Bill(Active(Local(2026, 1, 2), deactivatedLateOctober31), 2026, 10)
+        );
         Assert.Null(Bill(Active(Local(2026, 1, 2), deactivatedLateOctober31), 2026, 11));
     }
 
@@ -159,8 +168,10 @@ public sealed class BillingPolicyTests
     {
         BillingAccount[] accounts =
         [
-            Account("Anna Huber", Active(Local(2026, 1, 2))), Account("  anna   HUBER", Active(Local(2026, 3, 1))),
-            Account("Anna Hubner", Active(Local(2026, 1, 2))), Account("Bernd Moser", Active(Local(2026, 4, 15))),
+            Account("Anna Huber", Active(Local(2026, 1, 2))),
+            Account("  anna   HUBER", Active(Local(2026, 3, 1))),
+            Account("Anna Hubner", Active(Local(2026, 1, 2))),
+            Account("Bernd Moser", Active(Local(2026, 4, 15))),
         ];
         var (count, employees) = StatementCalculator.Employees(accounts, Month(2026, 4));
         Assert.Equal(2, count);
@@ -192,15 +203,21 @@ public sealed class BillingPolicyTests
         Assert.Equal([new AdjustmentLine("2026-07", "Late Comer", 1, 10m)], august.Adjustments);
         Assert.Equal(2 * 10m + 10m, august.GrandTotal);
         // September is not the next open statement after July, so it does not repeat the line.
-        Assert.Empty(StatementCalculator.Compute([anna, late], Month(2026, 9), 10m, "EUR", now, closed, Vienna).Adjustments);
+        Assert.Empty(
+            StatementCalculator.Compute([anna, late], Month(2026, 9), 10m, "EUR", now, closed, Vienna).Adjustments
+        );
 
         // Once August is closed with that adjustment, July is settled: September carries nothing for it.
         ClosedStatement[] both = [.. closed, new() { Id = "2026-08", Statement = august }];
-        Assert.Empty(StatementCalculator.Compute([anna, late], Month(2026, 9), 10m, "EUR", now, both, Vienna).Adjustments);
+        Assert.Empty(
+            StatementCalculator.Compute([anna, late], Month(2026, 9), 10m, "EUR", now, both, Vienna).Adjustments
+        );
         // And if the late account turns out never to have been billable in July, September credits it back.
         late.Periods = [.. Active(Local(2026, 7, 20))];
-        Assert.Equal([new AdjustmentLine("2026-07", "Late Comer", -1, -10m)],
-            StatementCalculator.Compute([anna, late], Month(2026, 9), 10m, "EUR", now, both, Vienna).Adjustments);
+        Assert.Equal(
+            [new AdjustmentLine("2026-07", "Late Comer", -1, -10m)],
+            StatementCalculator.Compute([anna, late], Month(2026, 9), 10m, "EUR", now, both, Vienna).Adjustments
+        );
     }
 
     [Fact]
@@ -225,7 +242,12 @@ public sealed class BillingPolicyTests
     }
 
     [Property]
-    public bool A_month_in_which_a_user_was_never_active_is_never_billed(int month, PositiveInt gap, PositiveInt length, bool before)
+    public bool A_month_in_which_a_user_was_never_active_is_never_billed(
+        int month,
+        PositiveInt gap,
+        PositiveInt length,
+        bool before
+    )
     {
         var m = AnyMonth(month);
         var hours = length.Get % 50_000;

@@ -7,7 +7,8 @@ namespace OrderStream.Tests.Unit;
 /// <summary>Reading the CSV files users import (RFC 4180, as spreadsheets save them).</summary>
 public sealed class CsvTests
 {
-    private static string[] Show(string text) => [.. Csv.Read(text).Select(r => $"{r.Line}: {string.Join(" | ", r.Fields)}")];
+    private static string[] Show(string text) =>
+        [.. Csv.Read(text).Select(r => $"{r.Line}: {string.Join(" | ", r.Fields)}")];
 
     [Theory]
     [InlineData("a,b\nc,d", new[] { "1: a | b", "2: c | d" })]
@@ -22,7 +23,8 @@ public sealed class CsvTests
     [InlineData("\"\"\n", new[] { "1: " })]
     [InlineData("O'Neil,a\"b", new[] { "1: O'Neil | a\"b" })]
     [InlineData("", new string[0])]
-    public void Records_keep_their_fields_and_the_line_they_start_on(string text, string[] expected) => Assert.Equal(expected, Show(text));
+    public void Records_keep_their_fields_and_the_line_they_start_on(string text, string[] expected) =>
+        Assert.Equal(expected, Show(text));
 
     [Theory]
     [InlineData("a,b\n\"open,c", "Line 2: a quoted field is never closed.")]

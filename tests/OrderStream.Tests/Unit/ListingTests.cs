@@ -9,9 +9,9 @@ using Xunit;
 namespace OrderStream.Tests.Unit;
 
 /// <summary>
-/// The tenant-wide listing of effective permissions walks the compiled holdings and merges the roles' grants; the listing
-/// at a sale point judges every grant afresh. At a sale point nobody works at, both must say exactly the same thing, also
-/// when roles and grants are time-boxed (lapsed, not begun yet, or in force).
+/// The tenant-wide listing of effective permissions walks the compiled holdings and merges the roles' grants; the
+/// listing at a sale point judges every grant afresh. At a sale point nobody works at, both must say exactly the same
+/// thing, also when roles and grants are time-boxed (lapsed, not begun yet, or in force).
 /// </summary>
 public sealed class ListingTests
 {
@@ -36,8 +36,9 @@ public sealed class ListingTests
     }
 
     /// <summary>
-    /// A decision's explanation finds the asked feature's grants by index instead of judging every grant: for every user and
-    /// every feature, it must allow exactly what the listing lists, at the same qualifier, naming the same grants.
+    /// A decision's explanation finds the asked feature's grants by index instead of judging every grant: for every
+    /// user and every feature, it must allow exactly what the listing lists, at the same qualifier, naming the same
+    /// grants.
     /// </summary>
     [Theory]
     [InlineData(4)]
@@ -54,10 +55,20 @@ public sealed class ListingTests
                 var decision = Explain.Decide(tenant, user, feature, null, null, null);
                 var held = listing.GetValueOrDefault(feature.Code);
                 var named = held is null ? "" : string.Join(",", held.Sources.Select(s => $"{s.RoleId}:{s.Qualifier}"));
-                var reasons = string.Join(",", decision.Reasons.Where(r => r.Code.StartsWith("granted")).Select(r => $"{r.RoleId}:{r.Qualifier}"));
-                Assert.True(decision.Allowed == held is not null && (held is null || (decision.Qualifier == held.Qualifier || held.Unlimited) && reasons == named),
-                    $"{user.Facts.Name}, {feature.Code}: listed {named} (q={held?.Qualifier}), decided {decision.Allowed} q={decision.Qualifier} {reasons}");
-                if (decision.Allowed) allowed++;
+                var reasons = string.Join(
+                    ",",
+                    decision.Reasons.Where(r => r.Code.StartsWith("granted")).Select(r => $"{r.RoleId}:{r.Qualifier}")
+                );
+                Assert.True(
+                    decision.Allowed == held is not null
+                        && (
+                            held is null || (decision.Qualifier == held.Qualifier || held.Unlimited) && reasons == named
+                        ),
+                    $"{user.Facts.Name}, {feature.Code}: listed {named} (q={held?.Qualifier}), decided "
+                        + $"{decision.Allowed} q={decision.Qualifier} {reasons}"
+                );
+                if (decision.Allowed)
+                    allowed++;
             }
         }
         Assert.True(allowed > 1000, $"the tenant should allow many decisions, not {allowed}");
@@ -67,38 +78,84 @@ public sealed class ListingTests
     {
         var catalogue = new FeatureCatalogue();
         var random = new Random(seed);
-        // Every kind of feature: tiers, user types, inactive ones, limits and thresholds, and the System Manager grant itself.
+        // Every kind of feature: tiers, user types, inactive ones, limits and thresholds, and the System Manager grant
+        // itself.
         var codes = catalogue.Features.Select(f => f.Code).ToArray();
-        var roles = Enumerable.Range(0, 30).Select(i => new Role
-        {
-            Id = Guid.NewGuid(), Name = $"Role {i}", NameKey = $"role {i}",
-            Grants = codes.OrderBy(_ => random.Next()).Take(random.Next(0, 60))
-                .Select(c => new Grant(c, random.Next(3) == 0 ? null : random.Next(0, 12))).ToList(),
-        }).ToList();
-        string?[] types = ["BusinessGroupManager", "ProductionCoordinator", "AccountExecutive", "OnlineStoreAdministrator", null];
-        var facts = Enumerable.Range(0, 300).Select(i => new UserAccessFacts(Guid.NewGuid(), $"User {i}", i % 17 != 0, i % 11 == 0,
-            types[i % types.Length], [], null, null, [])).ToList();
+        var roles = Enumerable
+            .Range(0, 30)
+            .Select(i => new Role
+            {
+                Id = Guid.NewGuid(),
+                Name = $"Role {i}",
+                NameKey = $"role {i}",
+                Grants = codes
+                    .OrderBy(_ => random.Next())
+                    .Take(random.Next(0, 60))
+                    .Select(c => new Grant(c, random.Next(3) == 0 ? null : random.Next(0, 12)))
+                    .ToList(),
+            })
+            .ToList();
+        string?[] types =
+        [
+            "BusinessGroupManager",
+            "ProductionCoordinator",
+            "AccountExecutive",
+            "OnlineStoreAdministrator",
+            null,
+        ];
+        var facts = Enumerable
+            .Range(0, 300)
+            .Select(i => new UserAccessFacts(
+                Guid.NewGuid(),
+                $"User {i}",
+                i % 17 != 0,
+                i % 11 == 0,
+                types[i % types.Length],
+                [],
+                null,
+                null,
+                []
+            ))
+            .ToList();
         var now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
         // No window, lapsed, not begun, or in force.
-        (DateTimeOffset?, DateTimeOffset?) Window() => random.Next(4) switch
-        {
-            0 => (null, now.AddHours(-1)),
-            1 => (now.AddHours(1), null),
-            2 => (now.AddDays(-1), now.AddDays(1)),
-            _ => (null, null),
-        };
-        var access = facts.Select(f => new UserAccess
-        {
-            Id = UserAccess.StreamId(f.UserId), UserId = f.UserId,
-            Roles = roles.OrderBy(_ => random.Next()).Take(random.Next(0, 5)).Select(r => Window() is var (from, until) ? new RoleAssignment(r.Id, from, until) : null!).ToList(),
-            Grants = codes.OrderBy(_ => random.Next()).Take(random.Next(0, 6))
-                .Select(c => Window() is var (from, until) ? new Grant(c, random.Next(4) == 0 ? null : random.Next(0, 12), from, until) : null!).ToList(),
-        }).ToList();
+        (DateTimeOffset?, DateTimeOffset?) Window() =>
+            random.Next(4) switch
+            {
+                0 => (null, now.AddHours(-1)),
+                1 => (now.AddHours(1), null),
+                2 => (now.AddDays(-1), now.AddDays(1)),
+                _ => (null, null),
+            };
+        var access = facts
+            .Select(f => new UserAccess
+            {
+                Id = UserAccess.StreamId(f.UserId),
+                UserId = f.UserId,
+                Roles = roles
+                    .OrderBy(_ => random.Next())
+                    .Take(random.Next(0, 5))
+                    .Select(r => Window() is var (from, until) ? new RoleAssignment(r.Id, from, until) : null!)
+                    .ToList(),
+                Grants = codes
+                    .OrderBy(_ => random.Next())
+                    .Take(random.Next(0, 6))
+                    .Select(c =>
+                        Window() is var (from, until)
+                            ? new Grant(c, random.Next(4) == 0 ? null : random.Next(0, 12), from, until)
+                            : null!
+                    )
+                    .ToList(),
+            })
+            .ToList();
         return new TenantAccess("listing", catalogue, [], roles, access, facts, [], [], now);
-
     }
 
     private static string[] Describe(IReadOnlyList<EffectivePermissions.Permission> permissions) =>
-        permissions.Select(p => $"{p.Code} q={p.Qualifier} u={p.Unlimited} effects={p.Effects.Count} from=" +
-            string.Join(",", p.Sources.Select(s => $"{s.Kind}:{s.RoleId}:{s.Qualifier}:{s.SalePointId}"))).ToArray();
+        permissions
+            .Select(p =>
+                $"{p.Code} q={p.Qualifier} u={p.Unlimited} effects={p.Effects.Count} from="
+                + string.Join(",", p.Sources.Select(s => $"{s.Kind}:{s.RoleId}:{s.Qualifier}:{s.SalePointId}"))
+            )
+            .ToArray();
 }

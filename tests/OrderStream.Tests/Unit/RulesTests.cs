@@ -18,7 +18,8 @@ public sealed class RulesTests
         Assert.Equal(key, User.SearchKey(text));
 
     [Property]
-    public bool Search_keys_are_idempotent(NonNull<string> text) => User.SearchKey(User.SearchKey(text.Get)) == User.SearchKey(text.Get);
+    public bool Search_keys_are_idempotent(NonNull<string> text) =>
+        User.SearchKey(User.SearchKey(text.Get)) == User.SearchKey(text.Get);
 
     [Fact]
     public void A_hash_verifies_only_its_own_secret_and_never_repeats()
@@ -69,8 +70,10 @@ public sealed class RulesTests
     public void Pin_rules_refuse_short_long_non_digit_repeated_and_straight_run_pins(string pin, string? why)
     {
         var answer = PinRules.WhyWeak(pin);
-        if (why is null) Assert.Null(answer);
-        else Assert.Contains(why, answer);
+        if (why is null)
+            Assert.Null(answer);
+        else
+            Assert.Contains(why, answer);
     }
 
     [Fact]
@@ -86,10 +89,14 @@ public sealed class RulesTests
         Assert.Equal((2, at.AddSeconds(30)), (guard.ConsecutiveFailures, guard.LockedUntil));
         Assert.Equal(["10.0.0.2"], guard.FailedAddresses);
         guard.Apply(new LoginSucceeded(Guid.Empty, at.AddHours(1), "web-office", "10.0.0.1"));
-        Assert.Equal((0, at.AddHours(1), (DateTimeOffset?)null), (guard.ConsecutiveFailures, guard.LastLoginAt, guard.LockedUntil));
+        Assert.Equal(
+            (0, at.AddHours(1), (DateTimeOffset?)null),
+            (guard.ConsecutiveFailures, guard.LastLoginAt, guard.LockedUntil)
+        );
         Assert.Equal(["10.0.0.1"], guard.KnownAddresses);
         Assert.Empty(guard.FailedAddresses);
-        for (var i = 2; i <= 7; i++) guard.Apply(new LoginSucceeded(Guid.Empty, at, "pos", $"10.0.0.{i}"));
+        for (var i = 2; i <= 7; i++)
+            guard.Apply(new LoginSucceeded(Guid.Empty, at, "pos", $"10.0.0.{i}"));
         guard.Apply(new LoginSucceeded(Guid.Empty, at, "pos", "10.0.0.5"));
         Assert.Equal(["10.0.0.5", "10.0.0.7", "10.0.0.6", "10.0.0.4", "10.0.0.3"], guard.KnownAddresses);
     }
@@ -109,8 +116,26 @@ public sealed class RulesTests
     {
         var at = DateTimeOffset.UnixEpoch;
         var contact = new Contact(null, null, null, null, null, null);
-        User Make(BackOfficeUserType? type) => User.Create(new UserRegistered(Guid.NewGuid(), at, "t", "A", "B", null, "ab", "en", contact,
-            true, false, Profile.None with { Type = type }));
+        User Make(BackOfficeUserType? type) =>
+            User.Create(
+                new UserRegistered(
+                    Guid.NewGuid(),
+                    at,
+                    "t",
+                    "A",
+                    "B",
+                    null,
+                    "ab",
+                    "en",
+                    contact,
+                    true,
+                    false,
+                    Profile.None with
+                    {
+                        Type = type,
+                    }
+                )
+            );
         Assert.True(Make(BackOfficeUserType.ProductionCoordinator).NeedsAssignment);
         Assert.True(Make(BackOfficeUserType.AccountExecutive).NeedsAssignment);
         Assert.False(Make(BackOfficeUserType.BusinessGroupManager).NeedsAssignment);

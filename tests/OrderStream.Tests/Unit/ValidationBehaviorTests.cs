@@ -4,7 +4,9 @@ using Xunit;
 
 namespace OrderStream.Tests.Unit;
 
-/// <summary>The pipeline's validation step: it validates synchronously and passes the next step's task on untouched.</summary>
+/// <summary>
+/// The pipeline's validation step: it validates synchronously and passes the next step's task on untouched.
+/// </summary>
 public sealed class ValidationBehaviorTests
 {
     private sealed record Rename(string? Name) : MediatR.IRequest<string>;
@@ -21,15 +23,26 @@ public sealed class ValidationBehaviorTests
 
     private sealed class NameLooksUp : AbstractValidator<Rename>
     {
-        public NameLooksUp() => RuleFor(r => r.Name).MustAsync(async (_, ct) => { await Task.Yield(); return true; });
+        public NameLooksUp() =>
+            RuleFor(r => r.Name)
+                .MustAsync(
+                    async (_, ct) =>
+                    {
+                        await Task.Yield();
+                        return true;
+                    }
+                );
     }
 
     [Fact]
     public async Task A_valid_request_gets_the_next_steps_own_task()
     {
         var next = Task.FromResult("renamed");
-        var handled = new ValidationBehavior<Rename, string>([new NameRequired(), new NameShort()])
-            .Handle(new Rename("Ann"), CancellationToken.None, () => next);
+        var handled = new ValidationBehavior<Rename, string>([new NameRequired(), new NameShort()]).Handle(
+            new Rename("Ann"),
+            CancellationToken.None,
+            () => next
+        );
         Assert.Same(next, handled);
         Assert.Equal("renamed", await handled);
     }
@@ -38,13 +51,27 @@ public sealed class ValidationBehaviorTests
     public async Task An_invalid_request_names_every_failing_field_of_every_validator_and_goes_no_further()
     {
         var called = false;
-        var refused = await Assert.ThrowsAsync<ValidationException>(() => new ValidationBehavior<Rename, string>([new NameRequired(), new NameShort()])
-            .Handle(new Rename(""), CancellationToken.None, () => { called = true; return Task.FromResult(""); }));
+        var refused = await Assert.ThrowsAsync<ValidationException>(() =>
+            new ValidationBehavior<Rename, string>([new NameRequired(), new NameShort()]).Handle(
+                new Rename(""),
+                CancellationToken.None,
+                () =>
+                {
+                    called = true;
+                    return Task.FromResult("");
+                }
+            )
+        );
         Assert.False(called);
         Assert.Equal(["Name"], refused.Errors.Select(e => e.PropertyName));
 
-        refused = await Assert.ThrowsAsync<ValidationException>(() => new ValidationBehavior<Rename, string>([new NameShort(), new NameShort()])
-            .Handle(new Rename("Annabel"), CancellationToken.None, () => Task.FromResult("")));
+        refused = await Assert.ThrowsAsync<ValidationException>(() =>
+            new ValidationBehavior<Rename, string>([new NameShort(), new NameShort()]).Handle(
+                new Rename("Annabel"),
+                CancellationToken.None,
+                () => Task.FromResult("")
+            )
+        );
         Assert.Equal(2, refused.Errors.Count());
     }
 
@@ -52,7 +79,12 @@ public sealed class ValidationBehaviorTests
     [Fact]
     public async Task A_rule_that_would_wait_is_refused_loudly()
     {
-        await Assert.ThrowsAsync<AsyncValidatorInvokedSynchronouslyException>(() => new ValidationBehavior<Rename, string>([new NameLooksUp()])
-            .Handle(new Rename("Ann"), CancellationToken.None, () => Task.FromResult("")));
+        await Assert.ThrowsAsync<AsyncValidatorInvokedSynchronouslyException>(() =>
+            new ValidationBehavior<Rename, string>([new NameLooksUp()]).Handle(
+                new Rename("Ann"),
+                CancellationToken.None,
+                () => Task.FromResult("")
+            )
+        );
     }
 }

@@ -16,10 +16,16 @@ namespace OrderStream.BuildingBlocks.Cqrs;
 public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidator<TRequest>> validators)
     : IPipelineBehavior<TRequest, TResponse>
 {
-    public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    public Task<TResponse> Handle(
+        TRequest request,
+        CancellationToken cancellationToken,
+        RequestHandlerDelegate<TResponse> next
+    )
     {
         if (request is not null && TextWithoutNul.FieldWithNul(request) is { } field)
-            throw new ValidationException([new FluentValidation.Results.ValidationFailure(field, "The value must not contain a NUL character.")]);
+            throw new ValidationException([
+                new FluentValidation.Results.ValidationFailure(field, "The value must not contain a NUL character."),
+            ]);
         List<FluentValidation.Results.ValidationFailure>? failures = null;
         foreach (var validator in validators)
             if (validator.Validate(new ValidationContext<TRequest>(request)) is { IsValid: false } result)
@@ -31,10 +37,16 @@ public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidat
 public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior<TRequest, TResponse>> logger)
     : IPipelineBehavior<TRequest, TResponse>
 {
-    public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next) =>
-        // Checked first: timing and the boxed arguments would cost every request (decisions run tens of thousands per second)
-        // only to be thrown away.
-        logger.IsEnabled(LogLevel.Debug) ? Timed(next) : next();
+    public Task<TResponse> Handle(
+        TRequest request,
+        CancellationToken cancellationToken,
+        RequestHandlerDelegate<TResponse> next
+    ) =>
+        // Checked first: timing and the boxed arguments would cost every request (decisions run tens of thousands per
+        // second) only to be thrown away.
+        logger.IsEnabled(LogLevel.Debug)
+            ? Timed(next)
+            : next();
 
     private async Task<TResponse> Timed(RequestHandlerDelegate<TResponse> next)
     {
@@ -46,21 +58,29 @@ public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior
         finally
         {
             // The request itself is not logged: it may carry passwords or PINs.
-            logger.LogDebug("{Request} handled in {Elapsed} ms", typeof(TRequest).FullName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogDebug(
+                "{Request} handled in {Elapsed} ms",
+                typeof(TRequest).FullName,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds
+            );
         }
     }
 }
 
 /// <summary>
-/// Commits the one session of the request after a command succeeded; queries and failures commit nothing. The session is
-/// the request's own (scoped), taken only for a command: a query that needs none does not pay for opening one. A command
-/// sent while another runs in the same scope (a bulk row giving roles, sale points and a deactivation) joins its
-/// transaction: only the outermost commits, so the row is applied whole or not at all.
+/// Commits the one session of the request after a command succeeded; queries and failures commit nothing. The session
+/// is the request's own (scoped), taken only for a command: a query that needs none does not pay for opening one. A
+/// command sent while another runs in the same scope (a bulk row giving roles, sale points and a deactivation) joins
+/// its transaction: only the outermost commits, so the row is applied whole or not at all.
 /// </summary>
-public sealed class UnitOfWorkBehavior<TRequest, TResponse>(IServiceProvider services) : IPipelineBehavior<TRequest, TResponse>
+public sealed class UnitOfWorkBehavior<TRequest, TResponse>(IServiceProvider services)
+    : IPipelineBehavior<TRequest, TResponse>
 {
-    public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next) =>
-        request is ICommand<TResponse> ? Commit(next, cancellationToken) : next();
+    public Task<TResponse> Handle(
+        TRequest request,
+        CancellationToken cancellationToken,
+        RequestHandlerDelegate<TResponse> next
+    ) => request is ICommand<TResponse> ? Commit(next, cancellationToken) : next();
 
     private async Task<TResponse> Commit(RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
     {
@@ -75,12 +95,15 @@ public sealed class UnitOfWorkBehavior<TRequest, TResponse>(IServiceProvider ser
         {
             unit.Open--;
         }
-        if (unit.Open == 0) await services.GetRequiredService<IDocumentSession>().SaveChangesAsync(cancellationToken);
+        if (unit.Open == 0)
+            await services.GetRequiredService<IDocumentSession>().SaveChangesAsync(cancellationToken);
         return response;
     }
 }
 
-/// <summary>The scope's transaction: how many commands (or bulk rows, <see cref="BulkRows"/>) are under way in it.</summary>
+/// <summary>
+/// The scope's transaction: how many commands (or bulk rows, <see cref="BulkRows"/>) are under way in it.
+/// </summary>
 public sealed class UnitOfWork
 {
     internal int Open;

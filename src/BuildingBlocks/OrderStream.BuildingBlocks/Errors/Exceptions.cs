@@ -10,7 +10,8 @@ public abstract class DomainException(string title, string detail, string? field
     public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
 }
 
-public sealed class NotFoundException(string what, string id) : DomainException("Not found", $"{what} '{id}' does not exist.");
+public sealed class NotFoundException(string what, string id)
+    : DomainException("Not found", $"{what} '{id}' does not exist.");
 
 public sealed class ConflictException(string detail, string? field = null) : DomainException("Conflict", detail, field);
 
@@ -20,10 +21,14 @@ public sealed class ForbiddenException(string detail) : DomainException("Forbidd
 
 public sealed class UnauthorizedException(string detail) : DomainException("Unauthorized", detail);
 
-public sealed class TooManyRequestsException(string detail, TimeSpan retryAfter) : DomainException("Too many requests", detail)
+public sealed class TooManyRequestsException(string detail, TimeSpan retryAfter)
+    : DomainException("Too many requests", detail)
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>A rule about one field that needs the database to check (uniqueness, links): answered as a 400 naming the field.</summary>
-public sealed class FieldRuleException(string field, string detail) : DomainException("Validation failed", detail, field);
+/// <summary>
+/// A rule about one field that needs the database to check (uniqueness, links): answered as a 400 naming the field.
+/// </summary>
+public sealed class FieldRuleException(string field, string detail)
+    : DomainException("Validation failed", detail, field);

@@ -10,8 +10,9 @@ namespace OrderStream.BuildingBlocks.Persistence;
 /// Tells in-memory read models (the Roles module's decision engine) which event streams a commit touched: at once for a
 /// commit on this instance, and within moments for a commit on any other instance of the service on the same database,
 /// through PostgreSQL NOTIFY sent inside the committing transaction (so a notification exists exactly when the commit
-/// does). <see cref="Resynchronise"/> is raised when notifications may have been missed (the listening connection broke):
-/// anything cached must then be reloaded. Subscribers must be quick: they run on the committing request's thread.
+/// does). <see cref="Resynchronise"/> is raised when notifications may have been missed (the listening connection
+/// broke): anything cached must then be reloaded. Subscribers must be quick: they run on the committing request's
+/// thread.
 /// </summary>
 public sealed class CommittedStreams : DocumentSessionListenerBase
 {
@@ -27,8 +28,8 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// Done once this instance first listens for other instances' commits (and has raised the resync that follows): a cache
-    /// loaded after that misses no commit, one loaded before it is thrown away by that resync.
+    /// Done once this instance first listens for other instances' commits (and has raised the resync that follows): a
+    /// cache loaded after that misses no commit, one loaded before it is thrown away by that resync.
     /// </summary>
     public Task Listening => _listening.Task;
 
@@ -36,14 +37,19 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
     {
         var streams = session.PendingChanges.Streams().Select(s => s.Id).ToList();
         foreach (var chunk in streams.Chunk(IdsPerNotification))
-            session.QueueSqlCommand("select pg_notify(?, ?)", Channel, $"{InstanceId}|{session.TenantId}|{string.Join(',', chunk)}");
+            session.QueueSqlCommand(
+                "select pg_notify(?, ?)",
+                Channel,
+                $"{InstanceId}|{session.TenantId}|{string.Join(',', chunk)}"
+            );
         return Task.CompletedTask;
     }
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         var streams = commit.GetStreams().Select(s => s.Id).ToList();
-        if (streams.Count > 0) Committed?.Invoke(session.TenantId, streams);
+        if (streams.Count > 0)
+            Committed?.Invoke(session.TenantId, streams);
         return Task.CompletedTask;
     }
 
@@ -51,8 +57,12 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
     internal void Received(string payload)
     {
         var parts = payload.Split('|', 3);
-        if (parts.Length != 3 || parts[0] == InstanceId) return;
-        Committed?.Invoke(parts[1], parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse).ToList());
+        if (parts.Length != 3 || parts[0] == InstanceId)
+            return;
+        Committed?.Invoke(
+            parts[1],
+            parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse).ToList()
+        );
     }
 
     internal void Resynchronised()
@@ -62,9 +72,14 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
     }
 }
 
-/// <summary>Listens for other instances' commits on one dedicated connection; reconnects (and asks for a resync) when it breaks.</summary>
-public sealed class CommitNotificationListener(NpgsqlDataSource db, CommittedStreams streams, ILogger<CommitNotificationListener> logger)
-    : BackgroundService
+/// <summary>
+/// Listens for other instances' commits on one dedicated connection; reconnects (and asks for a resync) when it breaks.
+/// </summary>
+public sealed class CommitNotificationListener(
+    NpgsqlDataSource db,
+    CommittedStreams streams,
+    ILogger<CommitNotificationListener> logger
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -80,11 +95,16 @@ public sealed class CommitNotificationListener(NpgsqlDataSource db, CommittedStr
                 // Whatever was committed while not listening is unknown: caches start over from the database.
                 streams.Resynchronised();
                 delay = TimeSpan.FromMilliseconds(200);
-                while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
+                while (!stoppingToken.IsCancellationRequested)
+                    await connection.WaitAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(Errors.LoggedException.Safe(e), "Listening for other instances' commits failed; retrying in {Delay}", delay);
+                logger.LogWarning(
+                    Errors.LoggedException.Safe(e),
+                    "Listening for other instances' commits failed; retrying in {Delay}",
+                    delay
+                );
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
             }

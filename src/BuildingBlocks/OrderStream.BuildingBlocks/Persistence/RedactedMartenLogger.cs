@@ -31,5 +31,6 @@ internal sealed class RedactedMartenLogger(ILogger logger) : IMartenLogger, IMar
 
     public void OnBeforeExecute(NpgsqlBatch batch) { }
 
-    private void Failed(Exception ex) => logger.LogWarning("A database statement failed: {Failure}", Errors.LoggedException.Describe(ex));
+    private void Failed(Exception ex) =>
+        logger.LogWarning("A database statement failed: {Failure}", Errors.LoggedException.Describe(ex));
 }

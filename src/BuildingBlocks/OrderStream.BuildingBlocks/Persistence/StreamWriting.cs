@@ -1,5 +1,5 @@
-using Marten;
 using JasperFx.Events;
+using Marten;
 using Marten.Events;
 using OrderStream.BuildingBlocks.Errors;
 
@@ -8,11 +8,17 @@ namespace OrderStream.BuildingBlocks.Persistence;
 public static class StreamWriting
 {
     /// <summary>
-    /// Opens an event-sourced resource for a change. With If-Match, a stale version is a 412 at once; without it, the version read
-    /// here is still checked at commit, so a concurrent change is never silently overwritten (a 409 then).
+    /// Opens an event-sourced resource for a change. With If-Match, a stale version is a 412 at once; without it, the
+    /// version read here is still checked at commit, so a concurrent change is never silently overwritten (a 409 then).
     /// </summary>
-    public static async Task<(IEventStream<T> Stream, T Aggregate)> FetchForUpdateAsync<T>(this IDocumentSession session, Guid id, long? expectedVersion,
-        string what, CancellationToken ct) where T : class
+    public static async Task<(IEventStream<T> Stream, T Aggregate)> FetchForUpdateAsync<T>(
+        this IDocumentSession session,
+        Guid id,
+        long? expectedVersion,
+        string what,
+        CancellationToken ct
+    )
+        where T : class
     {
         IEventStream<T> stream;
         try
@@ -23,8 +29,12 @@ public static class StreamWriting
         }
         catch (JasperFx.ConcurrencyException)
         {
-            throw new PreconditionFailedException($"The {what} changed since you read it (If-Match is stale). Reload it and try again.");
+            throw new PreconditionFailedException(
+                $"The {what} changed since you read it (If-Match is stale). Reload it and try again."
+            );
         }
-        return stream.Aggregate is { } aggregate ? (stream, aggregate) : throw new NotFoundException(what, id.ToString());
+        return stream.Aggregate is { } aggregate
+            ? (stream, aggregate)
+            : throw new NotFoundException(what, id.ToString());
     }
 }

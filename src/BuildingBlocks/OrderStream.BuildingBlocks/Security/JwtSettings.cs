@@ -5,11 +5,13 @@ using Microsoft.Extensions.Hosting;
 
 namespace OrderStream.BuildingBlocks.Security;
 
-/// <summary>Token settings from configuration (<c>Jwt:SigningKey</c>, <c>Jwt:Issuer</c>, <c>Jwt:LifetimeMinutes</c>).</summary>
+/// <summary>
+/// Token settings from configuration (<c>Jwt:SigningKey</c>, <c>Jwt:Issuer</c>, <c>Jwt:LifetimeMinutes</c>).
+/// </summary>
 public sealed record JwtSettings(byte[] SigningKey, string Issuer, TimeSpan Lifetime)
 {
-    // Public (it is in the repository): a token it signs is a forgery anyone can make, so only a developer's own machine,
-    // unreachable from elsewhere, may use it.
+    // Public (it is in the repository): a token it signs is a forgery anyone can make, so only a developer's own
+    // machine, unreachable from elsewhere, may use it.
     private const string DevelopmentKey = "orderstream-development-signing-key-not-for-production-use-0123456789";
 
     public static JwtSettings From(IConfiguration configuration, IHostEnvironment environment)
@@ -19,15 +21,24 @@ public sealed record JwtSettings(byte[] SigningKey, string Issuer, TimeSpan Life
         {
             if (!environment.IsDevelopment())
                 throw new InvalidOperationException(
-                    $"Jwt:SigningKey must be configured (at least 32 characters) in the {environment.EnvironmentName} environment.");
+                    $"Jwt:SigningKey must be configured (at least 32 characters) in the {environment.EnvironmentName} "
+                        + $"environment."
+                );
             if (!ListensOnLoopbackOnly(configuration))
-                throw new InvalidOperationException("Jwt:SigningKey must be configured (at least 32 characters) when the service "
-                    + "listens beyond loopback: the development key is public.");
+                throw new InvalidOperationException(
+                    "Jwt:SigningKey must be configured (at least 32 characters) when the service "
+                        + "listens beyond loopback: the development key is public."
+                );
             key = DevelopmentKey;
         }
-        if (key.Length < 32) throw new InvalidOperationException("Jwt:SigningKey must be at least 32 characters.");
+        if (key.Length < 32)
+            throw new InvalidOperationException("Jwt:SigningKey must be at least 32 characters.");
         var minutes = int.TryParse(configuration["Jwt:LifetimeMinutes"], out var m) ? m : 480;
-        return new JwtSettings(Encoding.UTF8.GetBytes(key), configuration["Jwt:Issuer"] ?? "orderstream", TimeSpan.FromMinutes(minutes));
+        return new JwtSettings(
+            Encoding.UTF8.GetBytes(key),
+            configuration["Jwt:Issuer"] ?? "orderstream",
+            TimeSpan.FromMinutes(minutes)
+        );
     }
 
     /// <summary>
@@ -36,17 +47,26 @@ public sealed record JwtSettings(byte[] SigningKey, string Issuer, TimeSpan Life
     /// </summary>
     private static bool ListensOnLoopbackOnly(IConfiguration configuration)
     {
-        if (!string.IsNullOrEmpty(configuration["http_ports"]) || !string.IsNullOrEmpty(configuration["https_ports"])) return false;
-        var urls = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).Append(configuration["urls"]);
-        return urls.OfType<string>().SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (!string.IsNullOrEmpty(configuration["http_ports"]) || !string.IsNullOrEmpty(configuration["https_ports"]))
+            return false;
+        var urls = configuration
+            .GetSection("Kestrel:Endpoints")
+            .GetChildren()
+            .Select(e => e["Url"])
+            .Append(configuration["urls"]);
+        return urls.OfType<string>()
+            .SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .All(IsLoopback);
     }
 
     private static bool IsLoopback(string url)
     {
         // Kestrel's wildcards (*, +) are not valid URI hosts: read the host by hand.
-        var rest = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
+        var rest = url.Contains("://", StringComparison.Ordinal)
+            ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..]
+            : url;
         var host = rest.StartsWith('[') ? rest[1..Math.Max(1, rest.IndexOf(']'))] : rest.Split(':', '/')[0];
-        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
     }
 }

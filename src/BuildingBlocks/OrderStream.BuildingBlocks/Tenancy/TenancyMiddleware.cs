@@ -8,22 +8,28 @@ using OrderStream.BuildingBlocks.Web;
 namespace OrderStream.BuildingBlocks.Tenancy;
 
 /// <summary>
-/// Sets who is calling (actor, correlation id) and, for every route under /api/tenants/{tenant}: 404 for an unknown tenant,
-/// 403 when the caller's token belongs to another tenant (whoever the caller is) or is a POS token and the endpoint does
-/// not accept one (ADR 0020) or belongs to an inactive user, otherwise the tenant of the request's scope.
+/// Sets who is calling (actor, correlation id) and, for every route under /api/tenants/{tenant}: 404 for an unknown
+/// tenant, 403 when the caller's token belongs to another tenant (whoever the caller is) or is a POS token and the
+/// endpoint does not accept one (ADR 0020) or belongs to an inactive user, otherwise the tenant of the request's scope.
 /// </summary>
 public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tenants)
 {
     private const string Prefix = "/api/tenants/";
     private const string CorrelationHeader = "X-Correlation-Id";
 
-    public async Task InvokeAsync(HttpContext http, TenantContext context, ActorContext actor, IProblemDetailsService problems,
-        IFeatureDecider decider)
+    public async Task InvokeAsync(
+        HttpContext http,
+        TenantContext context,
+        ActorContext actor,
+        IProblemDetailsService problems,
+        IFeatureDecider decider
+    )
     {
         var offered = http.Request.Headers[CorrelationHeader].ToString();
-        actor.CorrelationId = offered.Length is > 0 and <= 64 && offered.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? offered
-            : http.TraceIdentifier;
+        actor.CorrelationId =
+            offered.Length is > 0 and <= 64 && offered.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+                ? offered
+                : http.TraceIdentifier;
         http.TraceIdentifier = actor.CorrelationId;
         http.Response.Headers[CorrelationHeader] = actor.CorrelationId;
         actor.User = CurrentUser.From(http.User);
@@ -39,38 +45,77 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
         var code = (rest.IndexOf('/') is var slash and >= 0 ? rest[..slash] : rest).ToString();
         if (await tenants.FindAsync(code, http.RequestAborted) is null)
         {
-            await Refuse(http, problems, StatusCodes.Status404NotFound, "Not found", $"Tenant '{code}' does not exist.");
+            await Refuse(
+                http,
+                problems,
+                StatusCodes.Status404NotFound,
+                "Not found",
+                $"Tenant '{code}' does not exist."
+            );
             return;
         }
         if (actor.User is { } user && user.Tenant != code)
         {
-            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", "Your token is for another tenant.");
+            await Refuse(
+                http,
+                problems,
+                StatusCodes.Status403Forbidden,
+                "Forbidden",
+                "Your token is for another tenant."
+            );
             return;
         }
         if (actor.User is { IsPos: true } && http.GetEndpoint()?.Metadata.GetMetadata<PosTokensAccepted>() is null)
         {
-            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden",
-                "This token was issued at a POS and is good there only: the back office needs a web office login.");
+            await Refuse(
+                http,
+                problems,
+                StatusCodes.Status403Forbidden,
+                "Forbidden",
+                "This token was issued at a POS and is good there only: the back office needs a web office login."
+            );
             return;
         }
         context.Set(code);
-        if (actor.User is { } caller && http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
-            && !await decider.IsActiveAsync(caller, http.RequestAborted))
+        if (
+            actor.User is { } caller
+            && http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
+            && !await decider.IsActiveAsync(caller, http.RequestAborted)
+        )
         {
-            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", "This user is inactive: their tokens no longer work.");
+            await Refuse(
+                http,
+                problems,
+                StatusCodes.Status403Forbidden,
+                "Forbidden",
+                "This user is inactive: their tokens no longer work."
+            );
             return;
         }
         await next(http);
     }
 
-    private static async Task Refuse(HttpContext http, IProblemDetailsService problems, int status, string title, string detail)
+    private static async Task Refuse(
+        HttpContext http,
+        IProblemDetailsService problems,
+        int status,
+        string title,
+        string detail
+    )
     {
         http.Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        await problems.WriteAsync(
+            new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = status,
+                    Title = title,
+                    Detail = detail,
+                },
+            }
+        );
     }
 }
 
@@ -81,10 +126,12 @@ public sealed class TenantDirectory(IDocumentStore store)
 
     public async Task<Tenant?> FindAsync(string code, CancellationToken ct)
     {
-        if (_cache.TryGetValue(code, out var cached)) return cached;
+        if (_cache.TryGetValue(code, out var cached))
+            return cached;
         await using var session = store.QuerySession();
         var tenant = await session.LoadAsync<Tenant>(code, ct);
-        if (tenant is not null) _cache[code] = tenant;
+        if (tenant is not null)
+            _cache[code] = tenant;
         return tenant;
     }
 }

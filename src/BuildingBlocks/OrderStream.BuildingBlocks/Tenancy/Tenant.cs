@@ -1,6 +1,8 @@
 namespace OrderStream.BuildingBlocks.Tenancy;
 
-/// <summary>A host company. Stored once for the whole service (not tenanted); created only by the bootstrap command.</summary>
+/// <summary>
+/// A host company. Stored once for the whole service (not tenanted); created only by the bootstrap command.
+/// </summary>
 public sealed class Tenant
 {
     public string Id { get; set; } = "";
@@ -10,7 +12,9 @@ public sealed class Tenant
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>The tenant of the current request or background job. Set once, by the tenancy middleware or the event delivery.</summary>
+/// <summary>
+/// The tenant of the current request or background job. Set once, by the tenancy middleware or the event delivery.
+/// </summary>
 public sealed class TenantContext
 {
     private string? _tenant;
@@ -20,12 +24,15 @@ public sealed class TenantContext
 
     public void Set(string tenant)
     {
-        if (_tenant is not null && _tenant != tenant) throw new InvalidOperationException("The tenant of a scope cannot change.");
+        if (_tenant is not null && _tenant != tenant)
+            throw new InvalidOperationException("The tenant of a scope cannot change.");
         _tenant = tenant;
     }
 }
 
-/// <summary>The first event of a tenant's own stream, so that the audit log starts with the tenant's creation.</summary>
+/// <summary>
+/// The first event of a tenant's own stream, so that the audit log starts with the tenant's creation.
+/// </summary>
 public sealed record TenantCreated(string Code, string Name, string TimeZone, string Currency, DateTimeOffset At)
 {
     public static Guid StreamId(string code) =>

@@ -7,7 +7,13 @@ namespace OrderStream.BuildingBlocks.Web;
 /// Who is calling, as the token says. The claims are the ones the Identity module's login issues. <c>Channel</c>: where
 /// the token was issued (<see cref="Channels"/>); a POS token is good at its <c>SalePointId</c> only (ADR 0020).
 /// </summary>
-public sealed record CurrentUser(Guid UserId, string Tenant, string Name, string Channel = Channels.WebOffice, Guid? SalePointId = null)
+public sealed record CurrentUser(
+    Guid UserId,
+    string Tenant,
+    string Name,
+    string Channel = Channels.WebOffice,
+    Guid? SalePointId = null
+)
 {
     public const string TenantClaim = "tenant";
     public const string UserIdClaim = "sub";
@@ -22,16 +28,20 @@ public sealed record CurrentUser(Guid UserId, string Tenant, string Name, string
 
     public static CurrentUser? From(ClaimsPrincipal principal) =>
         // The anonymous principal is new on each request: remembering it would only fill the table.
-        principal.Identity?.IsAuthenticated == true ? Read.GetValue(principal, FromClaims) : null;
+        principal.Identity?.IsAuthenticated == true
+            ? Read.GetValue(principal, FromClaims)
+            : null;
 
     private static CurrentUser? FromClaims(ClaimsPrincipal principal)
     {
         var id = principal.FindFirst(UserIdClaim)?.Value ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value;
         var tenant = principal.FindFirst(TenantClaim)?.Value;
-        if (!Guid.TryParse(id, out var userId) || tenant is null) return null;
+        if (!Guid.TryParse(id, out var userId) || tenant is null)
+            return null;
         Guid? salePoint = Guid.TryParse(principal.FindFirst(SalePointClaim)?.Value, out var sp) ? sp : null;
         // Tokens issued before channels were written down: a sale point made it a POS token.
-        var channel = principal.FindFirst(ChannelClaim)?.Value ?? (salePoint is null ? Channels.WebOffice : Channels.Pos);
+        var channel = principal.FindFirst(ChannelClaim)?.Value
+            ?? (salePoint is null ? Channels.WebOffice : Channels.Pos);
         return new CurrentUser(userId, tenant, principal.FindFirst(NameClaim)?.Value ?? "", channel, salePoint);
     }
 }
@@ -43,18 +53,22 @@ public static class Channels
     public const string Pos = "pos";
 }
 
-/// <summary>The actor of the current scope: the caller of an HTTP request, or a named system actor for background work.</summary>
+/// <summary>
+/// The actor of the current scope: the caller of an HTTP request, or a named system actor for background work.
+/// </summary>
 public sealed class ActorContext
 {
     public CurrentUser? User { get; set; }
     public string? SystemActor { get; set; }
     public string? CorrelationId { get; set; }
     public string? CausationId { get; set; }
-    /// <summary>The client's address as this service sees it (behind a proxy: forwarded headers must be on, ADR 0021).</summary>
+
+    /// <summary>
+    /// The client's address as this service sees it (behind a proxy: forwarded headers must be on, ADR 0021).
+    /// </summary>
     public string? ClientAddress { get; set; }
 
     public string Actor => User?.UserId.ToString() ?? SystemActor ?? "anonymous";
 
-    public CurrentUser RequireUser() =>
-        User ?? throw new Errors.UnauthorizedException("You need to log in.");
+    public CurrentUser RequireUser() => User ?? throw new Errors.UnauthorizedException("You need to log in.");
 }

@@ -8,13 +8,18 @@ public static class ETags
 {
     public static string Of(long version) => $"\"{version}\"";
 
-    /// <summary>The version the client expects, from If-Match; null when the header is absent (the write is still checked at commit).</summary>
+    /// <summary>
+    /// The version the client expects, from If-Match; null when the header is absent (the write is still checked at
+    /// commit).
+    /// </summary>
     public static long? ExpectedVersion(HttpRequest request)
     {
         var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*") return null;
+        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*")
+            return null;
         var value = header.Trim();
-        if (value.StartsWith("W/", StringComparison.Ordinal)) value = value[2..];
+        if (value.StartsWith("W/", StringComparison.Ordinal))
+            value = value[2..];
         return long.TryParse(value.Trim('"'), out var version) && version > 0
             ? version
             : throw new FieldRuleException("If-Match", "If-Match must be an ETag this API returned, such as \"3\".");
@@ -34,6 +39,8 @@ public static class Paging
 {
     public const int MaxPageSize = 200;
 
-    /// <summary>Far past any real list, and low enough that page × page size never overflows (it once was a 500).</summary>
+    /// <summary>
+    /// Far past any real list, and low enough that page × page size never overflows (it once was a 500).
+    /// </summary>
     public const int MaxPage = 1_000_000;
 }

@@ -5,21 +5,27 @@ using OrderStream.BuildingBlocks.Errors;
 
 namespace OrderStream.BuildingBlocks.Web;
 
-/// <summary>Decides whether a user holds a secure feature. The Roles &amp; Secure Features module will own the real decision.</summary>
+/// <summary>
+/// Decides whether a user holds a secure feature. The Roles &amp; Secure Features module will own the real decision.
+/// </summary>
 public interface IFeatureDecider
 {
     Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct);
 
-    /// <summary>Whether the user is active: an inactive user's tokens no longer work, not even for themselves.</summary>
+    /// <summary>
+    /// Whether the user is active: an inactive user's tokens no longer work, not even for themselves.
+    /// </summary>
     Task<bool> IsActiveAsync(CurrentUser user, CancellationToken ct);
 }
 
-/// <summary>Endpoint metadata: the secure features (any of them) the endpoint requires. Read by the OpenAPI document too.</summary>
+/// <summary>
+/// Endpoint metadata: the secure features (any of them) the endpoint requires. Read by the OpenAPI document too.
+/// </summary>
 public sealed record RequiredFeatures(IReadOnlyList<string> Codes);
 
 /// <summary>
-/// Endpoint metadata: a POS token may call it (ADR 0020). Every other endpoint refuses POS tokens; one that accepts them
-/// answers about the token's own user at the token's sale point.
+/// Endpoint metadata: a POS token may call it (ADR 0020). Every other endpoint refuses POS tokens; one that accepts
+/// them answers about the token's own user at the token's sale point.
 /// </summary>
 public sealed record PosTokensAccepted;
 
@@ -31,37 +37,55 @@ public static class RequireFeatureExtensions
     {
         builder.RequireAuthorization();
         builder.WithMetadata(new RequiredFeatures(features));
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var services = context.HttpContext.RequestServices;
-            await services.GetRequiredService<IFeatureDecider>().RequireAnyAsync(services.GetRequiredService<ActorContext>().RequireUser(), features,
-                context.HttpContext.RequestAborted);
-            return await next(context);
-        });
+        builder.AddEndpointFilter(
+            async (context, next) =>
+            {
+                var services = context.HttpContext.RequestServices;
+                await services
+                    .GetRequiredService<IFeatureDecider>()
+                    .RequireAnyAsync(
+                        services.GetRequiredService<ActorContext>().RequireUser(),
+                        features,
+                        context.HttpContext.RequestAborted
+                    );
+                return await next(context);
+            }
+        );
         return builder;
     }
 
-    /// <summary>Lets POS tokens call the endpoint (<see cref="PosTokensAccepted"/>), besides web office tokens.</summary>
-    public static TBuilder AcceptPosTokens<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new PosTokensAccepted());
+    /// <summary>
+    /// Lets POS tokens call the endpoint (<see cref="PosTokensAccepted"/>), besides web office tokens.
+    /// </summary>
+    public static TBuilder AcceptPosTokens<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new PosTokensAccepted());
 
     /// <summary>A POS token may ask only about its own user, at its own sale point (403 otherwise).</summary>
     public static void RequirePosScope(this CurrentUser caller, Guid userId, Guid? salePointId)
     {
-        if (!caller.IsPos) return;
-        if (userId != caller.UserId) throw new ForbiddenException("A POS token answers about its own user only.");
+        if (!caller.IsPos)
+            return;
+        if (userId != caller.UserId)
+            throw new ForbiddenException("A POS token answers about its own user only.");
         if (salePointId is { } asked && asked != caller.SalePointId)
             throw new ForbiddenException("A POS token answers at its own sale point only.");
     }
 
     /// <summary>
-    /// Refuses (403, naming the features) a user holding none of <paramref name="features"/>: the endpoints' check, and the
-    /// same check in a module's handler that other modules' requests reach without its route (bulk changes).
+    /// Refuses (403, naming the features) a user holding none of <paramref name="features"/>: the endpoints' check, and
+    /// the same check in a module's handler that other modules' requests reach without its route (bulk changes).
     /// </summary>
-    public static async Task RequireAnyAsync(this IFeatureDecider decider, CurrentUser user, IReadOnlyList<string> features, CancellationToken ct,
-        string what = "This")
+    public static async Task RequireAnyAsync(
+        this IFeatureDecider decider,
+        CurrentUser user,
+        IReadOnlyList<string> features,
+        CancellationToken ct,
+        string what = "This"
+    )
     {
         if (!await decider.HoldsAnyAsync(user, features, ct))
-            throw new ForbiddenException($"{what} needs the secure feature {string.Join(" or ", features.Select(f => $"'{f}'"))}.");
+            throw new ForbiddenException(
+                $"{what} needs the secure feature {string.Join(" or ", features.Select(f => $"'{f}'"))}."
+            );
     }
 }

@@ -1,8 +1,8 @@
-using OrderStream.Modules.Identity.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
+using OrderStream.Modules.Identity.Contracts;
 
 namespace OrderStream.Modules.Audit;
 
@@ -17,7 +17,5 @@ public sealed class AuditModule : IModule
 
     public ModuleFlows Flows { get; } = new(Publishes: [], Consumes: [], Asks: [typeof(GetUserAccessFacts)]);
 
-    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
-    {
-    }
+    public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) { }
 }

@@ -11,14 +11,29 @@ internal static class GetUserHistory
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/users/{id:guid}/history", async (Guid id, int? page, int? pageSize, IMediator mediator,
-                    CancellationToken ct) =>
-                {
-                    if ((await mediator.Send(new GetUserAccessFacts([id]), ct)).Count == 0) throw new NotFoundException("User", id.ToString());
-                    return await mediator.Send(new ListAuditEntries.Query(id.ToString(), null, null, null, null, page ?? 1,
-                        pageSize ?? Paging.MaxPageSize, OldestFirst: true), ct);
-                })
-                .WithTags("Audit").WithName("UserHistory")
+            app.MapGet(
+                    "/api/tenants/{tenant}/users/{id:guid}/history",
+                    async (Guid id, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                    {
+                        if ((await mediator.Send(new GetUserAccessFacts([id]), ct)).Count == 0)
+                            throw new NotFoundException("User", id.ToString());
+                        return await mediator.Send(
+                            new ListAuditEntries.Query(
+                                id.ToString(),
+                                null,
+                                null,
+                                null,
+                                null,
+                                page ?? 1,
+                                pageSize ?? Paging.MaxPageSize,
+                                OldestFirst: true
+                            ),
+                            ct
+                        );
+                    }
+                )
+                .WithTags("Audit")
+                .WithName("UserHistory")
                 .RequireFeature(AuditModule.ViewAuditLog, "may-access-back-office-users", "can-maintain-employee-data");
     }
 }

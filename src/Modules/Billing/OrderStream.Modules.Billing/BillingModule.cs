@@ -1,4 +1,3 @@
-using OrderStream.Modules.Identity.Contracts;
 using JasperFx.Events.Projections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +7,7 @@ using OrderStream.Modules.Billing.Accounts;
 using OrderStream.Modules.Billing.Licenses;
 using OrderStream.Modules.Billing.Settings;
 using OrderStream.Modules.Billing.Statements;
+using OrderStream.Modules.Identity.Contracts;
 
 namespace OrderStream.Modules.Billing;
 
@@ -21,16 +21,19 @@ public sealed class BillingModule : IModule
     internal static readonly string[] ManageBilling = ["can-manage-billing"];
 
     /// <summary>Consumes users' lifecycle into its accounts; asks Identity for users' facts and last logins.</summary>
-    public ModuleFlows Flows { get; } = new(
-        Publishes: [],
-        Consumes: [typeof(UserCreated), typeof(UserRenamed), typeof(UserDeactivated), typeof(UserReactivated)],
-        Asks: [typeof(GetUserAccessFacts), typeof(GetLastLogins)]);
+    public ModuleFlows Flows { get; } =
+        new(
+            Publishes: [],
+            Consumes: [typeof(UserCreated), typeof(UserRenamed), typeof(UserDeactivated), typeof(UserReactivated)],
+            Asks: [typeof(GetUserAccessFacts), typeof(GetLastLogins)]
+        );
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton<BillingAccountsCache>();
         services.AddSingleton(configuration.GetSection("Mail").Get<MailSettings>() ?? new MailSettings());
-        if (configuration.GetValue("Mail:Send", true)) services.AddHostedService<LicenseMailSender>();
+        if (configuration.GetValue("Mail:Send", true))
+            services.AddHostedService<LicenseMailSender>();
         services.AddHostedService<BillingCacheWarmUp>();
         services.ConfigureMarten(opts =>
         {

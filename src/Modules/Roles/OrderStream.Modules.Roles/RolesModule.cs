@@ -1,5 +1,3 @@
-using OrderStream.Modules.SalePoints.Contracts;
-using OrderStream.Modules.Identity.Contracts;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten.Schema;
@@ -8,14 +6,19 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
+using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Catalogue;
 using OrderStream.Modules.Roles.Decisions;
 using OrderStream.Modules.Roles.Grants;
 using OrderStream.Modules.Roles.Roles;
+using OrderStream.Modules.SalePoints.Contracts;
 
 namespace OrderStream.Modules.Roles;
 
-/// <summary>Registers the Roles &amp; Secure Features module: the catalogue, its documents in schema "roles", the decision engine.</summary>
+/// <summary>
+/// Registers the Roles &amp; Secure Features module: the catalogue, its documents in schema "roles", the decision
+/// engine.
+/// </summary>
 public sealed class RolesModule : IModule
 {
     public const string Schema = "roles";
@@ -25,11 +28,15 @@ public sealed class RolesModule : IModule
     internal const string CheckAuthorization = "can-check-authorization";
     internal const string SystemManager = "is-system-manager";
 
-    /// <summary>Publishes and consumes no events; asks Identity for users' facts and Sale Points for places and assignments.</summary>
-    public ModuleFlows Flows { get; } = new(
-        Publishes: [],
-        Consumes: [],
-        Asks: [typeof(GetUserAccessFacts), typeof(GetLocations), typeof(GetUserLocations)]);
+    /// <summary>
+    /// Publishes and consumes no events; asks Identity for users' facts and Sale Points for places and assignments.
+    /// </summary>
+    public ModuleFlows Flows { get; } =
+        new(
+            Publishes: [],
+            Consumes: [],
+            Asks: [typeof(GetUserAccessFacts), typeof(GetLocations), typeof(GetUserLocations)]
+        );
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -44,14 +51,18 @@ public sealed class RolesModule : IModule
         services.ConfigureMarten(opts =>
         {
             opts.Projections.Snapshot<Role>(SnapshotLifecycle.Inline);
-            opts.Schema.For<Role>().DatabaseSchemaName(Schema).MultiTenanted()
+            opts.Schema.For<Role>()
+                .DatabaseSchemaName(Schema)
+                .MultiTenanted()
                 .UniqueIndex(UniqueIndexType.Computed, "ux_roles_name", TenancyScope.PerTenant, r => r.NameKey!);
             opts.Projections.Snapshot<UserAccess>(SnapshotLifecycle.Inline);
             opts.Schema.For<UserAccess>().DatabaseSchemaName(Schema).MultiTenanted().Duplicate(u => u.NextLapse);
             opts.Projections.Snapshot<Settings.AccessSettings>(SnapshotLifecycle.Inline);
             opts.Schema.For<Settings.AccessSettings>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<CustomFeature>(SnapshotLifecycle.Inline);
-            opts.Schema.For<CustomFeature>().DatabaseSchemaName(Schema).MultiTenanted()
+            opts.Schema.For<CustomFeature>()
+                .DatabaseSchemaName(Schema)
+                .MultiTenanted()
                 .UniqueIndex(UniqueIndexType.Computed, "ux_customfeatures_code", TenancyScope.PerTenant, f => f.Code);
         });
     }

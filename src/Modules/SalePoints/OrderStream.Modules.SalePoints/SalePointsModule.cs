@@ -1,6 +1,3 @@
-using OrderStream.Modules.SalePoints.Contracts;
-using OrderStream.Modules.Roles.Contracts;
-using OrderStream.Modules.Identity.Contracts;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten.Schema;
@@ -9,12 +6,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
+using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Modules.Roles.Contracts;
 using OrderStream.Modules.SalePoints.Assignments;
+using OrderStream.Modules.SalePoints.Contracts;
 using OrderStream.Modules.SalePoints.Locations;
 
 namespace OrderStream.Modules.SalePoints;
 
-/// <summary>Registers the Sale Points module: sale points, stores and users' assignments to them (issue #4), in schema "salepoints".</summary>
+/// <summary>
+/// Registers the Sale Points module: sale points, stores and users' assignments to them (issue #4), in schema
+/// "salepoints".
+/// </summary>
 public sealed class SalePointsModule : IModule
 {
     public const string Schema = "salepoints";
@@ -25,16 +28,23 @@ public sealed class SalePointsModule : IModule
     internal static readonly string[] ManageUsers = ["may-access-back-office-users", "can-maintain-employee-data"];
 
     /// <summary>Whoever manages users must see the sale points and stores they assign.</summary>
-    internal static readonly string[] SeeLocations = [MaintainLocations, "may-access-back-office-users", "can-maintain-employee-data"];
+    internal static readonly string[] SeeLocations =
+    [
+        MaintainLocations,
+        "may-access-back-office-users",
+        "can-maintain-employee-data",
+    ];
 
     /// <summary>
-    /// Publishes users' locations and locations' changes; consumes nothing; asks Identity for users, Roles to describe and
-    /// judge the roles given at sale points, to decide the POS login and who may change whom.
+    /// Publishes users' locations and locations' changes; consumes nothing; asks Identity for users, Roles to describe
+    /// and judge the roles given at sale points, to decide the POS login and who may change whom.
     /// </summary>
-    public ModuleFlows Flows { get; } = new(
-        Publishes: [typeof(UserLocationsChanged), typeof(LocationUpdated), typeof(LocationStatusChanged)],
-        Consumes: [],
-        Asks: [typeof(GetUserAccessFacts), typeof(DescribeRole), typeof(DecideAccess), typeof(RequireMayChangeUser)]);
+    public ModuleFlows Flows { get; } =
+        new(
+            Publishes: [typeof(UserLocationsChanged), typeof(LocationUpdated), typeof(LocationStatusChanged)],
+            Consumes: [],
+            Asks: [typeof(GetUserAccessFacts), typeof(DescribeRole), typeof(DecideAccess), typeof(RequireMayChangeUser)]
+        );
 
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -42,12 +52,19 @@ public sealed class SalePointsModule : IModule
         services.ConfigureMarten(opts =>
         {
             opts.Projections.Snapshot<Location>(SnapshotLifecycle.Inline);
-            opts.Schema.For<Location>().DatabaseSchemaName(Schema).MultiTenanted()
+            opts.Schema.For<Location>()
+                .DatabaseSchemaName(Schema)
+                .MultiTenanted()
                 .Duplicate(l => l.Kind)
                 .UniqueIndex(UniqueIndexType.Computed, "ux_locations_code", TenancyScope.PerTenant, l => l.CodeKey);
             opts.Projections.Snapshot<UserLocations>(SnapshotLifecycle.Inline);
-            opts.Schema.For<UserLocations>().DatabaseSchemaName(Schema).MultiTenanted()
-                .Duplicate(u => u.UserId).Duplicate(u => u.TakesFutureSalePoints).Duplicate(u => u.TakesFutureStores).Duplicate(u => u.NextLapse);
+            opts.Schema.For<UserLocations>()
+                .DatabaseSchemaName(Schema)
+                .MultiTenanted()
+                .Duplicate(u => u.UserId)
+                .Duplicate(u => u.TakesFutureSalePoints)
+                .Duplicate(u => u.TakesFutureStores)
+                .Duplicate(u => u.NextLapse);
         });
     }
 }

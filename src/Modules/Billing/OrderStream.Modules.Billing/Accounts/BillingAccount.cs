@@ -32,17 +32,24 @@ internal sealed class BillingAccount
 
     public bool IsActive => Periods.Count > 0 && Periods[^1].Until is null;
 
-    /// <summary>Billing's stream of a user: derived from the user id, so it never collides with Identity's stream of that user.</summary>
+    /// <summary>
+    /// Billing's stream of a user: derived from the user id, so it never collides with Identity's stream of that user.
+    /// </summary>
     public static Guid StreamId(Guid userId) => new(MD5.HashData(Encoding.UTF8.GetBytes("billing-account:" + userId)));
 
     /// <summary>The employee name in force at an instant (the first one before the account existed).</summary>
-    public string NameAt(DateTimeOffset at) => Names.LastOrDefault(n => n.At < at)?.EmployeeName ?? Names[0].EmployeeName;
+    public string NameAt(DateTimeOffset at) =>
+        Names.LastOrDefault(n => n.At < at)?.EmployeeName ?? Names[0].EmployeeName;
 
-    public static BillingAccount Create(AccountOpened e) => new()
-    {
-        Id = StreamId(e.UserId), UserId = e.UserId, Periods = [new ActivePeriod(e.At, null)], Names = [new NameChange(e.At, e.EmployeeName)],
-        SourceEvents = [e.SourceEventId],
-    };
+    public static BillingAccount Create(AccountOpened e) =>
+        new()
+        {
+            Id = StreamId(e.UserId),
+            UserId = e.UserId,
+            Periods = [new ActivePeriod(e.At, null)],
+            Names = [new NameChange(e.At, e.EmployeeName)],
+            SourceEvents = [e.SourceEventId],
+        };
 
     public void Apply(AccountRenamed e)
     {
@@ -52,13 +59,15 @@ internal sealed class BillingAccount
 
     public void Apply(AccountDeactivated e)
     {
-        if (IsActive) Periods[^1] = Periods[^1] with { Until = e.At };
+        if (IsActive)
+            Periods[^1] = Periods[^1] with { Until = e.At };
         SourceEvents.Add(e.SourceEventId);
     }
 
     public void Apply(AccountReactivated e)
     {
-        if (!IsActive) Periods.Add(new ActivePeriod(e.At, null));
+        if (!IsActive)
+            Periods.Add(new ActivePeriod(e.At, null));
         SourceEvents.Add(e.SourceEventId);
     }
 }

@@ -1,6 +1,8 @@
 namespace OrderStream.Modules.Billing.Accounts;
 
-/// <summary>Rebuilds every billing account of the tenant from Billing's own event history (ADR 0008), in one pass.</summary>
+/// <summary>
+/// Rebuilds every billing account of the tenant from Billing's own event history (ADR 0008), in one pass.
+/// </summary>
 internal static class RebuildAccounts
 {
     internal sealed record Command : ICommand<Result>;
@@ -12,18 +14,32 @@ internal static class RebuildAccounts
         public async Task<Result> Handle(Command c, CancellationToken ct)
         {
             string[] types = ["account_opened", "account_renamed", "account_deactivated", "account_reactivated"];
-            var events = await session.Events.QueryAllRawEvents().Where(e => types.Contains(e.EventTypeName))
-                .OrderBy(e => e.Sequence).ToListAsync(ct);
+            var events = await session
+                .Events.QueryAllRawEvents()
+                .Where(e => types.Contains(e.EventTypeName))
+                .OrderBy(e => e.Sequence)
+                .ToListAsync(ct);
             var accounts = new Dictionary<Guid, BillingAccount>();
             foreach (var e in events)
             {
-                if (e.Data is AccountOpened opened) { accounts[e.StreamId] = BillingAccount.Create(opened); continue; }
-                if (!accounts.TryGetValue(e.StreamId, out var account)) continue;
+                if (e.Data is AccountOpened opened)
+                {
+                    accounts[e.StreamId] = BillingAccount.Create(opened);
+                    continue;
+                }
+                if (!accounts.TryGetValue(e.StreamId, out var account))
+                    continue;
                 switch (e.Data)
                 {
-                    case AccountRenamed x: account.Apply(x); break;
-                    case AccountDeactivated x: account.Apply(x); break;
-                    case AccountReactivated x: account.Apply(x); break;
+                    case AccountRenamed x:
+                        account.Apply(x);
+                        break;
+                    case AccountDeactivated x:
+                        account.Apply(x);
+                        break;
+                    case AccountReactivated x:
+                        account.Apply(x);
+                        break;
                 }
             }
             session.DeleteWhere<BillingAccount>(_ => true);
@@ -36,7 +52,11 @@ internal static class RebuildAccounts
     internal sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/billing/rebuild", (IMediator mediator, CancellationToken ct) => mediator.Send(new Command(), ct))
-                .WithTags("Billing").WithName("RebuildBillingAccounts").RequireFeature(BillingModule.ManageBilling);
+            app.MapPost("/api/tenants/{tenant}/billing/rebuild", (IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new Command(), ct)
+                )
+                .WithTags("Billing")
+                .WithName("RebuildBillingAccounts")
+                .RequireFeature(BillingModule.ManageBilling);
     }
 }

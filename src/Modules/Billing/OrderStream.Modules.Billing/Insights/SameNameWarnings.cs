@@ -7,9 +7,9 @@ using OrderStream.Modules.Billing.Statements;
 namespace OrderStream.Modules.Billing.Insights;
 
 /// <summary>
-/// Accounts billed as one employee because their names match (an intended merge, or an accident), and accounts whose names
-/// differ only in accents or punctuation (probably one person, billed twice) — so an administrator can fix either.
-/// Only accounts active now are considered.
+/// Accounts billed as one employee because their names match (an intended merge, or an accident), and accounts whose
+/// names differ only in accents or punctuation (probably one person, billed twice) — so an administrator can fix
+/// either. Only accounts active now are considered.
 /// </summary>
 internal static class SameNameWarnings
 {
@@ -22,19 +22,37 @@ internal static class SameNameWarnings
     internal sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/billing/same-name-warnings", async (IQuerySession session, TenantContext tenantContext,
-                    BillingAccountsCache cache, CancellationToken ct) =>
-                {
-                    var active = (await cache.AccountsAsync(tenantContext.Tenant, ct)).Where(a => a.IsActive)
-                        .Select(a => new Account(a.UserId.ToString(), a.Names[^1].EmployeeName)).ToList();
-                    var countedAsOne = active.GroupBy(a => BillingPolicy.EmployeeKey(a.Name)).Where(g => g.Count() > 1)
-                        .Select(g => Ordered(g.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.UserId))).OrderBy(g => g.EmployeeName).ToList();
-                    var possiblyOne = active.GroupBy(a => Loose(a.Name))
-                        .Where(g => g.Select(a => BillingPolicy.EmployeeKey(a.Name)).Distinct().Count() > 1)
-                        .Select(g => Ordered(g.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.UserId))).OrderBy(g => g.EmployeeName).ToList();
-                    return new Result(countedAsOne, possiblyOne);
-                })
-                .WithTags("Billing").WithName("SameNameWarnings").RequireFeature(BillingModule.ViewBilling);
+            app.MapGet(
+                    "/api/tenants/{tenant}/billing/same-name-warnings",
+                    async (
+                        IQuerySession session,
+                        TenantContext tenantContext,
+                        BillingAccountsCache cache,
+                        CancellationToken ct
+                    ) =>
+                    {
+                        var active = (await cache.AccountsAsync(tenantContext.Tenant, ct))
+                            .Where(a => a.IsActive)
+                            .Select(a => new Account(a.UserId.ToString(), a.Names[^1].EmployeeName))
+                            .ToList();
+                        var countedAsOne = active
+                            .GroupBy(a => BillingPolicy.EmployeeKey(a.Name))
+                            .Where(g => g.Count() > 1)
+                            .Select(g => Ordered(g.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.UserId)))
+                            .OrderBy(g => g.EmployeeName)
+                            .ToList();
+                        var possiblyOne = active
+                            .GroupBy(a => Loose(a.Name))
+                            .Where(g => g.Select(a => BillingPolicy.EmployeeKey(a.Name)).Distinct().Count() > 1)
+                            .Select(g => Ordered(g.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.UserId)))
+                            .OrderBy(g => g.EmployeeName)
+                            .ToList();
+                        return new Result(countedAsOne, possiblyOne);
+                    }
+                )
+                .WithTags("Billing")
+                .WithName("SameNameWarnings")
+                .RequireFeature(BillingModule.ViewBilling);
     }
 
     private static Group Ordered(IEnumerable<Account> accounts)
@@ -43,7 +61,9 @@ internal static class SameNameWarnings
         return new Group(list[0].Name, list);
     }
 
-    /// <summary>Letters and digits only, without accents, upper case: "Jürgen-Müller" and "Jurgen Muller" meet here.</summary>
+    /// <summary>
+    /// Letters and digits only, without accents, upper case: "Jürgen-Müller" and "Jurgen Muller" meet here.
+    /// </summary>
     private static string Loose(string name)
     {
         var key = new StringBuilder();

@@ -6,8 +6,8 @@ using OrderStream.Modules.Billing.Statements;
 namespace OrderStream.Modules.Billing.Insights;
 
 /// <summary>
-/// "What would it cost?": how this month's and next month's statements change if users were deactivated or reactivated on
-/// given days — e.g. that deactivating someone on the 31st instead of the 1st costs a month. Nothing is saved.
+/// "What would it cost?": how this month's and next month's statements change if users were deactivated or reactivated
+/// on given days — e.g. that deactivating someone on the 31st instead of the 1st costs a month. Nothing is saved.
 /// </summary>
 internal static class SimulateBilling
 {
@@ -15,8 +15,16 @@ internal static class SimulateBilling
 
     internal sealed record Command(IReadOnlyList<Change>? Changes) : IQuery<Result>;
 
-    internal sealed record MonthEffect(string Month, int CountBefore, int CountAfter, decimal TotalBefore, decimal TotalAfter, decimal Difference,
-        IReadOnlyList<string> EmployeesAdded, IReadOnlyList<string> EmployeesRemoved);
+    internal sealed record MonthEffect(
+        string Month,
+        int CountBefore,
+        int CountAfter,
+        decimal TotalBefore,
+        decimal TotalAfter,
+        decimal Difference,
+        IReadOnlyList<string> EmployeesAdded,
+        IReadOnlyList<string> EmployeesRemoved
+    );
 
     internal sealed record Result(string Currency, IReadOnlyList<MonthEffect> Months);
 
@@ -24,22 +32,47 @@ internal static class SimulateBilling
     {
         public Validator()
         {
-            RuleFor(c => c.Changes).NotEmpty().Must(c => c is null || c.Count <= 1000).WithMessage("At most 1,000 changes.");
-            RuleForEach(c => c.Changes).NotNull().ChildRules(change =>
-            {
-                change.RuleFor(x => x.UserId).Must(id => Guid.TryParse(id, out _)).WithMessage("userId must be a user id.");
-                change.RuleFor(x => x).Must(x => (x.DeactivateOn is null) != (x.ReactivateOn is null))
-                    .WithName("deactivateOn").WithMessage("Give either deactivateOn or reactivateOn.");
-                change.RuleFor(x => x.DeactivateOn).Must(BeADate!).WithMessage("deactivateOn must be a date written yyyy-MM-dd.").When(x => x.DeactivateOn is not null);
-                change.RuleFor(x => x.ReactivateOn).Must(BeADate!).WithMessage("reactivateOn must be a date written yyyy-MM-dd.").When(x => x.ReactivateOn is not null);
-            });
+            RuleFor(c => c.Changes)
+                .NotEmpty()
+                .Must(c => c is null || c.Count <= 1000)
+                .WithMessage("At most 1,000 changes.");
+            RuleForEach(c => c.Changes)
+                .NotNull()
+                .ChildRules(change =>
+                {
+                    change
+                        .RuleFor(x => x.UserId)
+                        .Must(id => Guid.TryParse(id, out _))
+                        .WithMessage("userId must be a user id.");
+                    change
+                        .RuleFor(x => x)
+                        .Must(x => (x.DeactivateOn is null) != (x.ReactivateOn is null))
+                        .WithName("deactivateOn")
+                        .WithMessage("Give either deactivateOn or reactivateOn.");
+                    change
+                        .RuleFor(x => x.DeactivateOn)
+                        .Must(BeADate!)
+                        .WithMessage("deactivateOn must be a date written yyyy-MM-dd.")
+                        .When(x => x.DeactivateOn is not null);
+                    change
+                        .RuleFor(x => x.ReactivateOn)
+                        .Must(BeADate!)
+                        .WithMessage("reactivateOn must be a date written yyyy-MM-dd.")
+                        .When(x => x.ReactivateOn is not null);
+                });
         }
 
-        private static bool BeADate(string value) => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        private static bool BeADate(string value) =>
+            DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
     }
 
-    internal sealed class Handler(IQuerySession session, TenantDirectory tenants, TenantContext tenant, TimeProvider clock,
-        BillingAccountsCache cache) : IRequestHandler<Command, Result>
+    internal sealed class Handler(
+        IQuerySession session,
+        TenantDirectory tenants,
+        TenantContext tenant,
+        TimeProvider clock,
+        BillingAccountsCache cache
+    ) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command c, CancellationToken ct)
         {
@@ -49,42 +82,81 @@ internal static class SimulateBilling
             {
                 var userId = Guid.Parse(change.UserId!);
                 if (!simulated.TryGetValue(userId, out var account))
-                    throw new FieldRuleException($"changes[{i}].userId", $"Billing knows no account of user '{userId}'.");
+                    throw new FieldRuleException(
+                        $"changes[{i}].userId",
+                        $"Billing knows no account of user '{userId}'."
+                    );
                 var on = StartOfDay(change.DeactivateOn ?? change.ReactivateOn!, data.Zone);
                 if (change.DeactivateOn is not null && account.IsActive && on >= account.Periods[^1].From)
                     account.Periods[^1] = account.Periods[^1] with { Until = on };
                 else if (change.ReactivateOn is not null && !account.IsActive && on >= account.Periods[^1].Until)
                     account.Periods.Add(new ActivePeriod(on, null));
                 else
-                    throw new FieldRuleException($"changes[{i}]",
-                        change.DeactivateOn is not null ? "That account is not active on that day." : "That account is not inactive on that day.");
+                    throw new FieldRuleException(
+                        $"changes[{i}]",
+                        change.DeactivateOn is not null
+                            ? "That account is not active on that day."
+                            : "That account is not inactive on that day."
+                    );
             }
             var month = MonthWindow.Containing(data.Now, data.Zone);
             var price = data.Settings.PricePerUser;
-            return new Result(data.Settings.Currency, [Effect(data.Accounts, simulated.Values, month, price), Effect(data.Accounts, simulated.Values, month.Next(data.Zone), price)]);
+            return new Result(
+                data.Settings.Currency,
+                [
+                    Effect(data.Accounts, simulated.Values, month, price),
+                    Effect(data.Accounts, simulated.Values, month.Next(data.Zone), price),
+                ]
+            );
         }
 
-        private static MonthEffect Effect(IEnumerable<BillingAccount> before, IEnumerable<BillingAccount> after, MonthWindow month, decimal price)
+        private static MonthEffect Effect(
+            IEnumerable<BillingAccount> before,
+            IEnumerable<BillingAccount> after,
+            MonthWindow month,
+            decimal price
+        )
         {
             var was = StatementCalculator.Employees(before, month).Employees.Select(e => e.EmployeeName).ToHashSet();
             var will = StatementCalculator.Employees(after, month).Employees.Select(e => e.EmployeeName).ToHashSet();
-            return new MonthEffect(month.Key, was.Count, will.Count, was.Count * price, will.Count * price, (will.Count - was.Count) * price,
-                will.Except(was).Order().ToList(), was.Except(will).Order().ToList());
+            return new MonthEffect(
+                month.Key,
+                was.Count,
+                will.Count,
+                was.Count * price,
+                will.Count * price,
+                (will.Count - was.Count) * price,
+                will.Except(was).Order().ToList(),
+                was.Except(will).Order().ToList()
+            );
         }
 
-        private static BillingAccount Copy(BillingAccount a) => new()
-        {
-            Id = a.Id, UserId = a.UserId, Periods = [.. a.Periods], Names = [.. a.Names], SourceEvents = a.SourceEvents,
-        };
+        private static BillingAccount Copy(BillingAccount a) =>
+            new()
+            {
+                Id = a.Id,
+                UserId = a.UserId,
+                Periods = [.. a.Periods],
+                Names = [.. a.Names],
+                SourceEvents = a.SourceEvents,
+            };
 
         private static DateTimeOffset StartOfDay(string date, TimeZoneInfo zone) =>
-            MonthWindow.LocalMidnight(DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), zone);
+            MonthWindow.LocalMidnight(
+                DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue),
+                zone
+            );
     }
 
     internal sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/billing/simulate", (Command command, IMediator mediator, CancellationToken ct) => mediator.Send(command, ct))
-                .WithTags("Billing").WithName("SimulateBilling").RequireFeature(BillingModule.ViewBilling);
+            app.MapPost(
+                    "/api/tenants/{tenant}/billing/simulate",
+                    (Command command, IMediator mediator, CancellationToken ct) => mediator.Send(command, ct)
+                )
+                .WithTags("Billing")
+                .WithName("SimulateBilling")
+                .RequireFeature(BillingModule.ViewBilling);
     }
 }

@@ -17,17 +17,27 @@ internal static class ConfirmLicense
         public Validator() => RuleFor(c => c.Token).NotEmpty().MaximumLength(200);
     }
 
-    internal sealed class Handler(IDocumentSession session, TenantContext tenant, TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, TenantContext tenant, TimeProvider clock)
+        : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             var stream = await LicensePool.OpenAsync(session, tenant.Tenant, ct);
             var hash = LicensePool.HashToken(c.Token!.Trim());
-            var license = (stream.Aggregate ?? new LicensePool()).Licenses.FirstOrDefault(l => l.TokenHash == hash && l.Status == LicenseStatus.Linked)
-                ?? throw new FieldRuleException("token", "This confirmation link is not valid: it was used already, replaced by a newer one, or mistyped.");
+            var license = (stream.Aggregate ?? new LicensePool()).Licenses.FirstOrDefault(l =>
+                l.TokenHash == hash && l.Status == LicenseStatus.Linked
+            )
+                ?? throw new FieldRuleException(
+                    "token",
+                    "This confirmation link is not valid: it was used already, replaced by a newer one, or mistyped."
+                );
             var now = clock.GetUtcNow();
             if (license.TokenExpiresAt <= now)
-                throw new FieldRuleException("token", "This confirmation link has expired (links last 48 hours): ask your administrator to send a new one.");
+                throw new FieldRuleException(
+                    "token",
+                    "This confirmation link has expired (links last 48 hours): ask your administrator to send a new "
+                        + "one."
+                );
             stream.AppendOne(new LicenseConfirmed(license.Id, license.UserId!.Value, now));
             return Unit.Value;
         }
@@ -36,11 +46,18 @@ internal static class ConfirmLicense
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/licenses/confirm", async (Command command, IMediator m, CancellationToken ct) =>
-                {
-                    await m.Send(command, ct);
-                    return new Response(true);
-                })
-                .WithTags("Licenses").WithName("ConfirmLicense").Produces<Response>().AllowAnonymous().RequireRateLimiting("login");
+            app.MapPost(
+                    "/api/tenants/{tenant}/licenses/confirm",
+                    async (Command command, IMediator m, CancellationToken ct) =>
+                    {
+                        await m.Send(command, ct);
+                        return new Response(true);
+                    }
+                )
+                .WithTags("Licenses")
+                .WithName("ConfirmLicense")
+                .Produces<Response>()
+                .AllowAnonymous()
+                .RequireRateLimiting("login");
     }
 }

@@ -9,7 +9,9 @@ using OrderStream.BuildingBlocks.Tenancy;
 
 namespace OrderStream.Modules.Billing.Licenses;
 
-/// <summary>Where mail goes. A singleton read at every attempt, so a fixed address takes effect without a restart.</summary>
+/// <summary>
+/// Where mail goes. A singleton read at every attempt, so a fixed address takes effect without a restart.
+/// </summary>
 internal sealed class MailSettings
 {
     public string Host { get; set; } = "127.0.0.1";
@@ -18,14 +20,16 @@ internal sealed class MailSettings
     public string? Password { get; set; }
     public bool StartTls { get; set; }
     public string From { get; set; } = "OrderStream <no-reply@orderstream.local>";
+
     /// <summary>The front end's page that posts the token to <c>/licenses/confirm</c>.</summary>
     public string ConfirmUrl { get; set; } = "http://localhost:5080/confirm-license";
     public int PollMilliseconds { get; set; } = 1000;
 }
 
 /// <summary>
-/// A confirmation mail waiting to go, or gone: the outbox, written in the transaction that links the license, so no mail is
-/// lost to a crash or an SMTP outage. It holds no token: the sender makes one when it sends, and stores only its hash.
+/// A confirmation mail waiting to go, or gone: the outbox, written in the transaction that links the license, so no
+/// mail is lost to a crash or an SMTP outage. It holds no token: the sender makes one when it sends, and stores only
+/// its hash.
 /// </summary>
 internal sealed class OutboxMail
 {
@@ -38,69 +42,131 @@ internal sealed class OutboxMail
     public int Attempts { get; set; }
     public DateTimeOffset NextAttemptAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
-    /// <summary>Why it was not sent: the last SMTP error, or that the license was unlinked or confirmed meanwhile.</summary>
+
+    /// <summary>
+    /// Why it was not sent: the last SMTP error, or that the license was unlinked or confirmed meanwhile.
+    /// </summary>
     public string? LastError { get; set; }
     public bool Cancelled { get; set; }
 }
 
 internal static class LicenseMail
 {
-    public static void Queue(IDocumentSession session, string tenant, Guid licenseId, Guid userId, string to, DateTimeOffset now) =>
-        session.Store(new OutboxMail
-        {
-            Id = Guid.CreateVersion7(), Tenant = tenant, LicenseId = licenseId, UserId = userId, To = to, QueuedAt = now, NextAttemptAt = now,
-        });
+    public static void Queue(
+        IDocumentSession session,
+        string tenant,
+        Guid licenseId,
+        Guid userId,
+        string to,
+        DateTimeOffset now
+    ) =>
+        session.Store(
+            new OutboxMail
+            {
+                Id = Guid.CreateVersion7(),
+                Tenant = tenant,
+                LicenseId = licenseId,
+                UserId = userId,
+                To = to,
+                QueuedAt = now,
+                NextAttemptAt = now,
+            }
+        );
 
     public static readonly TimeSpan LicenseGap = TimeSpan.FromMinutes(1);
-    public const int PerLicenseAnHour = 5, PerAddressAnHour = 10;
+    public const int PerLicenseAnHour = 5,
+        PerAddressAnHour = 10;
 
     /// <summary>
-    /// Refuses (429, saying when) a mail that would make confirmation mail a way to flood someone's inbox: more than one a
-    /// minute or five an hour for a license linked to one user, or ten an hour to one address, however linked (issue #18).
+    /// Refuses (429, saying when) a mail that would make confirmation mail a way to flood someone's inbox: more than
+    /// one a minute or five an hour for a license linked to one user, or ten an hour to one address, however linked
+    /// (issue #18).
     /// </summary>
-    public static async Task RequireWithinLimitsAsync(IQuerySession session, Guid licenseId, Guid userId, string to, DateTimeOffset now,
-        CancellationToken ct)
+    public static async Task RequireWithinLimitsAsync(
+        IQuerySession session,
+        Guid licenseId,
+        Guid userId,
+        string to,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         var hourAgo = now - TimeSpan.FromHours(1);
-        var recent = await session.Query<OutboxMail>().Where(m => m.QueuedAt > hourAgo).OrderBy(m => m.QueuedAt).ToListAsync(ct);
-        var license = recent.Where(m => m.LicenseId == licenseId && m.UserId == userId).Select(m => m.QueuedAt).ToList();
+        var recent = await session
+            .Query<OutboxMail>()
+            .Where(m => m.QueuedAt > hourAgo)
+            .OrderBy(m => m.QueuedAt)
+            .ToListAsync(ct);
+        var license = recent
+            .Where(m => m.LicenseId == licenseId && m.UserId == userId)
+            .Select(m => m.QueuedAt)
+            .ToList();
         if (license.Count > 0 && license[^1] + LicenseGap > now)
-            throw TooMany("A confirmation mail for this license went out less than a minute ago.", license[^1] + LicenseGap - now);
+            throw TooMany(
+                "A confirmation mail for this license went out less than a minute ago.",
+                license[^1] + LicenseGap - now
+            );
         if (license.Count >= PerLicenseAnHour)
-            throw TooMany($"This license had {PerLicenseAnHour} confirmation mails in the last hour.", license[^PerLicenseAnHour] + TimeSpan.FromHours(1) - now);
-        var address = recent.Where(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase)).Select(m => m.QueuedAt).ToList();
+            throw TooMany(
+                $"This license had {PerLicenseAnHour} confirmation mails in the last hour.",
+                license[^PerLicenseAnHour] + TimeSpan.FromHours(1) - now
+            );
+        var address = recent
+            .Where(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase))
+            .Select(m => m.QueuedAt)
+            .ToList();
         if (address.Count >= PerAddressAnHour)
-            throw TooMany($"{to} had {PerAddressAnHour} confirmation mails in the last hour.", address[^PerAddressAnHour] + TimeSpan.FromHours(1) - now);
+            throw TooMany(
+                $"{to} had {PerAddressAnHour} confirmation mails in the last hour.",
+                address[^PerAddressAnHour] + TimeSpan.FromHours(1) - now
+            );
     }
 
     private static TooManyRequestsException TooMany(string why, TimeSpan wait) =>
         new($"{why} Try again after {wait.TotalSeconds:0} seconds.", wait);
 
     /// <summary>Waits longer after each failure (2 s, 4 s, ... up to 5 minutes), and never gives up.</summary>
-    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 9))));
+    public static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 9))));
 }
 
 /// <summary>
-/// Sends the outbox's due mails over SMTP (MailKit), for every tenant. Each mail carries a fresh one-time token whose hash
-/// is committed (with the next attempt already scheduled) before the mail goes, so the link works the moment it arrives
-/// and a crash mid-send means another mail later, never none. A failure is recorded on the mail (visible at
+/// Sends the outbox's due mails over SMTP (MailKit), for every tenant. Each mail carries a fresh one-time token whose
+/// hash is committed (with the next attempt already scheduled) before the mail goes, so the link works the moment it
+/// arrives and a crash mid-send means another mail later, never none. A failure is recorded on the mail (visible at
 /// <c>GET /licenses/mail</c>) and tried again later; a newer token replaces an older one.
 /// </summary>
-internal sealed class LicenseMailSender(IDocumentStore store, MailSettings settings, TimeProvider clock, ILogger<LicenseMailSender> logger)
-    : BackgroundService
+internal sealed class LicenseMailSender(
+    IDocumentStore store,
+    MailSettings settings,
+    TimeProvider clock,
+    ILogger<LicenseMailSender> logger
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            try { await SendDueAsync(stoppingToken); }
+            try
+            {
+                await SendDueAsync(stoppingToken);
+            }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(OrderStream.BuildingBlocks.Errors.LoggedException.Safe(e), "Reading the mail outbox failed; trying again shortly");
+                logger.LogWarning(
+                    OrderStream.BuildingBlocks.Errors.LoggedException.Safe(e),
+                    "Reading the mail outbox failed; trying again shortly"
+                );
             }
             // Real time, not the injected clock: tests move that clock, and the poll must keep running meanwhile.
-            try { await Task.Delay(settings.PollMilliseconds, stoppingToken); }
-            catch (OperationCanceledException) { return; }
+            try
+            {
+                await Task.Delay(settings.PollMilliseconds, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -109,9 +175,16 @@ internal sealed class LicenseMailSender(IDocumentStore store, MailSettings setti
         var now = clock.GetUtcNow();
         List<OutboxMail> due;
         await using (var query = store.QuerySession())
-            due = (await query.Query<OutboxMail>().Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= now)
-                .OrderBy(m => m.NextAttemptAt).Take(50).ToListAsync(ct)).ToList();
-        foreach (var mail in due) await SendAsync(mail, ct);
+            due = (
+                await query
+                    .Query<OutboxMail>()
+                    .Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= now)
+                    .OrderBy(m => m.NextAttemptAt)
+                    .Take(50)
+                    .ToListAsync(ct)
+            ).ToList();
+        foreach (var mail in due)
+            await SendAsync(mail, ct);
     }
 
     private async Task SendAsync(OutboxMail mail, CancellationToken ct)
@@ -121,15 +194,35 @@ internal sealed class LicenseMailSender(IDocumentStore store, MailSettings setti
         var pool = await LicensePool.OpenAsync(session, mail.Tenant, ct);
         var license = pool.Aggregate?.Licenses.FirstOrDefault(l => l.Id == mail.LicenseId);
         var now = clock.GetUtcNow();
-        if (license is null || license.Status != LicenseStatus.Linked || license.UserId != mail.UserId || license.Email != mail.To)
+        if (
+            license is null
+            || license.Status != LicenseStatus.Linked
+            || license.UserId != mail.UserId
+            || license.Email != mail.To
+        )
         {
-            (mail.Cancelled, mail.LastError) = (true, "The license was unlinked or confirmed before this mail went out.");
+            (mail.Cancelled, mail.LastError) = (
+                true,
+                "The license was unlinked or confirmed before this mail went out."
+            );
             session.Store(mail);
             await session.SaveChangesAsync(ct);
             return;
         }
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        pool.AppendOne(new LicenseConfirmationIssued(license.Id, mail.UserId, LicensePool.HashToken(token), now + LicensePool.TokenLifetime, now));
+        var token = Convert
+            .ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
+        pool.AppendOne(
+            new LicenseConfirmationIssued(
+                license.Id,
+                mail.UserId,
+                LicensePool.HashToken(token),
+                now + LicensePool.TokenLifetime,
+                now
+            )
+        );
         mail.Attempts++;
         mail.NextAttemptAt = now + LicenseMail.Backoff(mail.Attempts);
         session.Store(mail);
@@ -142,7 +235,12 @@ internal sealed class LicenseMailSender(IDocumentStore store, MailSettings setti
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             mail.LastError = $"{e.GetType().Name}: {e.Message}";
-            logger.LogWarning("Confirmation mail {Mail} not sent (attempt {Attempts}): {Error}", mail.Id, mail.Attempts, mail.LastError);
+            logger.LogWarning(
+                "Confirmation mail {Mail} not sent (attempt {Attempts}): {Error}",
+                mail.Id,
+                mail.Attempts,
+                mail.LastError
+            );
         }
         session.Store(mail);
         await session.SaveChangesAsync(ct);
@@ -157,12 +255,19 @@ internal sealed class LicenseMailSender(IDocumentStore store, MailSettings setti
         var link = $"{settings.ConfirmUrl}?tenant={Uri.EscapeDataString(mail.Tenant)}&token={token}";
         message.Body = new TextPart("plain")
         {
-            Text = $"A web office license of OrderStream was linked to you.\n\nConfirm it within 48 hours: {link}\n\n" +
-                   $"(Or send this token to POST /api/tenants/{mail.Tenant}/licenses/confirm: {token})\n",
+            Text =
+                $"A web office license of OrderStream was linked to you.\n\nConfirm it within 48 hours: {link}\n\n"
+                + $"(Or send this token to POST /api/tenants/{mail.Tenant}/licenses/confirm: {token})\n",
         };
         using var smtp = new SmtpClient { Timeout = 10_000 };
-        await smtp.ConnectAsync(settings.Host, settings.Port, settings.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, ct);
-        if (settings.User is { Length: > 0 } user) await smtp.AuthenticateAsync(user, settings.Password ?? "", ct);
+        await smtp.ConnectAsync(
+            settings.Host,
+            settings.Port,
+            settings.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None,
+            ct
+        );
+        if (settings.User is { Length: > 0 } user)
+            await smtp.AuthenticateAsync(user, settings.Password ?? "", ct);
         await smtp.SendAsync(message, ct);
         await smtp.DisconnectAsync(true, ct);
     }

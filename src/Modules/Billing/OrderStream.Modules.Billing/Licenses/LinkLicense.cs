@@ -4,8 +4,8 @@ using OrderStream.Modules.Identity.Contracts;
 namespace OrderStream.Modules.Billing.Licenses;
 
 /// <summary>
-/// Links an unused license to an active user who has none, with the e-mail address the confirmation goes to; the mail is
-/// queued in the same transaction (the outbox), within the limits that keep it from flooding an inbox.
+/// Links an unused license to an active user who has none, with the e-mail address the confirmation goes to; the mail
+/// is queued in the same transaction (the outbox), within the limits that keep it from flooding an inbox.
 /// </summary>
 internal static class LinkLicense
 {
@@ -20,8 +20,13 @@ internal static class LinkLicense
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, TenantContext tenant, ActorContext actor, IMediator mediator, TimeProvider clock)
-        : IRequestHandler<Command, Unit>
+    internal sealed class Handler(
+        IDocumentSession session,
+        TenantContext tenant,
+        ActorContext actor,
+        IMediator mediator,
+        TimeProvider clock
+    ) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
@@ -29,14 +34,20 @@ internal static class LinkLicense
             var pool = stream.Aggregate ?? new LicensePool();
             var user = (await mediator.Send(new GetUserAccessFacts([c.UserId!.Value]), ct)).SingleOrDefault()
                 ?? throw new NotFoundException("User", c.UserId.ToString()!);
-            if (!user.IsActive) throw new ConflictException($"{user.Name} is inactive: an inactive user needs no license.", "userId");
+            if (!user.IsActive)
+                throw new ConflictException($"{user.Name} is inactive: an inactive user needs no license.", "userId");
             if (pool.Of(user.UserId) is { } held)
-                throw new ConflictException($"{user.Name} holds license {held.Id} already ({held.Status.ToString().ToLowerInvariant()}).", "userId");
+                throw new ConflictException(
+                    $"{user.Name} holds license {held.Id} already ({held.Status.ToString().ToLowerInvariant()}).",
+                    "userId"
+                );
             var free = pool.Licenses.FirstOrDefault(l => l.Status == LicenseStatus.Unused)
                 ?? throw new ConflictException($"All {pool.Licenses.Count} licenses are in use: purchase more first.");
             var (email, now) = (c.Email!.Trim(), clock.GetUtcNow());
             await LicenseMail.RequireWithinLimitsAsync(session, free.Id, user.UserId, email, now, ct);
-            stream.AppendOne(new LicenseLinked(free.Id, user.UserId, email, now, actor.RequireUser().UserId.ToString()));
+            stream.AppendOne(
+                new LicenseLinked(free.Id, user.UserId, email, now, actor.RequireUser().UserId.ToString())
+            );
             LicenseMail.Queue(session, tenant.Tenant, free.Id, user.UserId, email, now);
             return Unit.Value;
         }
@@ -45,11 +56,17 @@ internal static class LinkLicense
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/licenses/link", async (Command command, IMediator m, HttpContext h, CancellationToken ct) =>
-                {
-                    await m.Send(command, ct);
-                    return await GetLicenses.AnswerAsync(m, h, ct);
-                })
-                .WithTags("Licenses").WithName("LinkLicense").Produces<GetLicenses.Overview>().RequireFeature(BillingModule.ManageBilling);
+            app.MapPost(
+                    "/api/tenants/{tenant}/licenses/link",
+                    async (Command command, IMediator m, HttpContext h, CancellationToken ct) =>
+                    {
+                        await m.Send(command, ct);
+                        return await GetLicenses.AnswerAsync(m, h, ct);
+                    }
+                )
+                .WithTags("Licenses")
+                .WithName("LinkLicense")
+                .Produces<GetLicenses.Overview>()
+                .RequireFeature(BillingModule.ManageBilling);
     }
 }

@@ -7,15 +7,27 @@ internal static class UnlinkLicense
 {
     public sealed record Command(Guid LicenseId) : ICommand<Unit>;
 
-    internal sealed class Handler(IDocumentSession session, TenantContext tenant, ActorContext actor, TimeProvider clock)
-        : IRequestHandler<Command, Unit>
+    internal sealed class Handler(
+        IDocumentSession session,
+        TenantContext tenant,
+        ActorContext actor,
+        TimeProvider clock
+    ) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             var stream = await LicensePool.OpenAsync(session, tenant.Tenant, ct);
             var license = (stream.Aggregate ?? new LicensePool()).Find(c.LicenseId);
-            if (license.Status == LicenseStatus.Unused) throw new ConflictException("That license is not linked to anyone.");
-            stream.AppendOne(new LicenseUnlinked(license.Id, license.UserId!.Value, clock.GetUtcNow(), actor.RequireUser().UserId.ToString()));
+            if (license.Status == LicenseStatus.Unused)
+                throw new ConflictException("That license is not linked to anyone.");
+            stream.AppendOne(
+                new LicenseUnlinked(
+                    license.Id,
+                    license.UserId!.Value,
+                    clock.GetUtcNow(),
+                    actor.RequireUser().UserId.ToString()
+                )
+            );
             return Unit.Value;
         }
     }
@@ -23,11 +35,17 @@ internal static class UnlinkLicense
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/licenses/{id:guid}/unlink", async (Guid id, IMediator m, HttpContext h, CancellationToken ct) =>
-                {
-                    await m.Send(new Command(id), ct);
-                    return await GetLicenses.AnswerAsync(m, h, ct);
-                })
-                .WithTags("Licenses").WithName("UnlinkLicense").Produces<GetLicenses.Overview>().RequireFeature(BillingModule.ManageBilling);
+            app.MapPost(
+                    "/api/tenants/{tenant}/licenses/{id:guid}/unlink",
+                    async (Guid id, IMediator m, HttpContext h, CancellationToken ct) =>
+                    {
+                        await m.Send(new Command(id), ct);
+                        return await GetLicenses.AnswerAsync(m, h, ct);
+                    }
+                )
+                .WithTags("Licenses")
+                .WithName("UnlinkLicense")
+                .Produces<GetLicenses.Overview>()
+                .RequireFeature(BillingModule.ManageBilling);
     }
 }

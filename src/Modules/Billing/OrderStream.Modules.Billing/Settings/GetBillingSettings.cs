@@ -2,7 +2,9 @@ using OrderStream.BuildingBlocks.Tenancy;
 
 namespace OrderStream.Modules.Billing.Settings;
 
-/// <summary>The settings in force: the price per user and currency (the tenant's, and 0, until set), the tenant's time zone.</summary>
+/// <summary>
+/// The settings in force: the price per user and currency (the tenant's, and 0, until set), the tenant's time zone.
+/// </summary>
 internal static class GetBillingSettings
 {
     internal sealed record Query : IQuery<BillingSettingsResponse>;
@@ -10,15 +12,25 @@ internal static class GetBillingSettings
     internal sealed class Handler(IQuerySession session, TenantDirectory tenants, TenantContext tenant)
         : IRequestHandler<Query, BillingSettingsResponse>
     {
-        public Task<BillingSettingsResponse> Handle(Query q, CancellationToken ct) => ReadAsync(session, tenants, tenant.Tenant, ct);
+        public Task<BillingSettingsResponse> Handle(Query q, CancellationToken ct) =>
+            ReadAsync(session, tenants, tenant.Tenant, ct);
     }
 
-    public static async Task<BillingSettingsResponse> ReadAsync(IQuerySession session, TenantDirectory tenants, string tenant, CancellationToken ct)
+    public static async Task<BillingSettingsResponse> ReadAsync(
+        IQuerySession session,
+        TenantDirectory tenants,
+        string tenant,
+        CancellationToken ct
+    )
     {
         var known = (await tenants.FindAsync(tenant, ct))!;
         var settings = await session.LoadAsync<BillingSettings>(BillingSettings.StreamId(tenant), ct);
-        return new BillingSettingsResponse(settings?.PricePerUser ?? 0m, settings?.Currency ?? known.Currency, known.TimeZone,
-            settings?.Version ?? 0);
+        return new BillingSettingsResponse(
+            settings?.PricePerUser ?? 0m,
+            settings?.Currency ?? known.Currency,
+            known.TimeZone,
+            settings?.Version ?? 0
+        );
     }
 
     /// <summary>The settings with their ETag: the answer of the read, and of a change once it is done.</summary>
@@ -31,9 +43,13 @@ internal static class GetBillingSettings
     internal sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/billing/settings", (IMediator mediator, HttpContext http, CancellationToken ct) =>
-                    AnswerAsync(mediator, http, ct))
-                .WithTags("Billing").WithName("GetBillingSettings").Produces<BillingSettingsResponse>()
+            app.MapGet(
+                    "/api/tenants/{tenant}/billing/settings",
+                    (IMediator mediator, HttpContext http, CancellationToken ct) => AnswerAsync(mediator, http, ct)
+                )
+                .WithTags("Billing")
+                .WithName("GetBillingSettings")
+                .Produces<BillingSettingsResponse>()
                 .RequireFeature(BillingModule.ViewBilling);
     }
 }

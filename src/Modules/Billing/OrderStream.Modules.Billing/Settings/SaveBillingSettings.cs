@@ -2,7 +2,9 @@ using OrderStream.BuildingBlocks.Tenancy;
 
 namespace OrderStream.Modules.Billing.Settings;
 
-/// <summary>Sets the price per user (and currency) that statements use from now on (If-Match); every change is audited.</summary>
+/// <summary>
+/// Sets the price per user (and currency) that statements use from now on (If-Match); every change is audited.
+/// </summary>
 internal static class SaveBillingSettings
 {
     internal sealed record Body(decimal? PricePerUser, string? Currency);
@@ -14,13 +16,20 @@ internal static class SaveBillingSettings
         public Validator()
         {
             RuleFor(s => s.PricePerUser).NotNull().InclusiveBetween(0m, 100_000m).PrecisionScale(9, 2, true);
-            RuleFor(s => s.Currency).Matches("^[A-Z]{3}$").WithMessage("Currency must be an ISO 4217 code such as EUR.")
+            RuleFor(s => s.Currency)
+                .Matches("^[A-Z]{3}$")
+                .WithMessage("Currency must be an ISO 4217 code such as EUR.")
                 .When(s => s.Currency is not null);
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, TenantContext tenant, TenantDirectory tenants, ActorContext actor,
-        TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(
+        IDocumentSession session,
+        TenantContext tenant,
+        TenantDirectory tenants,
+        ActorContext actor,
+        TimeProvider clock
+    ) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command s, CancellationToken ct)
         {
@@ -28,8 +37,17 @@ internal static class SaveBillingSettings
             var stream = s.ExpectedVersion is { } v
                 ? (await session.FetchForUpdateAsync<BillingSettings>(id, v, "billing settings", ct)).Stream
                 : await session.Events.FetchForWriting<BillingSettings>(id, ct);
-            var currency = s.Currency ?? stream.Aggregate?.Currency ?? (await tenants.FindAsync(tenant.Tenant, ct))!.Currency;
-            stream.AppendOne(new BillingPriceSet(s.PricePerUser!.Value, currency, clock.GetUtcNow(), actor.RequireUser().UserId.ToString()));
+            var currency = s.Currency
+                ?? stream.Aggregate?.Currency
+                ?? (await tenants.FindAsync(tenant.Tenant, ct))!.Currency;
+            stream.AppendOne(
+                new BillingPriceSet(
+                    s.PricePerUser!.Value,
+                    currency,
+                    clock.GetUtcNow(),
+                    actor.RequireUser().UserId.ToString()
+                )
+            );
             return Unit.Value;
         }
     }
@@ -37,12 +55,20 @@ internal static class SaveBillingSettings
     internal sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/api/tenants/{tenant}/billing/settings", async (Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                {
-                    await mediator.Send(new Command(body.PricePerUser, body.Currency, ETags.ExpectedVersion(http.Request)), ct);
-                    return await GetBillingSettings.AnswerAsync(mediator, http, ct);
-                })
-                .WithTags("Billing").WithName("SaveBillingSettings").Produces<BillingSettingsResponse>()
+            app.MapPut(
+                    "/api/tenants/{tenant}/billing/settings",
+                    async (Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                    {
+                        await mediator.Send(
+                            new Command(body.PricePerUser, body.Currency, ETags.ExpectedVersion(http.Request)),
+                            ct
+                        );
+                        return await GetBillingSettings.AnswerAsync(mediator, http, ct);
+                    }
+                )
+                .WithTags("Billing")
+                .WithName("SaveBillingSettings")
+                .Produces<BillingSettingsResponse>()
                 .RequireFeature(BillingModule.ManageBilling);
     }
 }

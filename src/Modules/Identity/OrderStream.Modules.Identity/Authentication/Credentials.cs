@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 
 namespace OrderStream.Modules.Identity.Authentication;
 
-/// <summary>A user's password and PIN hashes, kept out of the event stream so that the audit log never shows them.</summary>
+/// <summary>
+/// A user's password and PIN hashes, kept out of the event stream so that the audit log never shows them.
+/// </summary>
 internal sealed class UserCredentials
 {
     public Guid Id { get; set; }
@@ -11,9 +13,10 @@ internal sealed class UserCredentials
 }
 
 /// <summary>
-/// PBKDF2-HMAC-SHA256 with a random salt: deliberately slow (ADR 0005). The iteration count is stored in each hash, so it can
-/// be raised later without invalidating existing credentials. PINs have their own, lower cost (<see cref="Pins"/>, ADR 0013):
-/// against at most 10^8 PINs the work factor buys an offline attacker little; the lockout is what protects a PIN.
+/// PBKDF2-HMAC-SHA256 with a random salt: deliberately slow (ADR 0005). The iteration count is stored in each hash, so
+/// it can be raised later without invalidating existing credentials. PINs have their own, lower cost (<see
+/// cref="Pins"/>, ADR 0013): against at most 10^8 PINs the work factor buys an offline attacker little; the lockout is
+/// what protects a PIN.
 /// </summary>
 internal sealed class CredentialHasher(int iterations, int? pinIterations = null)
 {
@@ -21,8 +24,10 @@ internal sealed class CredentialHasher(int iterations, int? pinIterations = null
     public const int DefaultPinIterations = 25_000;
 
     /// <summary>The hasher of POS PINs.</summary>
-    public CredentialHasher Pins => field ??= pinIterations is { } p && p != iterations ? new CredentialHasher(p) : this;
-    private const int SaltBytes = 16, HashBytes = 32;
+    public CredentialHasher Pins =>
+        field ??= pinIterations is { } p && p != iterations ? new CredentialHasher(p) : this;
+    private const int SaltBytes = 16,
+        HashBytes = 32;
 
     // Verified against when the login code is unknown, so that both failures take the same time.
     private readonly Lazy<string> _dummy = new(() => new CredentialHasher(iterations).Hash("not-a-real-credential"));
@@ -42,9 +47,16 @@ internal sealed class CredentialHasher(int iterations, int? pinIterations = null
             return false;
         }
         var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var rounds)) return false;
+        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var rounds))
+            return false;
         var expected = Convert.FromBase64String(parts[3]);
-        var actual = Rfc2898DeriveBytes.Pbkdf2(secret, Convert.FromBase64String(parts[2]), rounds, HashAlgorithmName.SHA256, expected.Length);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(
+            secret,
+            Convert.FromBase64String(parts[2]),
+            rounds,
+            HashAlgorithmName.SHA256,
+            expected.Length
+        );
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 }
@@ -57,11 +69,14 @@ internal static class PinRules
 {
     public static string? WhyWeak(string? pin)
     {
-        if (pin is null || pin.Length is < 4 or > 8 || !pin.All(char.IsAsciiDigit)) return "PIN must be 4 to 8 digits.";
-        if (pin.All(c => c == pin[0])) return "PIN must not be one digit repeated (such as 0000): it is among the first a thief tries.";
+        if (pin is null || pin.Length is < 4 or > 8 || !pin.All(char.IsAsciiDigit))
+            return "PIN must be 4 to 8 digits.";
+        if (pin.All(c => c == pin[0]))
+            return "PIN must not be one digit repeated (such as 0000): it is among the first a thief tries.";
         var step = pin[1] - pin[0];
         if (step is 1 or -1 && pin.Zip(pin.Skip(1)).All(p => p.Second - p.First == step))
-            return "PIN must not be a straight run of digits (such as 1234 or 4321): it is among the first a thief tries.";
+            return "PIN must not be a straight run of digits (such as 1234 or 4321): it is among the first a thief "
+                + "tries.";
         return null;
     }
 

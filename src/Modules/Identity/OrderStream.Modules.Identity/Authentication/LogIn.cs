@@ -7,7 +7,8 @@ namespace OrderStream.Modules.Identity.Authentication;
 
 /// <summary>
 /// Web office login: a JWT for one tenant. From the fifth failure in a row the login code is locked, longer each time
-/// (ADR 0021), audited. Where the tenant enforces licenses, a confirmed one is needed (asked of Billing through its contract).
+/// (ADR 0021), audited. Where the tenant enforces licenses, a confirmed one is needed (asked of Billing through its
+/// contract).
 /// </summary>
 internal static class LogIn
 {
@@ -24,8 +25,15 @@ internal static class LogIn
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, CredentialHasher hasher, TokenIssuer tokens, TenantContext tenant, IMediator mediator,
-        ActorContext actor, TimeProvider clock) : IRequestHandler<Command, Response>
+    internal sealed class Handler(
+        IDocumentSession session,
+        CredentialHasher hasher,
+        TokenIssuer tokens,
+        TenantContext tenant,
+        IMediator mediator,
+        ActorContext actor,
+        TimeProvider clock
+    ) : IRequestHandler<Command, Response>
     {
         private const string Channel = Channels.WebOffice;
         private const string WrongCredentials = "The login code or the password is wrong.";
@@ -34,10 +42,24 @@ internal static class LogIn
         {
             var now = clock.GetUtcNow();
             var address = actor.ClientAddress;
-            var (user, guard) = await LoginGuard.VerifyAsync(session, hasher, c.LoginCode, c.Password, x => x?.PasswordHash, now, Channel,
-                address, WrongCredentials, ct);
-            // Licenses (Billing's, seed 002): System Administrators are exempt, so enforcing them never locks the tenant out.
-            if (!user.IsSystemAdministrator && await mediator.Send(new CheckWebOfficeLicense(user.Id), ct) is { Allowed: false } license)
+            var (user, guard) = await LoginGuard.VerifyAsync(
+                session,
+                hasher,
+                c.LoginCode,
+                c.Password,
+                x => x?.PasswordHash,
+                now,
+                Channel,
+                address,
+                WrongCredentials,
+                ct
+            );
+            // Licenses (Billing's, seed 002): System Administrators are exempt, so enforcing them never locks the
+            // tenant out.
+            if (
+                !user.IsSystemAdministrator
+                && await mediator.Send(new CheckWebOfficeLicense(user.Id), ct) is { Allowed: false } license
+            )
                 await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, address, license.Refusal!, ct);
             guard.AppendOne(new LoginSucceeded(user.Id, now, Channel, address));
             var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), Channels.WebOffice);
@@ -48,8 +70,16 @@ internal static class LogIn
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/auth/login", (Command command, IMediator mediator, CancellationToken ct) => mediator.Send(command, ct))
-                .WithTags("Authentication").WithName("LogIn").AllowAnonymous().RequireRateLimiting("login")
-                .Produces<Response>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            app.MapPost(
+                    "/api/tenants/{tenant}/auth/login",
+                    (Command command, IMediator mediator, CancellationToken ct) => mediator.Send(command, ct)
+                )
+                .WithTags("Authentication")
+                .WithName("LogIn")
+                .AllowAnonymous()
+                .RequireRateLimiting("login")
+                .Produces<Response>()
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 }

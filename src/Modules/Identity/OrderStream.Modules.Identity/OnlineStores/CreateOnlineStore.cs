@@ -14,7 +14,12 @@ internal static class CreateOnlineStore
     {
         public Task<Guid> Handle(Command c, CancellationToken ct)
         {
-            var created = new OnlineStoreCreated(Guid.CreateVersion7(), clock.GetUtcNow(), c.Code.Trim(), c.Name.Trim());
+            var created = new OnlineStoreCreated(
+                Guid.CreateVersion7(),
+                clock.GetUtcNow(),
+                c.Code.Trim(),
+                c.Name.Trim()
+            );
             session.Events.StartStream<OnlineStore>(created.Id, created);
             return Task.FromResult(created.Id);
         }
@@ -23,14 +28,27 @@ internal static class CreateOnlineStore
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/online-stores", async (string tenant, Command command, IMediator mediator,
-                    IQuerySession session, CancellationToken ct) =>
-                {
-                    var id = await mediator.Send(command, ct);
-                    var store = await session.LoadAsync<OnlineStore>(id, ct);
-                    return Results.Created($"/api/tenants/{tenant}/online-stores/{id}", OnlineStoreResponse.From(store!));
-                })
-                .WithTags("Online stores").WithName("CreateOnlineStore").Produces<OnlineStoreResponse>(StatusCodes.Status201Created)
+            app.MapPost(
+                    "/api/tenants/{tenant}/online-stores",
+                    async (
+                        string tenant,
+                        Command command,
+                        IMediator mediator,
+                        IQuerySession session,
+                        CancellationToken ct
+                    ) =>
+                    {
+                        var id = await mediator.Send(command, ct);
+                        var store = await session.LoadAsync<OnlineStore>(id, ct);
+                        return Results.Created(
+                            $"/api/tenants/{tenant}/online-stores/{id}",
+                            OnlineStoreResponse.From(store!)
+                        );
+                    }
+                )
+                .WithTags("Online stores")
+                .WithName("CreateOnlineStore")
+                .Produces<OnlineStoreResponse>(StatusCodes.Status201Created)
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -8,7 +8,8 @@ internal static class GetOnlineStore
     internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, OnlineStore>
     {
         public async Task<OnlineStore> Handle(Query q, CancellationToken ct) =>
-            await session.LoadAsync<OnlineStore>(q.Id, ct) ?? throw new NotFoundException("Online store", q.Id.ToString());
+            await session.LoadAsync<OnlineStore>(q.Id, ct)
+            ?? throw new NotFoundException("Online store", q.Id.ToString());
     }
 
     public static async Task<IResult> AnswerAsync(IMediator mediator, HttpContext http, Guid id, CancellationToken ct)
@@ -20,9 +21,14 @@ internal static class GetOnlineStore
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/online-stores/{id:guid}", (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                    AnswerAsync(mediator, http, id, ct))
-                .WithTags("Online stores").WithName("GetOnlineStore").Produces<OnlineStoreResponse>()
+            app.MapGet(
+                    "/api/tenants/{tenant}/online-stores/{id:guid}",
+                    (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                        AnswerAsync(mediator, http, id, ct)
+                )
+                .WithTags("Online stores")
+                .WithName("GetOnlineStore")
+                .Produces<OnlineStoreResponse>()
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -10,14 +10,23 @@ internal static class ListOnlineStores
         public async Task<PagedList<OnlineStoreResponse>> Handle(Query q, CancellationToken ct)
         {
             var stores = await session.Query<OnlineStore>().OrderBy(s => s.CodeKey).ToListAsync(ct);
-            return new PagedList<OnlineStoreResponse>([.. stores.Select(OnlineStoreResponse.From)], stores.Count, 1, stores.Count);
+            return new PagedList<OnlineStoreResponse>(
+                [.. stores.Select(OnlineStoreResponse.From)],
+                stores.Count,
+                1,
+                stores.Count
+            );
         }
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/online-stores", (IMediator mediator, CancellationToken ct) => mediator.Send(new Query(), ct))
-                .WithTags("Online stores").WithName("ListOnlineStores").RequireFeature(IdentityModule.ManageUsers);
+            app.MapGet("/api/tenants/{tenant}/online-stores", (IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new Query(), ct)
+                )
+                .WithTags("Online stores")
+                .WithName("ListOnlineStores")
+                .RequireFeature(IdentityModule.ManageUsers);
     }
 }

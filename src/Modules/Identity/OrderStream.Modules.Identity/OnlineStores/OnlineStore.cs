@@ -13,7 +13,14 @@ internal sealed class OnlineStore
     public string CodeKey { get; set; } = "";
     public string Name { get; set; } = "";
 
-    public static OnlineStore Create(OnlineStoreCreated e) => new() { Id = e.Id, Code = e.Code, CodeKey = e.Code.ToLowerInvariant(), Name = e.Name };
+    public static OnlineStore Create(OnlineStoreCreated e) =>
+        new()
+        {
+            Id = e.Id,
+            Code = e.Code,
+            CodeKey = e.Code.ToLowerInvariant(),
+            Name = e.Name,
+        };
 
     public void Apply(OnlineStoreRenamed e) => (Code, CodeKey, Name) = (e.Code, e.Code.ToLowerInvariant(), e.Name);
 }
@@ -28,8 +35,12 @@ internal static class OnlineStoreFields
 {
     public static void Rules<T>(AbstractValidator<T> v, Func<T, string> code, Func<T, string> name)
     {
-        v.RuleFor(c => code(c)).NotEmpty().MaximumLength(32).Matches("^[A-Za-z0-9][A-Za-z0-9_-]*$")
-            .WithMessage("Code may hold letters, digits, underscores and hyphens.").OverridePropertyName("code");
+        v.RuleFor(c => code(c))
+            .NotEmpty()
+            .MaximumLength(32)
+            .Matches("^[A-Za-z0-9][A-Za-z0-9_-]*$")
+            .WithMessage("Code may hold letters, digits, underscores and hyphens.")
+            .OverridePropertyName("code");
         v.RuleFor(c => name(c)).NotEmpty().MaximumLength(200).OverridePropertyName("name");
     }
 }

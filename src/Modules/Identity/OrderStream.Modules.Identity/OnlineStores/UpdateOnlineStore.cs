@@ -16,9 +16,15 @@ internal static class UpdateOnlineStore
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var (stream, store) = await session.FetchForUpdateAsync<OnlineStore>(c.Id, c.ExpectedVersion, "online store", ct);
+            var (stream, store) = await session.FetchForUpdateAsync<OnlineStore>(
+                c.Id,
+                c.ExpectedVersion,
+                "online store",
+                ct
+            );
             var (code, name) = (c.Code.Trim(), c.Name.Trim());
-            if (store.Code != code || store.Name != name) stream.AppendOne(new OnlineStoreRenamed(c.Id, clock.GetUtcNow(), code, name));
+            if (store.Code != code || store.Name != name)
+                stream.AppendOne(new OnlineStoreRenamed(c.Id, clock.GetUtcNow(), code, name));
             return Unit.Value;
         }
     }
@@ -26,13 +32,20 @@ internal static class UpdateOnlineStore
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/api/tenants/{tenant}/online-stores/{id:guid}", async (Guid id, Body body, IMediator mediator, HttpContext http,
-                    CancellationToken ct) =>
-                {
-                    await mediator.Send(new Command(id, ETags.ExpectedVersion(http.Request), body.Code, body.Name), ct);
-                    return await GetOnlineStore.AnswerAsync(mediator, http, id, ct);
-                })
-                .WithTags("Online stores").WithName("UpdateOnlineStore").Produces<OnlineStoreResponse>()
+            app.MapPut(
+                    "/api/tenants/{tenant}/online-stores/{id:guid}",
+                    async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                    {
+                        await mediator.Send(
+                            new Command(id, ETags.ExpectedVersion(http.Request), body.Code, body.Name),
+                            ct
+                        );
+                        return await GetOnlineStore.AnswerAsync(mediator, http, id, ct);
+                    }
+                )
+                .WithTags("Online stores")
+                .WithName("UpdateOnlineStore")
+                .Produces<OnlineStoreResponse>()
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

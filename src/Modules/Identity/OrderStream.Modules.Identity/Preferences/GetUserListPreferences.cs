@@ -5,17 +5,24 @@ internal static class GetUserListPreferences
 {
     public sealed record Query : IQuery<UserListPreferencesResponse>;
 
-    internal sealed class Handler(IQuerySession session, ActorContext actor) : IRequestHandler<Query, UserListPreferencesResponse>
+    internal sealed class Handler(IQuerySession session, ActorContext actor)
+        : IRequestHandler<Query, UserListPreferencesResponse>
     {
-        public async Task<UserListPreferencesResponse> Handle(Query q, CancellationToken ct) => UserListPreferencesResponse.From(
-            await session.LoadAsync<UserListPreferences>(actor.RequireUser().UserId, ct) ?? UserListPreferences.Default);
+        public async Task<UserListPreferencesResponse> Handle(Query q, CancellationToken ct) =>
+            UserListPreferencesResponse.From(
+                await session.LoadAsync<UserListPreferences>(actor.RequireUser().UserId, ct)
+                    ?? UserListPreferences.Default
+            );
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet("/api/tenants/{tenant}/me/preferences/user-list", (IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new Query(), ct))
-                .WithTags("Preferences").WithName("GetUserListPreferences").RequireAuthorization();
+                    mediator.Send(new Query(), ct)
+                )
+                .WithTags("Preferences")
+                .WithName("GetUserListPreferences")
+                .RequireAuthorization();
     }
 }

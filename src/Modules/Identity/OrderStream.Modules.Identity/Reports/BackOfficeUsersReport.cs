@@ -3,34 +3,77 @@ using OrderStream.Modules.Identity.Users;
 
 namespace OrderStream.Modules.Identity.Reports;
 
-/// <summary>"List Back Office Users" (seed 000): every user, active or not — the list the operator bills from.</summary>
+/// <summary>
+/// "List Back Office Users" (seed 000): every user, active or not — the list the operator bills from.
+/// </summary>
 internal static class BackOfficeUsersReport
 {
-    public sealed record Row(string Id, string FirstName, string LastName, string LoginCode, string? Email, string? Type, string Status,
-        DateTimeOffset CreatedAt, DateTimeOffset LastStatusChangeAt);
+    public sealed record Row(
+        string Id,
+        string FirstName,
+        string LastName,
+        string LoginCode,
+        string? Email,
+        string? Type,
+        string Status,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset LastStatusChangeAt
+    );
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/reports/back-office-users", async (string? format, IQuerySession session, HttpContext http,
-                    CancellationToken ct) =>
-                {
-                    format = (format ?? "json").ToLowerInvariant();
-                    if (format is not ("json" or "csv")) throw new FieldRuleException("format", "format must be csv or json.");
-                    var rows = session.Query<UserListEntry>().OrderBy(u => u.SortName).ThenBy(u => u.Id).ToAsyncEnumerable(ct)
-                        .Select(u => new Row(u.Id.ToString(), u.FirstName, u.LastName, u.LoginCode, u.Email, u.Type?.ToString(),
-                            u.IsActive ? "active" : "inactive", u.CreatedAt, u.LastStatusChangeAt));
-                    if (format == "json") return Results.Ok(await rows.ToListAsync(ct));
+            app.MapGet(
+                    "/api/tenants/{tenant}/reports/back-office-users",
+                    async (string? format, IQuerySession session, HttpContext http, CancellationToken ct) =>
+                    {
+                        format = (format ?? "json").ToLowerInvariant();
+                        if (format is not ("json" or "csv"))
+                            throw new FieldRuleException("format", "format must be csv or json.");
+                        var rows = session
+                            .Query<UserListEntry>()
+                            .OrderBy(u => u.SortName)
+                            .ThenBy(u => u.Id)
+                            .ToAsyncEnumerable(ct)
+                            .Select(u => new Row(
+                                u.Id.ToString(),
+                                u.FirstName,
+                                u.LastName,
+                                u.LoginCode,
+                                u.Email,
+                                u.Type?.ToString(),
+                                u.IsActive ? "active" : "inactive",
+                                u.CreatedAt,
+                                u.LastStatusChangeAt
+                            ));
+                        if (format == "json")
+                            return Results.Ok(await rows.ToListAsync(ct));
 
-                    http.Response.ContentType = "text/csv; charset=utf-8";
-                    http.Response.Headers.ContentDisposition = "attachment; filename=\"back-office-users.csv\"";
-                    await using var writer = new StreamWriter(http.Response.Body);
-                    await writer.WriteAsync("id,firstName,lastName,loginCode,email,type,status,createdAt,lastStatusChangeAt\r\n");
-                    await foreach (var r in rows)
-                        await writer.WriteAsync(Csv.Line(r.Id, r.FirstName, r.LastName, r.LoginCode, r.Email, r.Type, r.Status,
-                            r.CreatedAt.ToString("O", CultureInfo.InvariantCulture), r.LastStatusChangeAt.ToString("O", CultureInfo.InvariantCulture)));
-                    return Results.Empty;
-                })
-                .WithTags("Reports").WithName("BackOfficeUsersReport").RequireFeature(IdentityModule.ManageUsers);
+                        http.Response.ContentType = "text/csv; charset=utf-8";
+                        http.Response.Headers.ContentDisposition = "attachment; filename=\"back-office-users.csv\"";
+                        await using var writer = new StreamWriter(http.Response.Body);
+                        await writer.WriteAsync(
+                            "id,firstName,lastName,loginCode,email,type,status,createdAt,lastStatusChangeAt\r\n"
+                        );
+                        await foreach (var r in rows)
+                            await writer.WriteAsync(
+                                Csv.Line(
+                                    r.Id,
+                                    r.FirstName,
+                                    r.LastName,
+                                    r.LoginCode,
+                                    r.Email,
+                                    r.Type,
+                                    r.Status,
+                                    r.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+                                    r.LastStatusChangeAt.ToString("O", CultureInfo.InvariantCulture)
+                                )
+                            );
+                        return Results.Empty;
+                    }
+                )
+                .WithTags("Reports")
+                .WithName("BackOfficeUsersReport")
+                .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -4,39 +4,67 @@ using OrderStream.Modules.Identity.Contracts;
 
 namespace OrderStream.Modules.Identity.Users;
 
-/// <summary>Identity's answer to the published <see cref="GetUserAccessFacts"/> query (the Roles module decides with it).</summary>
-internal sealed class AnswerUserAccessFacts(IQuerySession session, NpgsqlDataSource db) : IRequestHandler<GetUserAccessFacts, IReadOnlyList<UserAccessFacts>>
+/// <summary>
+/// Identity's answer to the published <see cref="GetUserAccessFacts"/> query (the Roles module decides with it).
+/// </summary>
+internal sealed class AnswerUserAccessFacts(IQuerySession session, NpgsqlDataSource db)
+    : IRequestHandler<GetUserAccessFacts, IReadOnlyList<UserAccessFacts>>
 {
     public async Task<IReadOnlyList<UserAccessFacts>> Handle(GetUserAccessFacts query, CancellationToken ct)
     {
         if (query.AsOf is { } asOf)
         {
             var then = await StreamHistory.AsOfAsync<User>(session, query.UserIds, asOf, ct);
-            return then.Values.Select(u => new UserAccessFacts(u.Id, u.EmployeeName(), u.IsActive, u.IsSystemAdministrator, u.Type?.ToString(),
-                [.. u.CounterpartIds], u.Profile.OnlineStoreId, u.Profile.AccessMode?.ToString(), u.Profile.ReportCodes ?? [])).ToList();
+            return then
+                .Values.Select(u => new UserAccessFacts(
+                    u.Id,
+                    u.EmployeeName(),
+                    u.IsActive,
+                    u.IsSystemAdministrator,
+                    u.Type?.ToString(),
+                    [.. u.CounterpartIds],
+                    u.Profile.OnlineStoreId,
+                    u.Profile.AccessMode?.ToString(),
+                    u.Profile.ReportCodes ?? []
+                ))
+                .ToList();
         }
-        if (query.UserIds is { Count: 0 }) return [];
-        // A whole tenant's users (20,000 and more) load at every engine start: only the fields asked for leave the database, as
-        // plain columns. Marten's Select builds a JSON object per user instead, which cost PostgreSQL four times the CPU (240
-        // against 65 ms for 23,000 users) and the service a JSON parse per user. Enums are stored as their names (ADR 0003).
+        if (query.UserIds is { Count: 0 })
+            return [];
+        // A whole tenant's users (20,000 and more) load at every engine start: only the fields asked for leave the
+        // database, as plain columns. Marten's Select builds a JSON object per user instead, which cost PostgreSQL four
+        // times the CPU (240 against 65 ms for 23,000 users) and the service a JSON parse per user. Enums are stored as
+        // their names (ADR 0003).
         var table = session.DocumentStore.Options.FindOrResolveDocumentType(typeof(User)).TableName.QualifiedName;
-        await using var command = db.CreateCommand($"""
+        await using var command = db.CreateCommand(
+            $"""
             select d.id, d.data ->> 'FirstName', d.data ->> 'LastName', (d.data ->> 'IsActive')::boolean,
                    (d.data ->> 'IsSystemAdministrator')::boolean, d.data -> 'Profile' ->> 'Type',
                    (select array_agg(x::uuid) from jsonb_array_elements_text(d.data -> 'CounterpartIds') x),
                    (d.data -> 'Profile' ->> 'OnlineStoreId')::uuid, d.data -> 'Profile' ->> 'AccessMode',
                    (select array_agg(x) from jsonb_array_elements_text(d.data -> 'Profile' -> 'ReportCodes') x)
             from {table} d where d.tenant_id = $1 {(query.UserIds is null ? "" : "and d.id = any($2)")}
-            """);
+            """
+        );
         command.Parameters.Add(new NpgsqlParameter { Value = session.TenantId });
-        if (query.UserIds is { } ids) command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        if (query.UserIds is { } ids)
+            command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var facts = new List<UserAccessFacts>();
         while (await reader.ReadAsync(ct))
-            facts.Add(new UserAccessFacts(reader.GetGuid(0), User.EmployeeName(Text(1) ?? "", Text(2) ?? ""), reader.GetBoolean(3),
-                reader.GetBoolean(4), Text(5), reader.IsDBNull(6) ? [] : reader.GetFieldValue<Guid[]>(6),
-                reader.IsDBNull(7) ? null : reader.GetGuid(7), Text(8),
-                reader.IsDBNull(9) ? [] : reader.GetFieldValue<string[]>(9)));
+            facts.Add(
+                new UserAccessFacts(
+                    reader.GetGuid(0),
+                    User.EmployeeName(Text(1) ?? "", Text(2) ?? ""),
+                    reader.GetBoolean(3),
+                    reader.GetBoolean(4),
+                    Text(5),
+                    reader.IsDBNull(6) ? [] : reader.GetFieldValue<Guid[]>(6),
+                    reader.IsDBNull(7) ? null : reader.GetGuid(7),
+                    Text(8),
+                    reader.IsDBNull(9) ? [] : reader.GetFieldValue<string[]>(9)
+                )
+            );
         return facts;
 
         string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);

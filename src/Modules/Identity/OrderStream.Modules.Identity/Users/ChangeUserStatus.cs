@@ -2,7 +2,9 @@ using OrderStream.Modules.Roles.Contracts;
 
 namespace OrderStream.Modules.Identity.Users;
 
-/// <summary>Deactivate and reactivate: nothing is deleted, every change is kept in the status history (billing depends on it).</summary>
+/// <summary>
+/// Deactivate and reactivate: nothing is deleted, every change is kept in the status history (billing depends on it).
+/// </summary>
 internal static class ChangeUserStatus
 {
     public sealed record Body(string? Reason);
@@ -25,14 +27,22 @@ internal static class ChangeUserStatus
             var at = clock.GetUtcNow();
             if (c.Activate)
             {
-                if (user.IsActive) throw new ConflictException($"{user.EmployeeName()} is already active.");
-                stream.AppendOne(new UserReactivated(user.Id, at, caller.UserId.ToString(), c.Reason, user.EmployeeName()));
+                if (user.IsActive)
+                    throw new ConflictException($"{user.EmployeeName()} is already active.");
+                stream.AppendOne(
+                    new UserReactivated(user.Id, at, caller.UserId.ToString(), c.Reason, user.EmployeeName())
+                );
                 return Unit.Value;
             }
-            if (!user.IsActive) throw new ConflictException($"{user.EmployeeName()} is already inactive.");
-            if (user.Id == caller.UserId) throw new ConflictException("You cannot deactivate yourself.");
+            if (!user.IsActive)
+                throw new ConflictException($"{user.EmployeeName()} is already inactive.");
+            if (user.Id == caller.UserId)
+                throw new ConflictException("You cannot deactivate yourself.");
             if (user.IsSystemAdministrator && await SystemAdministrators.IsLastActiveAsync(session, user.Id, ct))
-                throw new ConflictException($"{user.EmployeeName()} is the last active System Administrator of this tenant and cannot be deactivated.");
+                throw new ConflictException(
+                    $"{user.EmployeeName()} is the last active System Administrator of this tenant and cannot be "
+                        + $"deactivated."
+                );
             stream.AppendOne(new UserDeactivated(user.Id, at, caller.UserId.ToString(), c.Reason, user.EmployeeName()));
             return Unit.Value;
         }
@@ -42,15 +52,37 @@ internal static class ChangeUserStatus
     {
         public void AddRoutes(IEndpointRouteBuilder app)
         {
-            app.MapPost("/api/tenants/{tenant}/users/{id:guid}/deactivate", (Guid id, Body? body, IMediator m, HttpContext http, IQuerySession s, CancellationToken ct) =>
-                    Change(new Command(id, false, body?.Reason, ETags.ExpectedVersion(http.Request)), m, http, s, ct))
-                .WithTags("Users").WithName("DeactivateUser").RequireFeature(IdentityModule.ManageUsers);
-            app.MapPost("/api/tenants/{tenant}/users/{id:guid}/reactivate", (Guid id, Body? body, IMediator m, HttpContext http, IQuerySession s, CancellationToken ct) =>
-                    Change(new Command(id, true, body?.Reason, ETags.ExpectedVersion(http.Request)), m, http, s, ct))
-                .WithTags("Users").WithName("ReactivateUser").RequireFeature(IdentityModule.ManageUsers);
+            app.MapPost(
+                    "/api/tenants/{tenant}/users/{id:guid}/deactivate",
+                    (Guid id, Body? body, IMediator m, HttpContext http, IQuerySession s, CancellationToken ct) =>
+                        Change(
+                            new Command(id, false, body?.Reason, ETags.ExpectedVersion(http.Request)),
+                            m,
+                            http,
+                            s,
+                            ct
+                        )
+                )
+                .WithTags("Users")
+                .WithName("DeactivateUser")
+                .RequireFeature(IdentityModule.ManageUsers);
+            app.MapPost(
+                    "/api/tenants/{tenant}/users/{id:guid}/reactivate",
+                    (Guid id, Body? body, IMediator m, HttpContext http, IQuerySession s, CancellationToken ct) =>
+                        Change(new Command(id, true, body?.Reason, ETags.ExpectedVersion(http.Request)), m, http, s, ct)
+                )
+                .WithTags("Users")
+                .WithName("ReactivateUser")
+                .RequireFeature(IdentityModule.ManageUsers);
         }
 
-        private static async Task<IResult> Change(Command command, IMediator mediator, HttpContext http, IQuerySession session, CancellationToken ct)
+        private static async Task<IResult> Change(
+            Command command,
+            IMediator mediator,
+            HttpContext http,
+            IQuerySession session,
+            CancellationToken ct
+        )
         {
             await mediator.Send(command, ct);
             return await UserResponse.CurrentAsync(http, session, command.Id, ct);
@@ -61,14 +93,20 @@ internal static class ChangeUserStatus
 internal static class SystemAdministrators
 {
     /// <summary>
-    /// Whether no other active System Administrator exists. Two concurrent removals of two different admins could both pass;
-    /// the tenant-wide advisory lock below makes them take turns until the commit.
+    /// Whether no other active System Administrator exists. Two concurrent removals of two different admins could both
+    /// pass; the tenant-wide advisory lock below makes them take turns until the commit.
     /// </summary>
     public static async Task<bool> IsLastActiveAsync(IDocumentSession session, Guid userId, CancellationToken ct)
     {
         // The lock lasts as long as the transaction: without one, it would end with its own statement.
         await session.BeginTransactionAsync(ct);
-        await session.QueryAsync<int>("select 1 from (select pg_advisory_xact_lock(hashtext('sysadmins:' || ?))) l", ct, session.TenantId);
-        return !await session.Query<UserListEntry>().AnyAsync(u => u.IsSystemAdministrator && u.IsActive && u.Id != userId, ct);
+        await session.QueryAsync<int>(
+            "select 1 from (select pg_advisory_xact_lock(hashtext('sysadmins:' || ?))) l",
+            ct,
+            session.TenantId
+        );
+        return !await session
+            .Query<UserListEntry>()
+            .AnyAsync(u => u.IsSystemAdministrator && u.IsActive && u.Id != userId, ct);
     }
 }

@@ -13,12 +13,17 @@ internal static class GetUser
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/users/{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                {
-                    var user = await mediator.Send(new Query(id), ct);
-                    return http.WithETag(user.Version, UserResponse.From(user));
-                })
-                .WithTags("Users").WithName("GetUser").Produces<UserResponse>()
+            app.MapGet(
+                    "/api/tenants/{tenant}/users/{id:guid}",
+                    async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                    {
+                        var user = await mediator.Send(new Query(id), ct);
+                        return http.WithETag(user.Version, UserResponse.From(user));
+                    }
+                )
+                .WithTags("Users")
+                .WithName("GetUser")
+                .Produces<UserResponse>()
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -1,5 +1,5 @@
-using Marten.Linq.MatchesSql;
 using Marten.Linq;
+using Marten.Linq.MatchesSql;
 using Npgsql;
 using OrderStream.BuildingBlocks.Tenancy;
 
@@ -8,17 +8,52 @@ namespace OrderStream.Modules.Identity.Users;
 /// <summary>The user list: search (case- and accent-insensitive, inside words), filters, sorting and paging.</summary>
 internal static class ListUsers
 {
-    public enum Status { Active, Inactive, All }
+    public enum Status
+    {
+        Active,
+        Inactive,
+        All,
+    }
 
-    public enum SortBy { LastName, CreatedAt, LoginCode }
+    public enum SortBy
+    {
+        LastName,
+        CreatedAt,
+        LoginCode,
+    }
 
-    public sealed record Query(string? Search, Status Status, BackOfficeUserType? Type, bool? NeedsAssignment, SortBy Sort, bool Descending,
-        int Page, int PageSize, Guid? SalePointId = null) : IQuery<PagedList<UserListItem>>;
+    public sealed record Query(
+        string? Search,
+        Status Status,
+        BackOfficeUserType? Type,
+        bool? NeedsAssignment,
+        SortBy Sort,
+        bool Descending,
+        int Page,
+        int PageSize,
+        Guid? SalePointId = null
+    ) : IQuery<PagedList<UserListItem>>;
 
-    /// <summary><c>SalePoints</c> and <c>Stores</c>: the user's active ones, which the manual shows when hovering over a user.</summary>
-    public sealed record UserListItem(string Id, string FirstName, string LastName, string? Email, string LoginCode, BackOfficeUserType? Type,
-        bool IsActive, bool IsSystemAdministrator, bool NeedsAssignment, string Language, string? Phone, string? City, DateTimeOffset CreatedAt,
-        IReadOnlyList<PlaceItem> SalePoints, IReadOnlyList<PlaceItem> Stores);
+    /// <summary>
+    /// <c>SalePoints</c> and <c>Stores</c>: the user's active ones, which the manual shows when hovering over a user.
+    /// </summary>
+    public sealed record UserListItem(
+        string Id,
+        string FirstName,
+        string LastName,
+        string? Email,
+        string LoginCode,
+        BackOfficeUserType? Type,
+        bool IsActive,
+        bool IsSystemAdministrator,
+        bool NeedsAssignment,
+        string Language,
+        string? Phone,
+        string? City,
+        DateTimeOffset CreatedAt,
+        IReadOnlyList<PlaceItem> SalePoints,
+        IReadOnlyList<PlaceItem> Stores
+    );
 
     public sealed record PlaceItem(string Id, string Code, string Name);
 
@@ -33,15 +68,17 @@ internal static class ListUsers
     }
 
     /// <summary>
-    /// Count and page run at once, on two sessions: both visit every match, so one after the other would double the wait
-    /// (measured on 100,000 users, issue #2 note).
+    /// Count and page run at once, on two sessions: both visit every match, so one after the other would double the
+    /// wait (measured on 100,000 users, issue #2 note).
     /// </summary>
-    internal sealed class Handler(IDocumentStore store, TenantContext tenant, SearchDatabase search) : IRequestHandler<Query, PagedList<UserListItem>>
+    internal sealed class Handler(IDocumentStore store, TenantContext tenant, SearchDatabase search)
+        : IRequestHandler<Query, PagedList<UserListItem>>
     {
-        // A search's matches are sorted rather than found by walking the name index: names cluster in name order, so a walk
-        // would pass every name before the match (11 ms instead of 64-92 ms on 100,000 users). When matches are dense (a term
-        // in every e-mail address: 100,000 matches) the walk finds a page in a few rows while sorting them all takes 60-76 ms.
-        // PostgreSQL's estimate for a surname matching 8,000 users is about 11,000, hence the margin.
+        // A search's matches are sorted rather than found by walking the name index: names cluster in name order, so a
+        // walk would pass every name before the match (11 ms instead of 64-92 ms on 100,000 users). When matches are
+        // dense (a term in every e-mail address: 100,000 matches) the walk finds a page in a few rows while sorting
+        // them all takes 60-76 ms. PostgreSQL's estimate for a surname matching 8,000 users is about 11,000, hence the
+        // margin.
         private const int SortAtMost = 20_000;
 
         public async Task<PagedList<UserListItem>> Handle(Query q, CancellationToken ct)
@@ -49,65 +86,142 @@ internal static class ListUsers
             var term = User.SearchKey(q.Search ?? "");
             // Marten writes the SQL; it runs on the search connections, planned for this term (see SearchDatabase).
             await using var session = store.QuerySession(tenant.Tenant);
-            if (q.SalePointId is { } salePoint && term.Length == 0 && q.Type is null && q.NeedsAssignment is null && q.Sort == SortBy.LastName)
+            if (
+                q.SalePointId is { } salePoint
+                && term.Length == 0
+                && q.Type is null
+                && q.NeedsAssignment is null
+                && q.Sort == SortBy.LastName
+            )
             {
                 var (ids, total) = await AtSalePointAsync(q, salePoint, ct);
                 var entries = (await session.LoadManyAsync<UserListEntry>(ct, ids)).ToDictionary(u => u.Id);
-                return await ItemsAsync(session, Task.FromResult<IReadOnlyList<UserListEntry>>(ids.Where(entries.ContainsKey).Select(id => entries[id]).ToList()),
-                    Task.FromResult(total), q, ct);
+                return await ItemsAsync(
+                    session,
+                    Task.FromResult<IReadOnlyList<UserListEntry>>(
+                        ids.Where(entries.ContainsKey).Select(id => entries[id]).ToList()
+                    ),
+                    Task.FromResult(total),
+                    q,
+                    ct
+                );
             }
-            // The choice is made before either query starts, from PostgreSQL's own estimate of the matches (about 1 ms).
-            var sortMatches = term.Length > 0 && await EstimatedMatchesAsync(Filter(session, q, term), ct) <= SortAtMost;
+            // The choice is made before either query starts, from PostgreSQL's own estimate of the matches (about 1
+            // ms).
+            var sortMatches =
+                term.Length > 0 && await EstimatedMatchesAsync(Filter(session, q, term), ct) <= SortAtMost;
             var count = CountAsync(Filter(session, q, term), ct);
             var page = PageAsync(Ordered(session, q, term, sortMatches), ct);
             return await ItemsAsync(session, page, count, q, ct);
         }
 
-        /// <summary>A sale point's users by name: counted and paged from the filter table's index alone (ADR 0012).</summary>
+        /// <summary>
+        /// A sale point's users by name: counted and paged from the filter table's index alone (ADR 0012).
+        /// </summary>
         private async Task<(List<Guid> Ids, long Total)> AtSalePointAsync(Query q, Guid salePoint, CancellationToken ct)
         {
-            var where = $"from {UserSalePointsTable.Name} where tenant_id = $1 and sale_point_id = $2" +
-                (q.Status == Status.All ? "" : $" and is_active = {(q.Status == Status.Active ? "true" : "false")}");
+            var where =
+                $"from {UserSalePointsTable.Name} where tenant_id = $1 and sale_point_id = $2"
+                + (q.Status == Status.All ? "" : $" and is_active = {(q.Status == Status.Active ? "true" : "false")}");
             var order = q.Descending ? "desc" : "asc";
             await using var batch = search.Db.CreateBatch();
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select count(*) {where}") { Parameters = { new() { Value = tenant.Tenant }, new() { Value = salePoint } } });
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select user_id {where} order by sort_name {order}, user_id {order} offset $3 limit $4")
-            {
-                Parameters = { new() { Value = tenant.Tenant }, new() { Value = salePoint }, new() { Value = (q.Page - 1) * q.PageSize }, new() { Value = q.PageSize } },
-            });
+            batch.BatchCommands.Add(
+                new NpgsqlBatchCommand($"select count(*) {where}")
+                {
+                    Parameters =
+                    {
+                        new() { Value = tenant.Tenant },
+                        new() { Value = salePoint },
+                    },
+                }
+            );
+            batch.BatchCommands.Add(
+                new NpgsqlBatchCommand(
+                    $"select user_id {where} order by sort_name {order}, user_id {order} offset $3 limit $4"
+                )
+                {
+                    Parameters =
+                    {
+                        new() { Value = tenant.Tenant },
+                        new() { Value = salePoint },
+                        new() { Value = (q.Page - 1) * q.PageSize },
+                        new() { Value = q.PageSize },
+                    },
+                }
+            );
             await using var reader = await batch.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var total = reader.GetInt64(0);
             await reader.NextResultAsync(ct);
             var ids = new List<Guid>(q.PageSize);
-            while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+            while (await reader.ReadAsync(ct))
+                ids.Add(reader.GetGuid(0));
             return (ids, total);
         }
 
-        private static async Task<PagedList<UserListItem>> ItemsAsync(IQuerySession session, Task<IReadOnlyList<UserListEntry>> pageRead,
-            Task<long> countRead, Query q, CancellationToken ct)
+        private static async Task<PagedList<UserListItem>> ItemsAsync(
+            IQuerySession session,
+            Task<IReadOnlyList<UserListEntry>> pageRead,
+            Task<long> countRead,
+            Query q,
+            CancellationToken ct
+        )
         {
-            // The page's locations are read while the count still runs: it visits every match, the page stops at its size.
+            // The page's locations are read while the count still runs: it visits every match, the page stops at its
+            // size.
             var page = await pageRead;
             var (locations, places) = await LocationsAsync(session, page, ct);
             var count = await countRead;
-            IReadOnlyList<PlaceItem> Active(IEnumerable<Guid>? ids) => ids is null ? []
-                : ids.Select(places.GetValueOrDefault).OfType<KnownLocation>().Where(l => l.IsActive).OrderBy(l => l.Code, StringComparer.OrdinalIgnoreCase)
-                    .Select(l => new PlaceItem(l.Id.ToString(), l.Code, l.Name)).ToList();
-            return new PagedList<UserListItem>(page.Select(u => new UserListItem(u.Id.ToString(), u.FirstName, u.LastName, u.Email,
-                    u.LoginCode, u.Type, u.IsActive, u.IsSystemAdministrator, u.NeedsAssignment, u.Language, u.Phone, u.City,
-                    u.CreatedAt, Active(locations.GetValueOrDefault(u.Id)?.SalePointIds), Active(locations.GetValueOrDefault(u.Id)?.StoreIds))).ToList(),
-                count, q.Page, q.PageSize);
+            IReadOnlyList<PlaceItem> Active(IEnumerable<Guid>? ids) =>
+                ids is null
+                    ? []
+                    : ids.Select(places.GetValueOrDefault)
+                        .OfType<KnownLocation>()
+                        .Where(l => l.IsActive)
+                        .OrderBy(l => l.Code, StringComparer.OrdinalIgnoreCase)
+                        .Select(l => new PlaceItem(l.Id.ToString(), l.Code, l.Name))
+                        .ToList();
+            return new PagedList<UserListItem>(
+                page.Select(u => new UserListItem(
+                        u.Id.ToString(),
+                        u.FirstName,
+                        u.LastName,
+                        u.Email,
+                        u.LoginCode,
+                        u.Type,
+                        u.IsActive,
+                        u.IsSystemAdministrator,
+                        u.NeedsAssignment,
+                        u.Language,
+                        u.Phone,
+                        u.City,
+                        u.CreatedAt,
+                        Active(locations.GetValueOrDefault(u.Id)?.SalePointIds),
+                        Active(locations.GetValueOrDefault(u.Id)?.StoreIds)
+                    ))
+                    .ToList(),
+                count,
+                q.Page,
+                q.PageSize
+            );
         }
 
-        /// <summary>The page's users' sale points and stores, from Identity's read model of them (two reads by id).</summary>
-        private static async Task<(Dictionary<Guid, UserLocationIndex>, Dictionary<Guid, KnownLocation>)> LocationsAsync(IQuerySession session,
-            IReadOnlyList<UserListEntry> page, CancellationToken ct)
+        /// <summary>
+        /// The page's users' sale points and stores, from Identity's read model of them (two reads by id).
+        /// </summary>
+        private static async Task<(
+            Dictionary<Guid, UserLocationIndex>,
+            Dictionary<Guid, KnownLocation>
+        )> LocationsAsync(IQuerySession session, IReadOnlyList<UserListEntry> page, CancellationToken ct)
         {
-            if (page.Count == 0) return ([], []);
-            var locations = (await session.LoadManyAsync<UserLocationIndex>(ct, page.Select(u => u.Id))).ToDictionary(l => l.Id);
+            if (page.Count == 0)
+                return ([], []);
+            var locations = (await session.LoadManyAsync<UserLocationIndex>(ct, page.Select(u => u.Id))).ToDictionary(
+                l => l.Id
+            );
             var ids = locations.Values.SelectMany(l => l.SalePointIds.Concat(l.StoreIds)).Distinct().ToArray();
-            var places = ids.Length == 0 ? [] : (await session.LoadManyAsync<KnownLocation>(ct, ids)).ToDictionary(l => l.Id);
+            var places =
+                ids.Length == 0 ? [] : (await session.LoadManyAsync<KnownLocation>(ct, ids)).ToDictionary(l => l.Id);
             return (locations, places);
         }
 
@@ -115,7 +229,8 @@ internal static class ListUsers
         {
             var query = users.ToCommand(fetch);
             var command = search.Db.CreateCommand(prefix + query.CommandText);
-            foreach (NpgsqlParameter parameter in query.Parameters) command.Parameters.Add(parameter.Clone());
+            foreach (NpgsqlParameter parameter in query.Parameters)
+                command.Parameters.Add(parameter.Clone());
             return command;
         }
 
@@ -125,13 +240,17 @@ internal static class ListUsers
             return Convert.ToInt64(await count.ExecuteScalarAsync(ct));
         }
 
-        private async Task<IReadOnlyList<UserListEntry>> PageAsync(IQueryable<UserListEntry> users, CancellationToken ct)
+        private async Task<IReadOnlyList<UserListEntry>> PageAsync(
+            IQueryable<UserListEntry> users,
+            CancellationToken ct
+        )
         {
             await using var select = OnSearchConnection(users, FetchType.FetchMany);
             await using var reader = await select.ExecuteReaderAsync(ct);
             var serializer = store.Options.Serializer();
             var page = new List<UserListEntry>();
-            while (await reader.ReadAsync(ct)) page.Add(serializer.FromJson<UserListEntry>(reader, 0));
+            while (await reader.ReadAsync(ct))
+                page.Add(serializer.FromJson<UserListEntry>(reader, 0));
             return page;
         }
 
@@ -150,15 +269,25 @@ internal static class ListUsers
                 var active = q.Status == Status.Active;
                 users = users.Where(u => u.IsActive == active);
             }
-            if (q.Type is { } type) users = users.Where(u => u.Type == type);
-            if (q.NeedsAssignment is { } needs) users = users.Where(u => u.NeedsAssignment == needs);
-            // Users at a sale point, with other filters or orders (the plain case takes AtSalePointAsync's shorter way).
+            if (q.Type is { } type)
+                users = users.Where(u => u.Type == type);
+            if (q.NeedsAssignment is { } needs)
+                users = users.Where(u => u.NeedsAssignment == needs);
+            // Users at a sale point, with other filters or orders (the plain case takes AtSalePointAsync's shorter
+            // way).
             if (q.SalePointId is { } salePoint)
-                users = users.Where(u => u.MatchesSql(
-                    $"d.id in (select x.user_id from {UserSalePointsTable.Name} x where x.tenant_id = ? and x.sale_point_id = ?)",
-                    session.TenantId, salePoint));
-            // Marten escapes LIKE wildcards in Contains, so '%' and '_' are searched for literally (a test holds it to that).
-            if (term.Length > 0) users = users.Where(u => u.SearchText.Contains(term));
+                users = users.Where(u =>
+                    u.MatchesSql(
+                        $"d.id in (select x.user_id from {UserSalePointsTable.Name} x where x.tenant_id = ? and "
+                            + $"x.sale_point_id = ?)",
+                        session.TenantId,
+                        salePoint
+                    )
+                );
+            // Marten escapes LIKE wildcards in Contains, so '%' and '_' are searched for literally (a test holds it to
+            // that).
+            if (term.Length > 0)
+                users = users.Where(u => u.SearchText.Contains(term));
             return users;
         }
 
@@ -180,24 +309,60 @@ internal static class ListUsers
         }
     }
 
-    private enum Order { Asc, Desc }
+    private enum Order
+    {
+        Asc,
+        Desc,
+    }
 
-    /// <summary>Query values are matched case-insensitively (status=active); anything else is a 400 naming the parameter.</summary>
-    private static T Parse<T>(string? value, T fallback, string field) where T : struct, Enum =>
+    /// <summary>
+    /// Query values are matched case-insensitively (status=active); anything else is a 400 naming the parameter.
+    /// </summary>
+    private static T Parse<T>(string? value, T fallback, string field)
+        where T : struct, Enum =>
         value is null ? fallback
         : Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
-        : throw new OrderStream.BuildingBlocks.Errors.FieldRuleException(field,
-            $"{field} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}.");
+        : throw new OrderStream.BuildingBlocks.Errors.FieldRuleException(
+            field,
+            $"{field} must be one of: "
+                + $"{string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}."
+        );
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/users", (string? search, string? status, string? type, bool? needsAssignment,
-                    string? sort, string? order, int? page, int? pageSize, Guid? salePointId, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new Query(search, Parse(status, Status.Active, "status"), type is null ? null : Parse(type, default(BackOfficeUserType), "type"),
-                        needsAssignment, Parse(sort, SortBy.LastName, "sort"), Parse(order, Order.Asc, "order") == Order.Desc,
-                        page ?? 1, pageSize ?? 50, salePointId), ct))
-                .WithTags("Users").WithName("ListUsers")
+            app.MapGet(
+                    "/api/tenants/{tenant}/users",
+                    (
+                        string? search,
+                        string? status,
+                        string? type,
+                        bool? needsAssignment,
+                        string? sort,
+                        string? order,
+                        int? page,
+                        int? pageSize,
+                        Guid? salePointId,
+                        IMediator mediator,
+                        CancellationToken ct
+                    ) =>
+                        mediator.Send(
+                            new Query(
+                                search,
+                                Parse(status, Status.Active, "status"),
+                                type is null ? null : Parse(type, default(BackOfficeUserType), "type"),
+                                needsAssignment,
+                                Parse(sort, SortBy.LastName, "sort"),
+                                Parse(order, Order.Asc, "order") == Order.Desc,
+                                page ?? 1,
+                                pageSize ?? 50,
+                                salePointId
+                            ),
+                            ct
+                        )
+                )
+                .WithTags("Users")
+                .WithName("ListUsers")
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -6,47 +6,123 @@ using Contracts = OrderStream.Modules.Identity.Contracts;
 
 namespace OrderStream.Modules.Identity.Users;
 
-internal enum BackOfficeUserType { BusinessGroupManager, ProductionCoordinator, AccountExecutive, OnlineStoreAdministrator }
+internal enum BackOfficeUserType
+{
+    BusinessGroupManager,
+    ProductionCoordinator,
+    AccountExecutive,
+    OnlineStoreAdministrator,
+}
 
-internal enum OsaAccessMode { FullStoreAccess, ReportsOnly }
+internal enum OsaAccessMode
+{
+    FullStoreAccess,
+    ReportsOnly,
+}
 
-internal sealed record Contact(string? Phone, string? Mobile, IReadOnlyList<string>? AddressLines, string? PostalCode, string? City, string? Country);
+internal sealed record Contact(
+    string? Phone,
+    string? Mobile,
+    IReadOnlyList<string>? AddressLines,
+    string? PostalCode,
+    string? City,
+    string? Country
+);
 
 internal sealed record StatusChange(DateTimeOffset At, bool Active, string? Reason, string By);
 
 /// <summary>A user's back-office profile: which fields apply depends on the type (seed 000).</summary>
-internal sealed record Profile(BackOfficeUserType? Type, string? SalespersonId, Guid? OnlineStoreId, OsaAccessMode? AccessMode,
-    IReadOnlyList<string> ReportCodes)
+internal sealed record Profile(
+    BackOfficeUserType? Type,
+    string? SalespersonId,
+    Guid? OnlineStoreId,
+    OsaAccessMode? AccessMode,
+    IReadOnlyList<string> ReportCodes
+)
 {
     public static readonly Profile None = new(null, null, null, null, []);
 }
 
 // The events of a user's stream. Credentials never appear in events (they would show in the audit log); only the fact
 // that they changed does.
-internal sealed record UserRegistered(Guid UserId, DateTimeOffset At, string By, string FirstName, string LastName, string? Email,
-    string LoginCode, string Language, Contact Contact, bool AllowLogin, bool IsSystemAdministrator, Profile Profile) : IHasIntegrationEvent
+internal sealed record UserRegistered(
+    Guid UserId,
+    DateTimeOffset At,
+    string By,
+    string FirstName,
+    string LastName,
+    string? Email,
+    string LoginCode,
+    string Language,
+    Contact Contact,
+    bool AllowLogin,
+    bool IsSystemAdministrator,
+    Profile Profile
+) : IHasIntegrationEvent
 {
     public IIntegrationEvent ToIntegrationEvent(EventMeta m) =>
-        new Contracts.UserCreated(m.EventId, m.Tenant, At, UserId.ToString(), User.EmployeeName(FirstName, LastName), Profile.Type?.ToString(), true);
+        new Contracts.UserCreated(
+            m.EventId,
+            m.Tenant,
+            At,
+            UserId.ToString(),
+            User.EmployeeName(FirstName, LastName),
+            Profile.Type?.ToString(),
+            true
+        );
 }
 
-internal sealed record UserRenamed(Guid UserId, DateTimeOffset At, string FirstName, string LastName, string PreviousFirstName,
-    string PreviousLastName) : IHasIntegrationEvent
+internal sealed record UserRenamed(
+    Guid UserId,
+    DateTimeOffset At,
+    string FirstName,
+    string LastName,
+    string PreviousFirstName,
+    string PreviousLastName
+) : IHasIntegrationEvent
 {
-    public IIntegrationEvent ToIntegrationEvent(EventMeta m) => new Contracts.UserRenamed(m.EventId, m.Tenant, At, UserId.ToString(),
-        User.EmployeeName(FirstName, LastName), User.EmployeeName(PreviousFirstName, PreviousLastName));
+    public IIntegrationEvent ToIntegrationEvent(EventMeta m) =>
+        new Contracts.UserRenamed(
+            m.EventId,
+            m.Tenant,
+            At,
+            UserId.ToString(),
+            User.EmployeeName(FirstName, LastName),
+            User.EmployeeName(PreviousFirstName, PreviousLastName)
+        );
 }
 
-internal sealed record UserProfileChanged(Guid UserId, DateTimeOffset At, string EmployeeName, Profile Profile, Profile Previous)
-    : IHasIntegrationEvent
+internal sealed record UserProfileChanged(
+    Guid UserId,
+    DateTimeOffset At,
+    string EmployeeName,
+    Profile Profile,
+    Profile Previous
+) : IHasIntegrationEvent
 {
-    public IIntegrationEvent? ToIntegrationEvent(EventMeta m) => Profile.Type == Previous.Type
-        ? null
-        : new Contracts.UserTypeChanged(m.EventId, m.Tenant, At, UserId.ToString(), EmployeeName, Profile.Type?.ToString(), Previous.Type?.ToString());
+    public IIntegrationEvent? ToIntegrationEvent(EventMeta m) =>
+        Profile.Type == Previous.Type
+            ? null
+            : new Contracts.UserTypeChanged(
+                m.EventId,
+                m.Tenant,
+                At,
+                UserId.ToString(),
+                EmployeeName,
+                Profile.Type?.ToString(),
+                Previous.Type?.ToString()
+            );
 }
 
-internal sealed record UserDetailsChanged(Guid UserId, DateTimeOffset At, string? Email, string LoginCode, string Language, Contact Contact,
-    bool AllowLogin);
+internal sealed record UserDetailsChanged(
+    Guid UserId,
+    DateTimeOffset At,
+    string? Email,
+    string LoginCode,
+    string Language,
+    Contact Contact,
+    bool AllowLogin
+);
 
 internal sealed record CounterpartLinked(Guid UserId, Guid CounterpartId, DateTimeOffset At);
 
@@ -58,13 +134,15 @@ internal sealed record PinChanged(Guid UserId, DateTimeOffset At);
 
 internal sealed record SystemAdministratorFlagChanged(Guid UserId, DateTimeOffset At, bool Value);
 
-internal sealed record UserDeactivated(Guid UserId, DateTimeOffset At, string By, string? Reason, string EmployeeName) : IHasIntegrationEvent
+internal sealed record UserDeactivated(Guid UserId, DateTimeOffset At, string By, string? Reason, string EmployeeName)
+    : IHasIntegrationEvent
 {
     public IIntegrationEvent ToIntegrationEvent(EventMeta m) =>
         new Contracts.UserDeactivated(m.EventId, m.Tenant, At, UserId.ToString(), EmployeeName, Reason);
 }
 
-internal sealed record UserReactivated(Guid UserId, DateTimeOffset At, string By, string? Reason, string EmployeeName) : IHasIntegrationEvent
+internal sealed record UserReactivated(Guid UserId, DateTimeOffset At, string By, string? Reason, string EmployeeName)
+    : IHasIntegrationEvent
 {
     public IIntegrationEvent ToIntegrationEvent(EventMeta m) =>
         new Contracts.UserReactivated(m.EventId, m.Tenant, At, UserId.ToString(), EmployeeName, Reason);
@@ -99,12 +177,15 @@ internal sealed class User
     public string LoginKey { get; set; } = "";
     public string? SalespersonKey { get; set; }
 
-    [System.Text.Json.Serialization.JsonIgnore] public BackOfficeUserType? Type => Profile.Type;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public BackOfficeUserType? Type => Profile.Type;
 
-    [System.Text.Json.Serialization.JsonIgnore] public bool NeedsAssignment => NeedsCounterpart(IsActive, Type, CounterpartIds.Count);
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NeedsAssignment => NeedsCounterpart(IsActive, Type, CounterpartIds.Count);
 
     /// <summary>Who may set the flag and, until the Roles module decides, who holds every feature (ADR 0007).</summary>
-    [System.Text.Json.Serialization.JsonIgnore] public bool IsActiveSystemAdministrator => IsActive && IsSystemAdministrator;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsActiveSystemAdministrator => IsActive && IsSystemAdministrator;
 
     public string EmployeeName() => EmployeeName(FirstName, LastName);
 
@@ -114,8 +195,14 @@ internal sealed class User
     {
         var user = new User
         {
-            Id = e.UserId, IsSystemAdministrator = e.IsSystemAdministrator, IsActive = true, CreatedAt = e.At, LastStatusChangeAt = e.At,
-            FirstName = e.FirstName, LastName = e.LastName, Profile = e.Profile,
+            Id = e.UserId,
+            IsSystemAdministrator = e.IsSystemAdministrator,
+            IsActive = true,
+            CreatedAt = e.At,
+            LastStatusChangeAt = e.At,
+            FirstName = e.FirstName,
+            LastName = e.LastName,
+            Profile = e.Profile,
         };
         user.StatusHistory.Add(new StatusChange(e.At, true, "created", e.By));
         user.Apply(new UserDetailsChanged(e.UserId, e.At, e.Email, e.LoginCode, e.Language, e.Contact, e.AllowLogin));
@@ -143,7 +230,8 @@ internal sealed class User
 
     public void Apply(CounterpartLinked e)
     {
-        if (!CounterpartIds.Contains(e.CounterpartId)) CounterpartIds.Add(e.CounterpartId);
+        if (!CounterpartIds.Contains(e.CounterpartId))
+            CounterpartIds.Add(e.CounterpartId);
         Refresh();
     }
 
@@ -153,9 +241,9 @@ internal sealed class User
         Refresh();
     }
 
-    public void Apply(PasswordChanged e) => HasPassword = true;
+    public void Apply(PasswordChanged _) => HasPassword = true;
 
-    public void Apply(PinChanged e) => HasPin = true;
+    public void Apply(PinChanged _) => HasPin = true;
 
     public void Apply(SystemAdministratorFlagChanged e) => IsSystemAdministrator = e.Value;
 
@@ -180,7 +268,9 @@ internal sealed class User
 
     /// <summary>An active PC or AE without any counterpart (ADR 0006).</summary>
     public static bool NeedsCounterpart(bool active, BackOfficeUserType? type, int counterparts) =>
-        active && type is BackOfficeUserType.ProductionCoordinator or BackOfficeUserType.AccountExecutive && counterparts == 0;
+        active
+        && type is BackOfficeUserType.ProductionCoordinator or BackOfficeUserType.AccountExecutive
+        && counterparts == 0;
 
     /// <summary>Lower case, accents removed, white space collapsed: what search and sorting compare.</summary>
     public static string SearchKey(string text)
@@ -189,9 +279,15 @@ internal sealed class User
         var space = false;
         foreach (var c in text.Normalize(NormalizationForm.FormD))
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            if (char.IsWhiteSpace(c)) { space = builder.Length > 0; continue; }
-            if (space) builder.Append(' ');
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+                continue;
+            if (char.IsWhiteSpace(c))
+            {
+                space = builder.Length > 0;
+                continue;
+            }
+            if (space)
+                builder.Append(' ');
             space = false;
             builder.Append(char.ToLowerInvariant(c));
         }

@@ -4,10 +4,10 @@ using Weasel.Postgresql.Tables;
 namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>
-/// The sale-point filter's own table (ADR 0012): a row per user and sale point with the user's status and sort name, so a
-/// sale point's users are counted and paged in name order from one index (measured: 2 ms and 6 ms for 4,000 of 100,000
-/// users, where joining the document read model cost 60-100 ms). Sale Points' events set a user's rows
-/// (<see cref="RecordUserLocations"/>); the user's own events keep status and name current, in the transaction of the change.
+/// The sale-point filter's own table (ADR 0012): a row per user and sale point with the user's status and sort name, so
+/// a sale point's users are counted and paged in name order from one index (measured: 2 ms and 6 ms for 4,000 of
+/// 100,000 users, where joining the document read model cost 60-100 ms). Sale Points' events set a user's rows (<see
+/// cref="RecordUserLocations"/>); the user's own events keep status and name current, in the transaction of the change.
 /// </summary>
 internal sealed class UserSalePointsTable : Marten.Events.Projections.IProjection
 {
@@ -32,7 +32,13 @@ internal sealed class UserSalePointsTable : Marten.Events.Projections.IProjectio
             switch (e.Data)
             {
                 case UserRenamed x:
-                    Update(operations, "sort_name", User.SearchKey($"{x.LastName} {x.FirstName}"), e.TenantId, x.UserId);
+                    Update(
+                        operations,
+                        "sort_name",
+                        User.SearchKey($"{x.LastName} {x.FirstName}"),
+                        e.TenantId,
+                        x.UserId
+                    );
                     break;
                 case UserDeactivated x:
                     Update(operations, "is_active", false, e.TenantId, x.UserId);
@@ -45,20 +51,37 @@ internal sealed class UserSalePointsTable : Marten.Events.Projections.IProjectio
         return Task.CompletedTask;
     }
 
-    private static void Update(IDocumentOperations operations, string column, object value, string tenant, Guid userId) =>
-        operations.QueueSqlCommand($"update {Name} set {column} = ? where tenant_id = ? and user_id = ?", value, tenant, userId);
+    private static void Update(
+        IDocumentOperations operations,
+        string column,
+        object value,
+        string tenant,
+        Guid userId
+    ) =>
+        operations.QueueSqlCommand(
+            $"update {Name} set {column} = ? where tenant_id = ? and user_id = ?",
+            value,
+            tenant,
+            userId
+        );
 
     /// <summary>
-    /// Sets a user's sale points, with status and sort name from the user list's row, which is locked meanwhile so that a
-    /// rename or status change committing at the same moment waits and then updates these very rows.
+    /// Sets a user's sale points, with status and sort name from the user list's row, which is locked meanwhile so that
+    /// a rename or status change committing at the same moment waits and then updates these very rows.
     /// </summary>
     public static void Replace(IDocumentOperations operations, string tenant, Guid userId, Guid[] salePoints)
     {
         operations.QueueSqlCommand($"delete from {Name} where tenant_id = ? and user_id = ?", tenant, userId);
-        if (salePoints.Length == 0) return;
+        if (salePoints.Length == 0)
+            return;
         operations.QueueSqlCommand(
-            $"insert into {Name} (tenant_id, sale_point_id, is_active, sort_name, user_id) " +
-            $"select d.tenant_id, s, d.is_active, d.sort_name, d.id from {IdentityModule.Schema}.mt_doc_userlistentry d " +
-            "cross join unnest(?::uuid[]) s where d.tenant_id = ? and d.id = ? for share of d", salePoints, tenant, userId);
+            $"insert into {Name} (tenant_id, sale_point_id, is_active, sort_name, user_id) "
+                + $"select d.tenant_id, s, d.is_active, d.sort_name, d.id from "
+                + $"{IdentityModule.Schema}.mt_doc_userlistentry d "
+                + "cross join unnest(?::uuid[]) s where d.tenant_id = ? and d.id = ? for share of d",
+            salePoints,
+            tenant,
+            userId
+        );
     }
 }

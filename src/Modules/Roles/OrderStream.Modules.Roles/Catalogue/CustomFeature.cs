@@ -11,7 +11,15 @@ internal sealed class CustomFeature
     public string Area { get; set; } = "";
     public string? Description { get; set; }
 
-    public static CustomFeature Create(CustomFeatureAdded e) => new() { Id = e.Id, Code = e.Code, Name = e.Name, Area = e.Area, Description = e.Description };
+    public static CustomFeature Create(CustomFeatureAdded e) =>
+        new()
+        {
+            Id = e.Id,
+            Code = e.Code,
+            Name = e.Name,
+            Area = e.Area,
+            Description = e.Description,
+        };
 
     public SecureFeature ToFeature() =>
         new(Code, Name, Area, Description ?? "", Tier.None, FeatureScope.Tenant, null, true, null, [], Custom: true);

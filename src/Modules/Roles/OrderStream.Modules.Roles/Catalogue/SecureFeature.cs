@@ -4,30 +4,70 @@ using System.Text.Json.Serialization;
 namespace OrderStream.Modules.Roles.Catalogue;
 
 /// <summary>Who may hold a feature and give it (PRODUCT.md, "privilege tiers"; ADR 0009).</summary>
-internal enum Tier { None, HostCompanyManager, SystemManager, SystemAdministrator }
+internal enum Tier
+{
+    None,
+    HostCompanyManager,
+    SystemManager,
+    SystemAdministrator,
+}
 
-/// <summary>Where a feature applies: everywhere in the tenant, or at one sale point or store (the Sale Points module).</summary>
-internal enum FeatureScope { Tenant, SalePoint, Store }
+/// <summary>
+/// Where a feature applies: everywhere in the tenant, or at one sale point or store (the Sale Points module).
+/// </summary>
+internal enum FeatureScope
+{
+    Tenant,
+    SalePoint,
+    Store,
+}
 
-internal enum EffectKind { FieldHidden, FieldDisabled, SaveBlocked, MenuHidden, ActionPrevented, Notification, Report }
+internal enum EffectKind
+{
+    FieldHidden,
+    FieldDisabled,
+    SaveBlocked,
+    MenuHidden,
+    ActionPrevented,
+    Notification,
+    Report,
+}
 
-/// <summary>What holding the feature changes on a form, menu or action, from a qualifier on (null: at any qualifier).</summary>
+/// <summary>
+/// What holding the feature changes on a form, menu or action, from a qualifier on (null: at any qualifier).
+/// </summary>
 internal sealed record Effect(EffectKind Kind, string Target, int? FromQualifier);
 
-/// <summary>What the qualifier of a grant means: a threshold effects start from, or a limit (e.g. a maximum discount).</summary>
+/// <summary>
+/// What the qualifier of a grant means: a threshold effects start from, or a limit (e.g. a maximum discount).
+/// </summary>
 internal sealed record QualifierMeaning(string Kind, string Meaning)
 {
     public bool IsLimit => Kind == "limit";
 }
 
-internal sealed record SecureFeature(string Code, string Name, string Area, string Description, Tier Tier, FeatureScope Scope,
-    IReadOnlyList<string>? UserTypes, bool Active, QualifierMeaning? Qualifier, IReadOnlyList<Effect> Effects, bool Custom = false)
+internal sealed record SecureFeature(
+    string Code,
+    string Name,
+    string Area,
+    string Description,
+    Tier Tier,
+    FeatureScope Scope,
+    IReadOnlyList<string>? UserTypes,
+    bool Active,
+    QualifierMeaning? Qualifier,
+    IReadOnlyList<Effect> Effects,
+    bool Custom = false
+)
 {
     /// <summary>Whether some effect starts at a qualifier (most do not: their effects hold at any level).</summary>
-    [JsonIgnore] public bool HasThresholds { get; } = Effects.Any(e => e.FromQualifier is not null);
+    [JsonIgnore]
+    public bool HasThresholds { get; } = Effects.Any(e => e.FromQualifier is not null);
 }
 
-/// <summary>The shipped catalogue (Catalogue/secure-features.json, versioned; ADR 0009), read once at start-up.</summary>
+/// <summary>
+/// The shipped catalogue (Catalogue/secure-features.json, versioned; ADR 0009), read once at start-up.
+/// </summary>
 internal sealed class FeatureCatalogue
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -45,7 +85,8 @@ internal sealed class FeatureCatalogue
     {
         using var stream = typeof(FeatureCatalogue).Assembly.GetManifestResourceStream("secure-features.json")
             ?? throw new InvalidOperationException("The secure feature catalogue is not embedded.");
-        var file = JsonSerializer.Deserialize<File>(stream, Json) ?? throw new InvalidOperationException("The catalogue is empty.");
+        var file = JsonSerializer.Deserialize<File>(stream, Json)
+            ?? throw new InvalidOperationException("The catalogue is empty.");
         Version = file.Version;
         Features = file.Features;
         _byCode = file.Features.ToDictionary(f => f.Code, StringComparer.Ordinal);

@@ -1,5 +1,5 @@
-using OrderStream.BuildingBlocks.TimeBoxes;
 using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.TimeBoxes;
 
 namespace OrderStream.Modules.Roles.Decisions;
 
@@ -12,8 +12,14 @@ internal static class CheckAuthorization
 {
     public const int MaxChecks = 1000;
 
-    public sealed record Check(Guid? UserId, string? Feature, int? MinQualifier, Guid? SalePointId, Guid? StoreId = null, DateTimeOffset? AsOf = null)
-        : IQuery<Decision>;
+    public sealed record Check(
+        Guid? UserId,
+        string? Feature,
+        int? MinQualifier,
+        Guid? SalePointId,
+        Guid? StoreId = null,
+        DateTimeOffset? AsOf = null
+    ) : IQuery<Decision>;
 
     public sealed record Query(IReadOnlyList<Check> Checks) : IQuery<IReadOnlyList<Decision>>;
 
@@ -35,42 +41,63 @@ internal static class CheckAuthorization
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(q => q.Checks).NotEmpty().Must(c => c.Count <= MaxChecks).WithMessage($"At most {MaxChecks} checks in one call.");
+            RuleFor(q => q.Checks)
+                .NotEmpty()
+                .Must(c => c.Count <= MaxChecks)
+                .WithMessage($"At most {MaxChecks} checks in one call.");
             RuleForEach(q => q.Checks).NotNull().SetValidator(new CheckValidator(clock));
         }
     }
 
     internal sealed class Handler(AccessEngine engine, TenantContext tenant, ActorContext actor)
-        : IRequestHandler<Query, IReadOnlyList<Decision>>, IRequestHandler<Check, Decision>
+        : IRequestHandler<Query, IReadOnlyList<Decision>>,
+            IRequestHandler<Check, Decision>
     {
         public async Task<Decision> Handle(Check check, CancellationToken ct) => (await Decide([check], "", ct))[0];
 
         public Task<IReadOnlyList<Decision>> Handle(Query q, CancellationToken ct) => Decide(q.Checks, "checks", ct);
 
-        private async Task<IReadOnlyList<Decision>> Decide(IReadOnlyList<Check> checks, string field, CancellationToken ct)
+        private async Task<IReadOnlyList<Decision>> Decide(
+            IReadOnlyList<Check> checks,
+            string field,
+            CancellationToken ct
+        )
         {
             var now = await engine.TenantAsync(tenant.Tenant, ct);
             var asking = actor.RequireUser();
             var caller = asking.UserId;
             // A POS token decides about its own user, at its sale point (ADR 0020).
-            if (asking.IsPos) checks = [.. checks.Select(c => PosScoped(asking, c))];
-            // Loops, not LINQ: a single check is the hot path (tens of thousands a second), and it asks about no past instant.
+            if (asking.IsPos)
+                checks = [.. checks.Select(c => PosScoped(asking, c))];
+            // Loops, not LINQ: a single check is the hot path (tens of thousands a second), and it asks about no past
+            // instant.
             var (others, anyPast) = (false, false);
-            foreach (var c in checks) (others, anyPast) = (others || c.UserId != caller, anyPast || c.AsOf is not null);
+            foreach (var c in checks)
+                (others, anyPast) = (others || c.UserId != caller, anyPast || c.AsOf is not null);
             if (others && !now.MayAskAboutOthers(caller))
-                throw new ForbiddenException($"Asking about other users needs the secure feature '{RolesModule.CheckAuthorization}'.");
+                throw new ForbiddenException(
+                    $"Asking about other users needs the secure feature '{RolesModule.CheckAuthorization}'."
+                );
             // Each past instant asked about is rebuilt once, for the users asked about at it.
             var past = anyPast ? new Dictionary<DateTimeOffset, TenantAccess>() : null;
             if (past is not null)
                 foreach (var at in checks.Where(c => c.AsOf is not null).GroupBy(c => c.AsOf!.Value))
-                    past[at.Key] = await engine.AsOfAsync(tenant.Tenant, at.Key, at.Select(c => c.UserId!.Value).Distinct().ToList(), ct);
+                    past[at.Key] = await engine.AsOfAsync(
+                        tenant.Tenant,
+                        at.Key,
+                        at.Select(c => c.UserId!.Value).Distinct().ToList(),
+                        ct
+                    );
             var decisions = new List<Decision>(checks.Count);
             for (var i = 0; i < checks.Count; i++)
             {
                 var check = checks[i];
                 var access = check.AsOf is { } asOf ? past![asOf] : now;
-                var feature = await access.FeatureAsync(engine, check.Feature!, ct) ?? throw new FieldRuleException(
-                    field.Length == 0 ? "feature" : $"{field}[{i}].feature", $"There is no secure feature '{check.Feature}'.");
+                var feature = await access.FeatureAsync(engine, check.Feature!, ct)
+                    ?? throw new FieldRuleException(
+                        field.Length == 0 ? "feature" : $"{field}[{i}].feature",
+                        $"There is no secure feature '{check.Feature}'."
+                    );
                 var user = await access.UserAsync(engine, check.UserId!.Value, ct);
                 var salePoint = await PlaceAsync(access, check.SalePointId, false, field, i, ct);
                 var store = await PlaceAsync(access, check.StoreId, true, field, i, ct);
@@ -85,11 +112,25 @@ internal static class CheckAuthorization
             return check with { SalePointId = user.SalePointId };
         }
 
-        private async Task<SalePoints.Contracts.LocationFacts?> PlaceAsync(TenantAccess access, Guid? id, bool store, string field, int i, CancellationToken ct)
+        private async Task<SalePoints.Contracts.LocationFacts?> PlaceAsync(
+            TenantAccess access,
+            Guid? id,
+            bool store,
+            string field,
+            int i,
+            CancellationToken ct
+        )
         {
-            if (id is not { } wanted) return null;
+            if (id is not { } wanted)
+                return null;
             var name = store ? "storeId" : "salePointId";
-            return await access.RequireLocationAsync(engine, wanted, store, field.Length == 0 ? name : $"{field}[{i}].{name}", ct);
+            return await access.RequireLocationAsync(
+                engine,
+                wanted,
+                store,
+                field.Length == 0 ? name : $"{field}[{i}].{name}",
+                ct
+            );
         }
     }
 
@@ -97,12 +138,36 @@ internal static class CheckAuthorization
     {
         public void AddRoutes(IEndpointRouteBuilder app)
         {
-            app.MapPost("/api/tenants/{tenant}/authorization/check", async (Check body, IMediator mediator, CancellationToken ct) =>
-                    await mediator.Send(body, ct))
-                .WithTags("Authorization").WithName("CheckAuthorization").Produces<Decision>().RequireAuthorization().AcceptPosTokens();
-            app.MapPost("/api/tenants/{tenant}/authorization/check-many", async (Many body, IMediator mediator, CancellationToken ct) =>
-                    new { decisions = await mediator.Send(new Query(body.Checks?.Select(c => c is null || c.AsOf is not null ? c! : c with { AsOf = body.AsOf }).ToList() ?? []), ct) })
-                .WithTags("Authorization").WithName("CheckAuthorizationMany").RequireAuthorization().AcceptPosTokens()
+            app.MapPost(
+                    "/api/tenants/{tenant}/authorization/check",
+                    async (Check body, IMediator mediator, CancellationToken ct) => await mediator.Send(body, ct)
+                )
+                .WithTags("Authorization")
+                .WithName("CheckAuthorization")
+                .Produces<Decision>()
+                .RequireAuthorization()
+                .AcceptPosTokens();
+            app.MapPost(
+                    "/api/tenants/{tenant}/authorization/check-many",
+                    async (Many body, IMediator mediator, CancellationToken ct) =>
+                        new
+                        {
+                            decisions = await mediator.Send(
+                                new Query(
+                                    body.Checks?.Select(c =>
+                                            c is null || c.AsOf is not null ? c! : c with { AsOf = body.AsOf }
+                                        )
+                                        .ToList()
+                                        ?? []
+                                ),
+                                ct
+                            ),
+                        }
+                )
+                .WithTags("Authorization")
+                .WithName("CheckAuthorizationMany")
+                .RequireAuthorization()
+                .AcceptPosTokens()
                 .WithBodyLimit(1024 * 1024);
         }
     }

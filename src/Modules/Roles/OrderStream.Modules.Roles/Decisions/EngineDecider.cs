@@ -2,15 +2,19 @@ using OrderStream.BuildingBlocks.Tenancy;
 
 namespace OrderStream.Modules.Roles.Decisions;
 
-/// <summary>The API's own authorization (RequireFeature) decided by the engine: the caller must hold one of the features.</summary>
+/// <summary>
+/// The API's own authorization (RequireFeature) decided by the engine: the caller must hold one of the features.
+/// </summary>
 internal sealed class EngineDecider(AccessEngine engine, TenantContext tenant) : IFeatureDecider
 {
     public async Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct)
     {
         var access = await engine.TenantAsync(tenant.Tenant, ct);
-        if (await access.UserAsync(engine, user.UserId, ct) is null) return false;
+        if (await access.UserAsync(engine, user.UserId, ct) is null)
+            return false;
         foreach (var feature in features)
-            if (access.Holds(user.UserId, feature)) return true;
+            if (access.Holds(user.UserId, feature))
+                return true;
         return false;
     }
 

@@ -7,14 +7,20 @@ using OrderStream.Modules.Roles.Roles;
 namespace OrderStream.Modules.Roles.Grants;
 
 /// <summary>
-/// Gives a user a role tenant-wide, optionally time-boxed ("until Sunday"), or takes it away. Giving it is giving each of
-/// its features: tier rules apply. Giving it again with another window changes the window.
+/// Gives a user a role tenant-wide, optionally time-boxed ("until Sunday"), or takes it away. Giving it is giving each
+/// of its features: tier rules apply. Giving it again with another window changes the window.
 /// </summary>
 internal static class AssignRole
 {
     public sealed record Body(DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
 
-    public sealed record Command(Guid UserId, Guid RoleId, bool Assign, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null) : ICommand<Unit>;
+    public sealed record Command(
+        Guid UserId,
+        Guid RoleId,
+        bool Assign,
+        DateTimeOffset? ValidFrom = null,
+        DateTimeOffset? ValidUntil = null
+    ) : ICommand<Unit>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -26,9 +32,12 @@ internal static class AssignRole
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            await mediator.Send(c.Assign
-                ? new ChangeUserRoles(c.UserId, false, [new RoleToGive(c.RoleId, c.ValidFrom, c.ValidUntil)], [])
-                : new ChangeUserRoles(c.UserId, false, [], [c.RoleId]), ct);
+            await mediator.Send(
+                c.Assign
+                    ? new ChangeUserRoles(c.UserId, false, [new RoleToGive(c.RoleId, c.ValidFrom, c.ValidUntil)], [])
+                    : new ChangeUserRoles(c.UserId, false, [], [c.RoleId]),
+                ct
+            );
             return Unit.Value;
         }
     }
@@ -38,31 +47,72 @@ internal static class AssignRole
         public void AddRoutes(IEndpointRouteBuilder app)
         {
             const string route = "/api/tenants/{tenant}/users/{id:guid}/roles/{roleId:guid}";
-            app.MapPut(route, async (Guid id, Guid roleId, Body? body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
-                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, roleId, true, body?.ValidFrom, body?.ValidUntil), ct), id, session, ct))
-                .WithTags("User rights").WithName("AssignRole").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
-            app.MapDelete(route, async (Guid id, Guid roleId, IMediator mediator, IQuerySession session, CancellationToken ct) =>
-                    await UserAccessResponse.AfterAsync(mediator.Send(new Command(id, roleId, false), ct), id, session, ct))
-                .WithTags("User rights").WithName("UnassignRole").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
+            app.MapPut(
+                    route,
+                    async (
+                        Guid id,
+                        Guid roleId,
+                        Body? body,
+                        IMediator mediator,
+                        IQuerySession session,
+                        CancellationToken ct
+                    ) =>
+                        await UserAccessResponse.AfterAsync(
+                            mediator.Send(new Command(id, roleId, true, body?.ValidFrom, body?.ValidUntil), ct),
+                            id,
+                            session,
+                            ct
+                        )
+                )
+                .WithTags("User rights")
+                .WithName("AssignRole")
+                .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
+            app.MapDelete(
+                    route,
+                    async (Guid id, Guid roleId, IMediator mediator, IQuerySession session, CancellationToken ct) =>
+                        await UserAccessResponse.AfterAsync(
+                            mediator.Send(new Command(id, roleId, false), ct),
+                            id,
+                            session,
+                            ct
+                        )
+                )
+                .WithTags("User rights")
+                .WithName("UnassignRole")
+                .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
         }
     }
 }
 
 /// <summary>
-/// Gives and takes roles (a bulk row's, or the single PUT/DELETE's) on one read of the user's rights, so that every role of
-/// the change lands in the same transaction. Giving a role is giving each of its features: tier rules apply, and "grant
-/// only what you hold" when the tenant has it on.
+/// Gives and takes roles (a bulk row's, or the single PUT/DELETE's) on one read of the user's rights, so that every
+/// role of the change lands in the same transaction. Giving a role is giving each of its features: tier rules apply,
+/// and "grant only what you hold" when the tenant has it on.
 /// </summary>
-internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEngine engine, TenantContext tenant, ActorContext actor,
-    IFeatureDecider features, IMediator mediator, TimeProvider clock) : IRequestHandler<ChangeUserRoles, IReadOnlyList<string>>
+internal sealed class ChangeUserRolesHandler(
+    IDocumentSession session,
+    AccessEngine engine,
+    TenantContext tenant,
+    ActorContext actor,
+    IFeatureDecider features,
+    IMediator mediator,
+    TimeProvider clock
+) : IRequestHandler<ChangeUserRoles, IReadOnlyList<string>>
 {
     public async Task<IReadOnlyList<string>> Handle(ChangeUserRoles c, CancellationToken ct)
     {
         var caller = actor.RequireUser();
         // The HTTP routes check this too; a bulk change of another module reaches here without them.
-        await features.RequireAnyAsync(caller, [RolesModule.MaintainRoles, RolesModule.BackOfficeUsers], ct, "Giving and taking roles");
+        await features.RequireAnyAsync(
+            caller,
+            [RolesModule.MaintainRoles, RolesModule.BackOfficeUsers],
+            ct,
+            "Giving and taking roles"
+        );
         var access = await engine.TenantAsync(tenant.Tenant, ct);
-        if (!c.UserChecked) _ = await access.UserAsync(engine, c.UserId, ct) ?? throw new NotFoundException("User", c.UserId.ToString());
+        if (!c.UserChecked)
+            _ = await access.UserAsync(engine, c.UserId, ct)
+                ?? throw new NotFoundException("User", c.UserId.ToString());
         await mediator.Send(new RequireMayChangeUser(c.UserId, "roles"), ct);
         var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
         // Read only: Marten applies the appended events to this very object when it commits.
@@ -74,20 +124,37 @@ internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEng
         {
             var role = await RoleAsync(give.RoleId, ct);
             var held = current.Role(role.Id);
-            if (held is not null && (held.ValidFrom, held.ValidUntil) == (give.ValidFrom, give.ValidUntil)) continue;
+            if (held is not null && (held.ValidFrom, held.ValidUntil) == (give.ValidFrom, give.ValidUntil))
+                continue;
             granter ??= await access.GranterAsync(engine, caller.UserId, ct);
             onlyWhatYouHold ??= await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct);
             access.RequireGivable(role, granter, onlyWhatYouHold.Value);
-            stream.AppendOne(new RoleAssigned(c.UserId, role.Id, role.Name, give.ValidFrom, give.ValidUntil, clock.GetUtcNow(), actor.Actor,
-                held is not null, held?.ValidFrom, held?.ValidUntil));
-            changes.Add(held is null
-                ? $"role '{role.Name}' given{Validity.Describe(give.ValidFrom, give.ValidUntil)}"
-                : $"role '{role.Name}' now applies{Window(give.ValidFrom, give.ValidUntil)} (was{Window(held.ValidFrom, held.ValidUntil)})");
+            stream.AppendOne(
+                new RoleAssigned(
+                    c.UserId,
+                    role.Id,
+                    role.Name,
+                    give.ValidFrom,
+                    give.ValidUntil,
+                    clock.GetUtcNow(),
+                    actor.Actor,
+                    held is not null,
+                    held?.ValidFrom,
+                    held?.ValidUntil
+                )
+            );
+            changes.Add(
+                held is null
+                    ? $"role '{role.Name}' given{Validity.Describe(give.ValidFrom, give.ValidUntil)}"
+                    : $"role '{role.Name}' now applies{Window(give.ValidFrom, give.ValidUntil)} "
+                        + $"(was{Window(held.ValidFrom, held.ValidUntil)})"
+            );
         }
         foreach (var roleId in c.Take)
         {
             var role = await RoleAsync(roleId, ct);
-            if (current.Role(role.Id) is null) continue;
+            if (current.Role(role.Id) is null)
+                continue;
             stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null));
             changes.Add($"role '{role.Name}' taken");
         }
@@ -95,15 +162,27 @@ internal sealed class ChangeUserRolesHandler(IDocumentSession session, AccessEng
     }
 
     private async Task<Role> RoleAsync(Guid id, CancellationToken ct) =>
-        await session.LoadAsync<Role>(id, ct) is { IsDeleted: false } role ? role : throw new NotFoundException("Role", id.ToString());
+        await session.LoadAsync<Role>(id, ct) is { IsDeleted: false } role
+            ? role
+            : throw new NotFoundException("Role", id.ToString());
 
-    private static string Window(DateTimeOffset? from, DateTimeOffset? until) => from is null && until is null ? " without a time limit" : Validity.Describe(from, until);
+    private static string Window(DateTimeOffset? from, DateTimeOffset? until) =>
+        from is null && until is null ? " without a time limit" : Validity.Describe(from, until);
 }
 
-internal sealed record UserAccessResponse(string UserId, IReadOnlyList<RoleAssignment> Roles, IReadOnlyList<Grant> Grants)
+internal sealed record UserAccessResponse(
+    string UserId,
+    IReadOnlyList<RoleAssignment> Roles,
+    IReadOnlyList<Grant> Grants
+)
 {
     /// <summary>The user's rights as committed by <paramref name="change"/>.</summary>
-    public static async Task<UserAccessResponse> AfterAsync(Task<Unit> change, Guid userId, IQuerySession session, CancellationToken ct)
+    public static async Task<UserAccessResponse> AfterAsync(
+        Task<Unit> change,
+        Guid userId,
+        IQuerySession session,
+        CancellationToken ct
+    )
     {
         await change;
         var access = await session.LoadAsync<UserAccess>(UserAccess.StreamId(userId), ct) ?? UserAccess.Empty(userId);

@@ -5,21 +5,45 @@ using OrderStream.Modules.Roles.Roles;
 namespace OrderStream.Modules.Roles.Grants;
 
 /// <summary>
-/// A role held tenant-wide, time-boxed when <c>ValidFrom</c> or <c>ValidUntil</c> is set, with who gave it when (null for
-/// assignments made before that was recorded). Roles at a sale point are the Sale Points module's records.
+/// A role held tenant-wide, time-boxed when <c>ValidFrom</c> or <c>ValidUntil</c> is set, with who gave it when (null
+/// for assignments made before that was recorded). Roles at a sale point are the Sale Points module's records.
 /// </summary>
-internal sealed record RoleAssignment(Guid RoleId, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null, DateTimeOffset? GivenAt = null,
-    string? GivenBy = null);
+internal sealed record RoleAssignment(
+    Guid RoleId,
+    DateTimeOffset? ValidFrom = null,
+    DateTimeOffset? ValidUntil = null,
+    DateTimeOffset? GivenAt = null,
+    string? GivenBy = null
+);
 
-// A user's rights in the Roles module: roles held and features granted directly. Before and after are kept on every change;
-// giving a role again with another window replaces the window (Previous* say what it was).
-internal sealed record RoleAssigned(Guid UserId, Guid RoleId, string RoleName, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null,
-    DateTimeOffset? At = null, string? By = null, bool HadRole = false, DateTimeOffset? PreviousValidFrom = null, DateTimeOffset? PreviousValidUntil = null);
+// A user's rights in the Roles module: roles held and features granted directly. Before and after are kept on every
+// change; giving a role again with another window replaces the window (Previous* say what it was).
+internal sealed record RoleAssigned(
+    Guid UserId,
+    Guid RoleId,
+    string RoleName,
+    DateTimeOffset? ValidFrom = null,
+    DateTimeOffset? ValidUntil = null,
+    DateTimeOffset? At = null,
+    string? By = null,
+    bool HadRole = false,
+    DateTimeOffset? PreviousValidFrom = null,
+    DateTimeOffset? PreviousValidUntil = null
+);
 
 internal sealed record RoleUnassigned(Guid UserId, Guid RoleId, string RoleName, string? Reason);
 
-internal sealed record FeatureGranted(Guid UserId, string FeatureCode, int? Qualifier, bool HadGrant, int? PreviousQualifier,
-    DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null, DateTimeOffset? At = null, string? By = null);
+internal sealed record FeatureGranted(
+    Guid UserId,
+    string FeatureCode,
+    int? Qualifier,
+    bool HadGrant,
+    int? PreviousQualifier,
+    DateTimeOffset? ValidFrom = null,
+    DateTimeOffset? ValidUntil = null,
+    DateTimeOffset? At = null,
+    string? By = null
+);
 
 internal sealed record FeatureRevoked(Guid UserId, string FeatureCode, int? PreviousQualifier);
 
@@ -36,7 +60,10 @@ internal sealed class UserAccess
     public Guid UserId { get; set; }
     public List<RoleAssignment> Roles { get; set; } = [];
     public List<Grant> Grants { get; set; } = [];
-    /// <summary>The earliest end of a time-boxed role or grant: the lapse sweeper finds the users it must record lapses for.</summary>
+
+    /// <summary>
+    /// The earliest end of a time-boxed role or grant: the lapse sweeper finds the users it must record lapses for.
+    /// </summary>
     public DateTimeOffset? NextLapse { get; set; }
 
     /// <summary>Derived from the user id, so it never collides with Identity's stream of the same user.</summary>
@@ -51,8 +78,10 @@ internal sealed class UserAccess
         UserId = e.UserId;
         var at = Roles.FindIndex(r => r.RoleId == e.RoleId);
         var assignment = new RoleAssignment(e.RoleId, e.ValidFrom, e.ValidUntil, e.At, e.By);
-        if (at >= 0) Roles[at] = assignment;
-        else Roles.Add(assignment);
+        if (at >= 0)
+            Roles[at] = assignment;
+        else
+            Roles.Add(assignment);
         Changed();
     }
 
@@ -86,5 +115,6 @@ internal sealed class UserAccess
         Changed();
     }
 
-    private void Changed() => NextLapse = Roles.Select(r => r.ValidUntil).Concat(Grants.Select(g => g.ValidUntil)).Min();
+    private void Changed() =>
+        NextLapse = Roles.Select(r => r.ValidUntil).Concat(Grants.Select(g => g.ValidUntil)).Min();
 }

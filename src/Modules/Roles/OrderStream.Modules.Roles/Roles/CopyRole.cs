@@ -17,9 +17,14 @@ internal static class CopyRole
         public async Task<Guid> Handle(Command c, CancellationToken ct)
         {
             var source = await session.LoadAsync<Role>(c.From, ct);
-            if (source is null || source.IsDeleted) throw new NotFoundException("Role", c.From.ToString());
+            if (source is null || source.IsDeleted)
+                throw new NotFoundException("Role", c.From.ToString());
             // A copy gives its features anew, so the caller must be allowed to give each of them.
-            var grants = await roleGrants.CheckAsync(source.Grants.Select(g => new GrantBody(g.FeatureCode, g.Qualifier)).ToList(), [], ct);
+            var grants = await roleGrants.CheckAsync(
+                source.Grants.Select(g => new GrantBody(g.FeatureCode, g.Qualifier)).ToList(),
+                [],
+                ct
+            );
             var created = new RoleCreated(Guid.CreateVersion7(), c.Name.Trim(), source.Description, grants, source.Id);
             session.Events.StartStream<Role>(created.RoleId, created);
             return created.RoleId;
@@ -29,13 +34,25 @@ internal static class CopyRole
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/roles/{id:guid}/copy", async (string tenant, Guid id, Body body, IMediator mediator, IQuerySession session,
-                    CancellationToken ct) =>
-                {
-                    var copy = await mediator.Send(new Command(id, body.Name), ct);
-                    var role = await session.LoadAsync<Role>(copy, ct);
-                    return Results.Created($"/api/tenants/{tenant}/roles/{copy}", RoleResponse.From(role!));
-                })
-                .WithTags("Roles").WithName("CopyRole").Produces<RoleResponse>(StatusCodes.Status201Created).RequireFeature(RolesModule.MaintainRoles);
+            app.MapPost(
+                    "/api/tenants/{tenant}/roles/{id:guid}/copy",
+                    async (
+                        string tenant,
+                        Guid id,
+                        Body body,
+                        IMediator mediator,
+                        IQuerySession session,
+                        CancellationToken ct
+                    ) =>
+                    {
+                        var copy = await mediator.Send(new Command(id, body.Name), ct);
+                        var role = await session.LoadAsync<Role>(copy, ct);
+                        return Results.Created($"/api/tenants/{tenant}/roles/{copy}", RoleResponse.From(role!));
+                    }
+                )
+                .WithTags("Roles")
+                .WithName("CopyRole")
+                .Produces<RoleResponse>(StatusCodes.Status201Created)
+                .RequireFeature(RolesModule.MaintainRoles);
     }
 }

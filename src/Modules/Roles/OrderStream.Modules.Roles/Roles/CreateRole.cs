@@ -2,7 +2,9 @@ namespace OrderStream.Modules.Roles.Roles;
 
 internal static class CreateRole
 {
-    public sealed record Command(string Name, string? Description, IReadOnlyList<GrantBody>? Grants) : ICommand<Guid>, IRoleFields;
+    public sealed record Command(string Name, string? Description, IReadOnlyList<GrantBody>? Grants)
+        : ICommand<Guid>,
+            IRoleFields;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -26,13 +28,24 @@ internal static class CreateRole
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/roles", async (string tenant, Command body, IMediator mediator, IQuerySession session, CancellationToken ct) =>
-                {
-                    var id = await mediator.Send(body, ct);
-                    var role = await session.LoadAsync<Role>(id, ct);
-                    return Results.Created($"/api/tenants/{tenant}/roles/{id}", RoleResponse.From(role!));
-                })
-                .WithTags("Roles").WithName("CreateRole").Produces<RoleResponse>(StatusCodes.Status201Created)
+            app.MapPost(
+                    "/api/tenants/{tenant}/roles",
+                    async (
+                        string tenant,
+                        Command body,
+                        IMediator mediator,
+                        IQuerySession session,
+                        CancellationToken ct
+                    ) =>
+                    {
+                        var id = await mediator.Send(body, ct);
+                        var role = await session.LoadAsync<Role>(id, ct);
+                        return Results.Created($"/api/tenants/{tenant}/roles/{id}", RoleResponse.From(role!));
+                    }
+                )
+                .WithTags("Roles")
+                .WithName("CreateRole")
+                .Produces<RoleResponse>(StatusCodes.Status201Created)
                 .RequireFeature(RolesModule.MaintainRoles);
     }
 }

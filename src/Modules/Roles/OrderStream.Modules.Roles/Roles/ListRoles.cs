@@ -1,6 +1,8 @@
 namespace OrderStream.Modules.Roles.Roles;
 
-/// <summary>The tenant's roles by name; deleted ones stay in the history, not in this list (hundreds at most: one page).</summary>
+/// <summary>
+/// The tenant's roles by name; deleted ones stay in the history, not in this list (hundreds at most: one page).
+/// </summary>
 internal static class ListRoles
 {
     public sealed record Query : IQuery<PagedList<RoleResponse>>;
@@ -10,14 +12,23 @@ internal static class ListRoles
         public async Task<PagedList<RoleResponse>> Handle(Query q, CancellationToken ct)
         {
             var roles = await session.Query<Role>().Where(r => !r.IsDeleted).OrderBy(r => r.NameKey).ToListAsync(ct);
-            return new PagedList<RoleResponse>([.. roles.Select(RoleResponse.From)], roles.Count, 1, Math.Max(roles.Count, 1));
+            return new PagedList<RoleResponse>(
+                [.. roles.Select(RoleResponse.From)],
+                roles.Count,
+                1,
+                Math.Max(roles.Count, 1)
+            );
         }
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/roles", (IMediator mediator, CancellationToken ct) => mediator.Send(new Query(), ct))
-                .WithTags("Roles").WithName("ListRoles").RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
+            app.MapGet("/api/tenants/{tenant}/roles", (IMediator mediator, CancellationToken ct) =>
+                    mediator.Send(new Query(), ct)
+                )
+                .WithTags("Roles")
+                .WithName("ListRoles")
+                .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
     }
 }

@@ -5,9 +5,9 @@ using OrderStream.Modules.SalePoints.Contracts;
 namespace OrderStream.Modules.Roles.Roles;
 
 /// <summary>
-/// Seeing before changing (issue #6): which of a role's holders would gain or lose which features, or a qualifier level,
-/// if the role held the proposed grants — tenant-wide holders, and holders at each sale point where it is their role
-/// there. Grants from other roles and direct grants count as they do in decisions. Nothing is saved.
+/// Seeing before changing (issue #6): which of a role's holders would gain or lose which features, or a qualifier
+/// level, if the role held the proposed grants — tenant-wide holders, and holders at each sale point where it is their
+/// role there. Grants from other roles and direct grants count as they do in decisions. Nothing is saved.
 /// </summary>
 internal static class PreviewRole
 {
@@ -19,22 +19,41 @@ internal static class PreviewRole
 
     public sealed record Change(string Feature, string Name, int? From, bool FromUnlimited, int? To, bool ToUnlimited);
 
-    /// <summary><c>SalePointId</c>: null for the user's tenant-wide holding of the role, else the sale point where it is their role.</summary>
-    public sealed record UserChange(string UserId, string Name, string? SalePointId, IReadOnlyList<Level> Gains, IReadOnlyList<Level> Losses,
-        IReadOnlyList<Change> Changes);
+    /// <summary>
+    /// <c>SalePointId</c>: null for the user's tenant-wide holding of the role, else the sale point where it is their
+    /// role.
+    /// </summary>
+    public sealed record UserChange(
+        string UserId,
+        string Name,
+        string? SalePointId,
+        IReadOnlyList<Level> Gains,
+        IReadOnlyList<Level> Losses,
+        IReadOnlyList<Change> Changes
+    );
 
-    public sealed record Result(string RoleId, string RoleName, int Holdings, int UsersAffected, IReadOnlyList<UserChange> Users);
+    public sealed record Result(
+        string RoleId,
+        string RoleName,
+        int Holdings,
+        int UsersAffected,
+        IReadOnlyList<UserChange> Users
+    );
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
-            RuleFor(q => q.Grants).NotNull().Must(g => g is null || g.Count <= 500).WithMessage("A role holds at most 500 features.");
+            RuleFor(q => q.Grants)
+                .NotNull()
+                .Must(g => g is null || g.Count <= 500)
+                .WithMessage("A role holds at most 500 features.");
             RuleForEach(q => q.Grants).NotNull().SetValidator(new GrantBodyValidator());
         }
     }
 
-    internal sealed class Handler(AccessEngine engine, TenantContext tenant, IMediator mediator) : IRequestHandler<Query, Result>
+    internal sealed class Handler(AccessEngine engine, TenantContext tenant, IMediator mediator)
+        : IRequestHandler<Query, Result>
     {
         public async Task<Result> Handle(Query q, CancellationToken ct)
         {
@@ -46,34 +65,81 @@ internal static class PreviewRole
                 var code = q.Grants[i].FeatureCode!;
                 if (await access.FeatureAsync(engine, code, ct) is null)
                     throw new FieldRuleException($"grants[{i}].featureCode", $"There is no secure feature '{code}'.");
-                if (grants.Any(g => g.FeatureCode == code)) throw new FieldRuleException($"grants[{i}].featureCode", $"'{code}' is on the role twice.");
+                if (grants.Any(g => g.FeatureCode == code))
+                    throw new FieldRuleException($"grants[{i}].featureCode", $"'{code}' is on the role twice.");
                 grants.Add(new Grant(code, q.Grants[i].Qualifier));
             }
-            var proposed = access.CompileRole(new Role { Id = role.Id, Name = role.Name, NameKey = role.NameKey, Description = role.Description, Grants = grants });
+            var proposed = access.CompileRole(
+                new Role
+                {
+                    Id = role.Id,
+                    Name = role.Name,
+                    NameKey = role.NameKey,
+                    Description = role.Description,
+                    Grants = grants,
+                }
+            );
 
             // Who holds it: tenant-wide (the engine's), and as the role at a sale point (Sale Points' records).
             var holdings = access.HoldersOf(role.Id).Select(u => (u.Facts.UserId, (Guid?)null)).ToList();
             foreach (var located in await mediator.Send(new GetUserLocations(null), ct))
-                holdings.AddRange(located.SalePoints.Where(s => s.RoleId == role.Id).Select(s => (located.UserId, (Guid?)s.SalePointId)));
+                holdings.AddRange(
+                    located
+                        .SalePoints.Where(s => s.RoleId == role.Id)
+                        .Select(s => (located.UserId, (Guid?)s.SalePointId))
+                );
             var users = new List<UserChange>();
             foreach (var (userId, salePointId) in holdings)
             {
-                if (await access.UserAsync(engine, userId, ct) is not { Facts.IsActive: true } user) continue;
+                if (await access.UserAsync(engine, userId, ct) is not { Facts.IsActive: true } user)
+                    continue;
                 var before = Levels(access.Grants(user, salePointId));
                 var after = Levels(access.GrantsWith(user, salePointId, proposed));
-                var gains = after.Where(a => !before.ContainsKey(a.Key)).Select(a => Of(access, a.Key, a.Value)).ToList();
-                var losses = before.Where(b => !after.ContainsKey(b.Key)).Select(b => Of(access, b.Key, b.Value)).ToList();
-                var changes = before.Where(b => after.TryGetValue(b.Key, out var a) && a != b.Value)
+                var gains = after
+                    .Where(a => !before.ContainsKey(a.Key))
+                    .Select(a => Of(access, a.Key, a.Value))
+                    .ToList();
+                var losses = before
+                    .Where(b => !after.ContainsKey(b.Key))
+                    .Select(b => Of(access, b.Key, b.Value))
+                    .ToList();
+                var changes = before
+                    .Where(b => after.TryGetValue(b.Key, out var a) && a != b.Value)
                     .Select(b => (Feature: access.FeatureAt(b.Key), From: b.Value, To: after[b.Key]))
-                    .Select(x => new Change(x.Feature.Code, x.Feature.Name, x.From.Qualifier, x.From.Unlimited, x.To.Qualifier, x.To.Unlimited)).ToList();
+                    .Select(x => new Change(
+                        x.Feature.Code,
+                        x.Feature.Name,
+                        x.From.Qualifier,
+                        x.From.Unlimited,
+                        x.To.Qualifier,
+                        x.To.Unlimited
+                    ))
+                    .ToList();
                 if (gains.Count + losses.Count + changes.Count > 0)
-                    users.Add(new UserChange(userId.ToString(), user.Facts.Name, salePointId?.ToString(), gains, losses, changes));
+                    users.Add(
+                        new UserChange(
+                            userId.ToString(),
+                            user.Facts.Name,
+                            salePointId?.ToString(),
+                            gains,
+                            losses,
+                            changes
+                        )
+                    );
             }
-            return new Result(role.IdText, role.Name, holdings.Count, users.Select(u => u.UserId).Distinct().Count(),
-                users.OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ThenBy(u => u.SalePointId).ToList());
+            return new Result(
+                role.IdText,
+                role.Name,
+                holdings.Count,
+                users.Select(u => u.UserId).Distinct().Count(),
+                users.OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ThenBy(u => u.SalePointId).ToList()
+            );
         }
 
-        /// <summary>Each feature held, with its holding, from the grants that are valid for the user (as decisions combine them).</summary>
+        /// <summary>
+        /// Each feature held, with its holding, from the grants that are valid for the user (as decisions combine
+        /// them).
+        /// </summary>
         private static SortedDictionary<int, Holding> Levels(List<TenantAccess.Source> sources)
         {
             var levels = new SortedDictionary<int, Holding>();
@@ -89,8 +155,14 @@ internal static class PreviewRole
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/roles/{id:guid}/preview", (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
-                    mediator.Send(new Query(id, body.Grants), ct))
-                .WithTags("Roles").WithName("PreviewRoleChange").Produces<Result>().RequireFeature(RolesModule.MaintainRoles);
+            app.MapPost(
+                    "/api/tenants/{tenant}/roles/{id:guid}/preview",
+                    (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
+                        mediator.Send(new Query(id, body.Grants), ct)
+                )
+                .WithTags("Roles")
+                .WithName("PreviewRoleChange")
+                .Produces<Result>()
+                .RequireFeature(RolesModule.MaintainRoles);
     }
 }

@@ -5,7 +5,13 @@ internal static class UpdateRole
 {
     public sealed record Body(string Name, string? Description, IReadOnlyList<GrantBody>? Grants);
 
-    public sealed record Command(Guid Id, long? ExpectedVersion, string Name, string? Description, IReadOnlyList<GrantBody>? Grants) : ICommand<Guid>, IRoleFields;
+    public sealed record Command(
+        Guid Id,
+        long? ExpectedVersion,
+        string Name,
+        string? Description,
+        IReadOnlyList<GrantBody>? Grants
+    ) : ICommand<Guid>, IRoleFields;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -20,11 +26,14 @@ internal static class UpdateRole
         public async Task<Guid> Handle(Command c, CancellationToken ct)
         {
             var (stream, role) = await session.FetchForUpdateAsync<Role>(c.Id, c.ExpectedVersion, "role", ct);
-            if (role.IsDeleted) throw new NotFoundException("Role", c.Id.ToString());
+            if (role.IsDeleted)
+                throw new NotFoundException("Role", c.Id.ToString());
             var grants = await roleGrants.CheckAsync(c.Grants ?? [], role.Grants, ct);
             var (name, description) = (c.Name.Trim(), c.Description?.Trim());
             if (name != role.Name || description != role.Description || !grants.SequenceEqual(role.Grants))
-                stream.AppendOne(new RoleEdited(role.Id, name, description, grants, role.Name, role.Description, role.Grants));
+                stream.AppendOne(
+                    new RoleEdited(role.Id, name, description, grants, role.Name, role.Description, role.Grants)
+                );
             return role.Id;
         }
     }
@@ -32,13 +41,34 @@ internal static class UpdateRole
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/api/tenants/{tenant}/roles/{id:guid}", async (Guid id, Body body, IMediator mediator, IQuerySession session, HttpContext http,
-                    CancellationToken ct) =>
-                {
-                    await mediator.Send(new Command(id, ETags.ExpectedVersion(http.Request), body.Name, body.Description, body.Grants), ct);
-                    var role = await session.LoadAsync<Role>(id, ct);
-                    return http.WithETag(role!.Version, RoleResponse.From(role));
-                })
-                .WithTags("Roles").WithName("UpdateRole").Produces<RoleResponse>().RequireFeature(RolesModule.MaintainRoles);
+            app.MapPut(
+                    "/api/tenants/{tenant}/roles/{id:guid}",
+                    async (
+                        Guid id,
+                        Body body,
+                        IMediator mediator,
+                        IQuerySession session,
+                        HttpContext http,
+                        CancellationToken ct
+                    ) =>
+                    {
+                        await mediator.Send(
+                            new Command(
+                                id,
+                                ETags.ExpectedVersion(http.Request),
+                                body.Name,
+                                body.Description,
+                                body.Grants
+                            ),
+                            ct
+                        );
+                        var role = await session.LoadAsync<Role>(id, ct);
+                        return http.WithETag(role!.Version, RoleResponse.From(role));
+                    }
+                )
+                .WithTags("Roles")
+                .WithName("UpdateRole")
+                .Produces<RoleResponse>()
+                .RequireFeature(RolesModule.MaintainRoles);
     }
 }

@@ -7,9 +7,10 @@ namespace OrderStream.Modules.Roles.Settings;
 internal sealed record AccessSettingsChanged(bool GrantOnlyWhatYouHold, bool Previous);
 
 /// <summary>
-/// The tenant's rules for giving rights (issue #6). <c>GrantOnlyWhatYouHold</c>: a user gives — directly, by editing a role
-/// or by assigning one (also at a sale point) — only features they hold, with qualifiers no higher than their own. Off by
-/// default: the manual lets a Back Office Users holder raise their own rights. Tier rules hold whatever the setting.
+/// The tenant's rules for giving rights (issue #6). <c>GrantOnlyWhatYouHold</c>: a user gives — directly, by editing a
+/// role or by assigning one (also at a sale point) — only features they hold, with qualifiers no higher than their own.
+/// Off by default: the manual lets a Back Office Users holder raise their own rights. Tier rules hold whatever the
+/// setting.
 /// </summary>
 internal sealed class AccessSettings
 {

@@ -20,7 +20,8 @@ internal static class ChangeAccessSettings
                 ? await session.Events.FetchForWriting<AccessSettings>(AccessSettings.StreamId, version, ct)
                 : await session.Events.FetchForWriting<AccessSettings>(AccessSettings.StreamId, ct);
             var before = stream.Aggregate?.GrantOnlyWhatYouHold ?? false;
-            if (before != c.GrantOnlyWhatYouHold) stream.AppendOne(new AccessSettingsChanged(c.GrantOnlyWhatYouHold!.Value, before));
+            if (before != c.GrantOnlyWhatYouHold)
+                stream.AppendOne(new AccessSettingsChanged(c.GrantOnlyWhatYouHold!.Value, before));
             return Unit.Value;
         }
     }
@@ -28,17 +29,30 @@ internal static class ChangeAccessSettings
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/api/tenants/{tenant}/access-settings", async (Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                {
-                    try { await mediator.Send(new Command(body.GrantOnlyWhatYouHold, ETags.ExpectedVersion(http.Request)), ct); }
-                    catch (JasperFx.ConcurrencyException)
+            app.MapPut(
+                    "/api/tenants/{tenant}/access-settings",
+                    async (Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
                     {
-                        throw new PreconditionFailedException("The access settings changed since you read them (If-Match is stale). "
-                            + "Reload and try again.");
+                        try
+                        {
+                            await mediator.Send(
+                                new Command(body.GrantOnlyWhatYouHold, ETags.ExpectedVersion(http.Request)),
+                                ct
+                            );
+                        }
+                        catch (JasperFx.ConcurrencyException)
+                        {
+                            throw new PreconditionFailedException(
+                                "The access settings changed since you read them (If-Match is stale). "
+                                    + "Reload and try again."
+                            );
+                        }
+                        return await GetAccessSettings.AnswerAsync(mediator, http, ct);
                     }
-                    return await GetAccessSettings.AnswerAsync(mediator, http, ct);
-                })
-                .WithTags("Roles").WithName("ChangeAccessSettings").Produces<AccessSettingsResponse>()
+                )
+                .WithTags("Roles")
+                .WithName("ChangeAccessSettings")
+                .Produces<AccessSettingsResponse>()
                 .RequireFeature(RolesModule.MaintainRoles);
     }
 }

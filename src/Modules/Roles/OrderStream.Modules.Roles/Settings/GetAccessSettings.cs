@@ -1,6 +1,8 @@
 namespace OrderStream.Modules.Roles.Settings;
 
-/// <summary>The tenant's rules for giving rights ("grant only what you hold"), with the ETag of the next change.</summary>
+/// <summary>
+/// The tenant's rules for giving rights ("grant only what you hold"), with the ETag of the next change.
+/// </summary>
 internal static class GetAccessSettings
 {
     public sealed record Query : IQuery<AccessSettingsResponse>;
@@ -23,8 +25,13 @@ internal static class GetAccessSettings
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/api/tenants/{tenant}/access-settings", (IMediator mediator, HttpContext http, CancellationToken ct) =>
-                    AnswerAsync(mediator, http, ct))
-                .WithTags("Roles").WithName("GetAccessSettings").Produces<AccessSettingsResponse>().RequireFeature(RolesModule.MaintainRoles);
+            app.MapGet(
+                    "/api/tenants/{tenant}/access-settings",
+                    (IMediator mediator, HttpContext http, CancellationToken ct) => AnswerAsync(mediator, http, ct)
+                )
+                .WithTags("Roles")
+                .WithName("GetAccessSettings")
+                .Produces<AccessSettingsResponse>()
+                .RequireFeature(RolesModule.MaintainRoles);
     }
 }

@@ -23,10 +23,21 @@ internal static class AddAllUserSalePoints
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(session, mediator, c.UserId, c.ExpectedVersion, "sale points", ct);
+            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(
+                session,
+                mediator,
+                c.UserId,
+                c.ExpectedVersion,
+                "sale points",
+                ct
+            );
             var role = await UserLocationsStore.RoleAsync(mediator, c.RoleId!.Value, actor, ct);
             var now = clock.GetUtcNow();
-            var all = await session.Query<Location>().Where(l => l.Kind == LocationKind.SalePoint).Select(l => l.Id).ToListAsync(ct);
+            var all = await session
+                .Query<Location>()
+                .Where(l => l.Kind == LocationKind.SalePoint)
+                .Select(l => l.Id)
+                .ToListAsync(ct);
             var missing = all.Where(id => before.SalePoints.All(s => s.SalePointId != id))
                 .Select(id => new SalePointAssignment(id, role.RoleId, GivenAt: now, GivenBy: actor.Actor));
             var after = before with
@@ -34,7 +45,8 @@ internal static class AddAllUserSalePoints
                 SalePoints = [.. before.SalePoints, .. missing],
                 FutureSalePointsRoleId = c.IncludeFuture ? role.RoleId : before.FutureSalePointsRoleId,
             };
-            var change = $"added every sale point{(c.IncludeFuture ? ", including future ones," : "")} with role {role.Name}";
+            var change =
+                $"added every sale point{(c.IncludeFuture ? ", including future ones," : "")} with role {role.Name}";
             UserLocationsStore.Set(stream, c.UserId, now, before, after, change);
             return Unit.Value;
         }
@@ -43,13 +55,20 @@ internal static class AddAllUserSalePoints
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/users/{id:guid}/sale-points/all", async (Guid id, Body b, IMediator m, HttpContext h,
-                    CancellationToken ct) =>
-                {
-                    await m.Send(new Command(id, ETags.ExpectedVersion(h.Request), b.RoleId, b.IncludeFuture ?? false), ct);
-                    return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
-                })
-                .WithTags("User locations").WithName("AddAllUserSalePoints").Produces<UserLocationsResponse>()
+            app.MapPost(
+                    "/api/tenants/{tenant}/users/{id:guid}/sale-points/all",
+                    async (Guid id, Body b, IMediator m, HttpContext h, CancellationToken ct) =>
+                    {
+                        await m.Send(
+                            new Command(id, ETags.ExpectedVersion(h.Request), b.RoleId, b.IncludeFuture ?? false),
+                            ct
+                        );
+                        return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
+                    }
+                )
+                .WithTags("User locations")
+                .WithName("AddAllUserSalePoints")
+                .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }
 }

@@ -9,12 +9,24 @@ internal static class AddAllUserStores
 
     public sealed record Command(Guid UserId, long? ExpectedVersion, bool IncludeFuture) : ICommand<Unit>;
 
-    internal sealed class Handler(IDocumentSession session, IMediator mediator, TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, IMediator mediator, TimeProvider clock)
+        : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(session, mediator, c.UserId, c.ExpectedVersion, "stores", ct);
-            var all = await session.Query<Location>().Where(l => l.Kind == LocationKind.Store).Select(l => l.Id).ToListAsync(ct);
+            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(
+                session,
+                mediator,
+                c.UserId,
+                c.ExpectedVersion,
+                "stores",
+                ct
+            );
+            var all = await session
+                .Query<Location>()
+                .Where(l => l.Kind == LocationKind.Store)
+                .Select(l => l.Id)
+                .ToListAsync(ct);
             var after = before with
             {
                 StoreIds = [.. before.StoreIds, .. all.Where(id => !before.StoreIds.Contains(id))],
@@ -29,13 +41,17 @@ internal static class AddAllUserStores
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/users/{id:guid}/stores/all", async (Guid id, Body b, IMediator m, HttpContext h,
-                    CancellationToken ct) =>
-                {
-                    await m.Send(new Command(id, ETags.ExpectedVersion(h.Request), b.IncludeFuture ?? false), ct);
-                    return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
-                })
-                .WithTags("User locations").WithName("AddAllUserStores").Produces<UserLocationsResponse>()
+            app.MapPost(
+                    "/api/tenants/{tenant}/users/{id:guid}/stores/all",
+                    async (Guid id, Body b, IMediator m, HttpContext h, CancellationToken ct) =>
+                    {
+                        await m.Send(new Command(id, ETags.ExpectedVersion(h.Request), b.IncludeFuture ?? false), ct);
+                        return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
+                    }
+                )
+                .WithTags("User locations")
+                .WithName("AddAllUserStores")
+                .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }
 }

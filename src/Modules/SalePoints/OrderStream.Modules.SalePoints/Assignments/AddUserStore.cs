@@ -14,15 +14,31 @@ internal static class AddUserStore
         public Validator() => RuleFor(c => c.StoreId).NotEmpty();
     }
 
-    internal sealed class Handler(IDocumentSession session, IMediator mediator, TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, IMediator mediator, TimeProvider clock)
+        : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(session, mediator, c.UserId, c.ExpectedVersion, "stores", ct);
+            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(
+                session,
+                mediator,
+                c.UserId,
+                c.ExpectedVersion,
+                "stores",
+                ct
+            );
             var store = await UserLocationsStore.LocationAsync(session, LocationKind.Store, c.StoreId!.Value, ct);
-            if (before.StoreIds.Contains(store.Id)) return Unit.Value;
+            if (before.StoreIds.Contains(store.Id))
+                return Unit.Value;
             var after = before with { StoreIds = [.. before.StoreIds, store.Id] };
-            UserLocationsStore.Set(stream, c.UserId, clock.GetUtcNow(), before, after, $"added {UserLocationsStore.Label(store)}");
+            UserLocationsStore.Set(
+                stream,
+                c.UserId,
+                clock.GetUtcNow(),
+                before,
+                after,
+                $"added {UserLocationsStore.Label(store)}"
+            );
             return Unit.Value;
         }
     }
@@ -30,13 +46,17 @@ internal static class AddUserStore
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/users/{id:guid}/stores", async (Guid id, Body b, IMediator m, HttpContext h,
-                    CancellationToken ct) =>
-                {
-                    await m.Send(new Command(id, ETags.ExpectedVersion(h.Request), b.StoreId), ct);
-                    return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
-                })
-                .WithTags("User locations").WithName("AddUserStore").Produces<UserLocationsResponse>()
+            app.MapPost(
+                    "/api/tenants/{tenant}/users/{id:guid}/stores",
+                    async (Guid id, Body b, IMediator m, HttpContext h, CancellationToken ct) =>
+                    {
+                        await m.Send(new Command(id, ETags.ExpectedVersion(h.Request), b.StoreId), ct);
+                        return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
+                    }
+                )
+                .WithTags("User locations")
+                .WithName("AddUserStore")
+                .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }
 }

@@ -11,37 +11,63 @@ internal sealed record AssignNew(IReadOnlyList<Guid>? UserIds, bool? UsersWithAl
 /// </summary>
 internal static class NewLocationAssignments
 {
-    public static async Task AddAsync(IDocumentSession session, IMediator mediator, ActorContext actor, Location location, AssignNew? assign,
-        CancellationToken ct)
+    public static async Task AddAsync(
+        IDocumentSession session,
+        IMediator mediator,
+        ActorContext actor,
+        Location location,
+        AssignNew? assign,
+        CancellationToken ct
+    )
     {
         var isSalePoint = location.Kind == LocationKind.SalePoint;
-        var chosenRole = assign?.RoleId is { } roleId ? await UserLocationsStore.RoleAsync(mediator, roleId, actor, ct) : null;
-        // Only "every user who had all the others" needs every user's record; otherwise just those who take future ones.
+        var chosenRole = assign?.RoleId is { } roleId
+            ? await UserLocationsStore.RoleAsync(mediator, roleId, actor, ct)
+            : null;
+        // Only "every user who had all the others" needs every user's record; otherwise just those who take future
+        // ones.
         var query = session.Query<UserLocations>();
-        var candidates = assign?.UsersWithAllOthers == true ? await query.ToListAsync(ct)
+        var candidates =
+            assign?.UsersWithAllOthers == true ? await query.ToListAsync(ct)
             : isSalePoint ? await query.Where(u => u.TakesFutureSalePoints).ToListAsync(ct)
             : await query.Where(u => u.TakesFutureStores).ToListAsync(ct);
-        var others = await session.Query<Location>().Where(l => l.Kind == location.Kind && l.Id != location.Id).Select(l => l.Id).ToListAsync(ct);
+        var others = await session
+            .Query<Location>()
+            .Where(l => l.Kind == location.Kind && l.Id != location.Id)
+            .Select(l => l.Id)
+            .ToListAsync(ct);
         var targets = new Dictionary<Guid, (Guid? RoleId, string Why)>();
         foreach (var user in candidates)
         {
             var state = user.State;
             if (isSalePoint ? state.FutureSalePointsRoleId is not null : state.FutureStores)
                 targets[user.UserId] = (isSalePoint ? state.FutureSalePointsRoleId : null, "takes every new one");
-            else if (assign?.UsersWithAllOthers == true && others.Count > 0 && others.All(isSalePoint
-                         ? id => state.SalePoints.Any(s => s.SalePointId == id)
-                         : id => state.StoreIds.Contains(id)))
+            else if (
+                assign?.UsersWithAllOthers == true
+                && others.Count > 0
+                && others.All(
+                    isSalePoint
+                        ? id => state.SalePoints.Any(s => s.SalePointId == id)
+                        : id => state.StoreIds.Contains(id)
+                )
+            )
                 targets[user.UserId] = (chosenRole?.RoleId ?? MostHeldRole(state), "had every other one");
         }
         if (assign?.UserIds is { Count: > 0 } chosen)
         {
             // One question to Identity for all the chosen users, not one each (up to 1,000).
-            var known = (await mediator.Send(new OrderStream.Modules.Identity.Contracts.GetUserAccessFacts(chosen), ct)).Select(f => f.UserId).ToHashSet();
+            var known = (await mediator.Send(new OrderStream.Modules.Identity.Contracts.GetUserAccessFacts(chosen), ct))
+                .Select(f => f.UserId)
+                .ToHashSet();
             var missing = chosen.Where(id => !known.Contains(id)).ToList();
-            if (missing.Count > 0) throw new NotFoundException("User", missing[0].ToString());
+            if (missing.Count > 0)
+                throw new NotFoundException("User", missing[0].ToString());
             foreach (var userId in chosen)
             {
-                await mediator.Send(new OrderStream.Modules.Roles.Contracts.RequireMayChangeUser(userId, "sale points and stores"), ct);
+                await mediator.Send(
+                    new OrderStream.Modules.Roles.Contracts.RequireMayChangeUser(userId, "sale points and stores"),
+                    ct
+                );
                 targets.TryAdd(userId, (chosenRole?.RoleId, "chosen when it was created"));
             }
         }
@@ -50,9 +76,26 @@ internal static class NewLocationAssignments
         {
             var (stream, before) = await UserLocationsStore.OpenAsync(session, userId, null, ct);
             var after = isSalePoint
-                ? before with { SalePoints = [.. before.SalePoints, new SalePointAssignment(location.Id, role!.Value, GivenAt: at, GivenBy: actor.Actor)] }
-                : before with { StoreIds = [.. before.StoreIds, location.Id] };
-            UserLocationsStore.Set(stream, userId, at, before, after, $"added new {UserLocationsStore.Label(location)} (the user {why})");
+                ? before with
+                {
+                    SalePoints =
+                    [
+                        .. before.SalePoints,
+                        new SalePointAssignment(location.Id, role!.Value, GivenAt: at, GivenBy: actor.Actor),
+                    ],
+                }
+                : before with
+                {
+                    StoreIds = [.. before.StoreIds, location.Id],
+                };
+            UserLocationsStore.Set(
+                stream,
+                userId,
+                at,
+                before,
+                after,
+                $"added new {UserLocationsStore.Label(location)} (the user {why})"
+            );
         }
     }
 

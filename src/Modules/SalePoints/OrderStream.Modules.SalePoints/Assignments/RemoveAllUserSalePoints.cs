@@ -5,11 +5,19 @@ internal static class RemoveAllUserSalePoints
 {
     public sealed record Command(Guid UserId, long? ExpectedVersion) : ICommand<Unit>;
 
-    internal sealed class Handler(IDocumentSession session, IMediator mediator, TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(IDocumentSession session, IMediator mediator, TimeProvider clock)
+        : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(session, mediator, c.UserId, c.ExpectedVersion, "sale points", ct);
+            var (stream, before) = await UserLocationsStore.OpenForChangeAsync(
+                session,
+                mediator,
+                c.UserId,
+                c.ExpectedVersion,
+                "sale points",
+                ct
+            );
             var after = before with { SalePoints = [], FutureSalePointsRoleId = null };
             UserLocationsStore.Set(stream, c.UserId, clock.GetUtcNow(), before, after, "removed every sale point");
             return Unit.Value;
@@ -19,13 +27,17 @@ internal static class RemoveAllUserSalePoints
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapDelete("/api/tenants/{tenant}/users/{id:guid}/sale-points", async (Guid id, IMediator m, HttpContext h,
-                    CancellationToken ct) =>
-                {
-                    await m.Send(new Command(id, ETags.ExpectedVersion(h.Request)), ct);
-                    return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
-                })
-                .WithTags("User locations").WithName("RemoveAllUserSalePoints").Produces<UserLocationsResponse>()
+            app.MapDelete(
+                    "/api/tenants/{tenant}/users/{id:guid}/sale-points",
+                    async (Guid id, IMediator m, HttpContext h, CancellationToken ct) =>
+                    {
+                        await m.Send(new Command(id, ETags.ExpectedVersion(h.Request)), ct);
+                        return await GetUserSalePointsAndStores.AnswerAsync(m, h, id, ct);
+                    }
+                )
+                .WithTags("User locations")
+                .WithName("RemoveAllUserSalePoints")
+                .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }
 }

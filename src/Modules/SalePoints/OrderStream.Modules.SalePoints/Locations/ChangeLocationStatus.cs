@@ -8,7 +8,8 @@ internal static class ChangeLocationStatus
 {
     public sealed record Body(string? Reason);
 
-    public sealed record Command(LocationKind Kind, Guid Id, long? ExpectedVersion, bool Active, string? Reason) : ICommand<Unit>;
+    public sealed record Command(LocationKind Kind, Guid Id, long? ExpectedVersion, bool Active, string? Reason)
+        : ICommand<Unit>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -19,7 +20,16 @@ internal static class ChangeLocationStatus
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            await LocationWrites.SetActiveAsync(session, clock, c.Kind, c.Id, c.ExpectedVersion, c.Active, c.Reason, ct);
+            await LocationWrites.SetActiveAsync(
+                session,
+                clock,
+                c.Kind,
+                c.Id,
+                c.ExpectedVersion,
+                c.Active,
+                c.Reason,
+                ct
+            );
             return Unit.Value;
         }
     }
@@ -28,24 +38,68 @@ internal static class ChangeLocationStatus
     {
         public void AddRoutes(IEndpointRouteBuilder app)
         {
-            const string salePoint = "/api/tenants/{tenant}/sale-points/{id:guid}", store = "/api/tenants/{tenant}/stores/{id:guid}";
-            app.MapPost(salePoint + "/deactivate", (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
-                    ChangeAsync(new Command(LocationKind.SalePoint, id, ETags.ExpectedVersion(h.Request), false, b?.Reason), m, h, ct))
-                .WithTags("Sale points").WithName("DeactivateSalePoint").Produces<LocationResponse>()
+            const string salePoint = "/api/tenants/{tenant}/sale-points/{id:guid}",
+                store = "/api/tenants/{tenant}/stores/{id:guid}";
+            app.MapPost(
+                    salePoint + "/deactivate",
+                    (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
+                        ChangeAsync(
+                            new Command(LocationKind.SalePoint, id, ETags.ExpectedVersion(h.Request), false, b?.Reason),
+                            m,
+                            h,
+                            ct
+                        )
+                )
+                .WithTags("Sale points")
+                .WithName("DeactivateSalePoint")
+                .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
-            app.MapPost(salePoint + "/reactivate", (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
-                    ChangeAsync(new Command(LocationKind.SalePoint, id, ETags.ExpectedVersion(h.Request), true, b?.Reason), m, h, ct))
-                .WithTags("Sale points").WithName("ReactivateSalePoint").Produces<LocationResponse>()
+            app.MapPost(
+                    salePoint + "/reactivate",
+                    (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
+                        ChangeAsync(
+                            new Command(LocationKind.SalePoint, id, ETags.ExpectedVersion(h.Request), true, b?.Reason),
+                            m,
+                            h,
+                            ct
+                        )
+                )
+                .WithTags("Sale points")
+                .WithName("ReactivateSalePoint")
+                .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
             app.MapPost(store + "/deactivate", (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
-                    ChangeAsync(new Command(LocationKind.Store, id, ETags.ExpectedVersion(h.Request), false, b?.Reason), m, h, ct))
-                .WithTags("Stores").WithName("DeactivateStore").Produces<LocationResponse>().RequireFeature(SalePointsModule.MaintainLocations);
+                    ChangeAsync(
+                        new Command(LocationKind.Store, id, ETags.ExpectedVersion(h.Request), false, b?.Reason),
+                        m,
+                        h,
+                        ct
+                    )
+                )
+                .WithTags("Stores")
+                .WithName("DeactivateStore")
+                .Produces<LocationResponse>()
+                .RequireFeature(SalePointsModule.MaintainLocations);
             app.MapPost(store + "/reactivate", (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
-                    ChangeAsync(new Command(LocationKind.Store, id, ETags.ExpectedVersion(h.Request), true, b?.Reason), m, h, ct))
-                .WithTags("Stores").WithName("ReactivateStore").Produces<LocationResponse>().RequireFeature(SalePointsModule.MaintainLocations);
+                    ChangeAsync(
+                        new Command(LocationKind.Store, id, ETags.ExpectedVersion(h.Request), true, b?.Reason),
+                        m,
+                        h,
+                        ct
+                    )
+                )
+                .WithTags("Stores")
+                .WithName("ReactivateStore")
+                .Produces<LocationResponse>()
+                .RequireFeature(SalePointsModule.MaintainLocations);
         }
 
-        private static async Task<IResult> ChangeAsync(Command command, IMediator mediator, HttpContext http, CancellationToken ct)
+        private static async Task<IResult> ChangeAsync(
+            Command command,
+            IMediator mediator,
+            HttpContext http,
+            CancellationToken ct
+        )
         {
             await mediator.Send(command, ct);
             return await GetLocation.AnswerAsync(mediator, http, command.Kind, command.Id, ct);

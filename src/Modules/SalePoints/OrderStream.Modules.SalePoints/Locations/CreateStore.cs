@@ -3,8 +3,8 @@ using OrderStream.Modules.SalePoints.Assignments;
 namespace OrderStream.Modules.SalePoints.Locations;
 
 /// <summary>
-/// Opens a store (stock, purchase invoices, inventory). <c>Assign</c> gives it at once to chosen users, or to every user
-/// who has all the others; users who take every new store get it in any case.
+/// Opens a store (stock, purchase invoices, inventory). <c>Assign</c> gives it at once to chosen users, or to every
+/// user who has all the others; users who take every new store get it in any case.
 /// </summary>
 internal static class CreateStore
 {
@@ -24,20 +24,41 @@ internal static class CreateStore
         : IRequestHandler<Command, Guid>
     {
         public Task<Guid> Handle(Command c, CancellationToken ct) =>
-            LocationWrites.OpenAsync(session, mediator, actor, clock, LocationKind.Store, c.Code, c.Name, null, c.Assign, ct);
+            LocationWrites.OpenAsync(
+                session,
+                mediator,
+                actor,
+                clock,
+                LocationKind.Store,
+                c.Code,
+                c.Name,
+                null,
+                c.Assign,
+                ct
+            );
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost("/api/tenants/{tenant}/stores", async (string tenant, Command command, IMediator mediator,
-                    IQuerySession session, CancellationToken ct) =>
-                {
-                    var id = await mediator.Send(command, ct);
-                    var created = LocationResponse.From((await session.LoadAsync<Location>(id, ct))!);
-                    return Results.Created($"/api/tenants/{tenant}/stores/{id}", created);
-                })
-                .WithTags("Stores").WithName("CreateStore").Produces<LocationResponse>(StatusCodes.Status201Created)
+            app.MapPost(
+                    "/api/tenants/{tenant}/stores",
+                    async (
+                        string tenant,
+                        Command command,
+                        IMediator mediator,
+                        IQuerySession session,
+                        CancellationToken ct
+                    ) =>
+                    {
+                        var id = await mediator.Send(command, ct);
+                        var created = LocationResponse.From((await session.LoadAsync<Location>(id, ct))!);
+                        return Results.Created($"/api/tenants/{tenant}/stores/{id}", created);
+                    }
+                )
+                .WithTags("Stores")
+                .WithName("CreateStore")
+                .Produces<LocationResponse>(StatusCodes.Status201Created)
                 .RequireFeature(SalePointsModule.MaintainLocations);
     }
 }

@@ -7,11 +7,18 @@ internal static class GetLocation
 
     internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, Location>
     {
-        public Task<Location> Handle(Query q, CancellationToken ct) => LocationWrites.FindAsync(session, q.Kind, q.Id, ct);
+        public Task<Location> Handle(Query q, CancellationToken ct) =>
+            LocationWrites.FindAsync(session, q.Kind, q.Id, ct);
     }
 
     /// <summary>The location as the answer of a read or a write: the body and its ETag.</summary>
-    public static async Task<IResult> AnswerAsync(IMediator mediator, HttpContext http, LocationKind kind, Guid id, CancellationToken ct)
+    public static async Task<IResult> AnswerAsync(
+        IMediator mediator,
+        HttpContext http,
+        LocationKind kind,
+        Guid id,
+        CancellationToken ct
+    )
     {
         var location = await mediator.Send(new Query(kind, id), ct);
         return http.WithETag(location.Version, LocationResponse.From(location));
@@ -21,12 +28,24 @@ internal static class GetLocation
     {
         public void AddRoutes(IEndpointRouteBuilder app)
         {
-            app.MapGet("/api/tenants/{tenant}/sale-points/{id:guid}", (Guid id, IMediator m, HttpContext h, CancellationToken ct) =>
-                    AnswerAsync(m, h, LocationKind.SalePoint, id, ct))
-                .WithTags("Sale points").WithName("GetSalePoint").Produces<LocationResponse>().RequireFeature(SalePointsModule.SeeLocations);
-            app.MapGet("/api/tenants/{tenant}/stores/{id:guid}", (Guid id, IMediator m, HttpContext h, CancellationToken ct) =>
-                    AnswerAsync(m, h, LocationKind.Store, id, ct))
-                .WithTags("Stores").WithName("GetStore").Produces<LocationResponse>().RequireFeature(SalePointsModule.SeeLocations);
+            app.MapGet(
+                    "/api/tenants/{tenant}/sale-points/{id:guid}",
+                    (Guid id, IMediator m, HttpContext h, CancellationToken ct) =>
+                        AnswerAsync(m, h, LocationKind.SalePoint, id, ct)
+                )
+                .WithTags("Sale points")
+                .WithName("GetSalePoint")
+                .Produces<LocationResponse>()
+                .RequireFeature(SalePointsModule.SeeLocations);
+            app.MapGet(
+                    "/api/tenants/{tenant}/stores/{id:guid}",
+                    (Guid id, IMediator m, HttpContext h, CancellationToken ct) =>
+                        AnswerAsync(m, h, LocationKind.Store, id, ct)
+                )
+                .WithTags("Stores")
+                .WithName("GetStore")
+                .Produces<LocationResponse>()
+                .RequireFeature(SalePointsModule.SeeLocations);
         }
     }
 }

@@ -8,8 +8,14 @@ internal static class UpdateSalePoint
     /// <summary><c>Assign</c> is refused: it applies when a location is created.</summary>
     public sealed record Body(string Code, string Name, Address? Address, AssignNew? Assign);
 
-    public sealed record Command(Guid Id, long? ExpectedVersion, string Code, string Name, Address? Address, AssignNew? Assign)
-        : ICommand<Unit>;
+    public sealed record Command(
+        Guid Id,
+        long? ExpectedVersion,
+        string Code,
+        string Name,
+        Address? Address,
+        AssignNew? Assign
+    ) : ICommand<Unit>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -17,7 +23,9 @@ internal static class UpdateSalePoint
         {
             LocationFields.Rules(this, c => c.Code, c => c.Name);
             LocationFields.AddressRules(this, c => c.Address);
-            RuleFor(c => c.Assign).Null().WithMessage("Assign applies when a location is created; edit users' locations instead.");
+            RuleFor(c => c.Assign)
+                .Null()
+                .WithMessage("Assign applies when a location is created; edit users' locations instead.");
         }
     }
 
@@ -25,7 +33,17 @@ internal static class UpdateSalePoint
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            await LocationWrites.ChangeAsync(session, clock, LocationKind.SalePoint, c.Id, c.ExpectedVersion, c.Code, c.Name, c.Address, ct);
+            await LocationWrites.ChangeAsync(
+                session,
+                clock,
+                LocationKind.SalePoint,
+                c.Id,
+                c.ExpectedVersion,
+                c.Code,
+                c.Name,
+                c.Address,
+                ct
+            );
             return Unit.Value;
         }
     }
@@ -33,13 +51,20 @@ internal static class UpdateSalePoint
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/api/tenants/{tenant}/sale-points/{id:guid}", async (Guid id, Body b, IMediator mediator, HttpContext http,
-                    CancellationToken ct) =>
-                {
-                    await mediator.Send(new Command(id, ETags.ExpectedVersion(http.Request), b.Code, b.Name, b.Address, b.Assign), ct);
-                    return await GetLocation.AnswerAsync(mediator, http, LocationKind.SalePoint, id, ct);
-                })
-                .WithTags("Sale points").WithName("UpdateSalePoint").Produces<LocationResponse>()
+            app.MapPut(
+                    "/api/tenants/{tenant}/sale-points/{id:guid}",
+                    async (Guid id, Body b, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                    {
+                        await mediator.Send(
+                            new Command(id, ETags.ExpectedVersion(http.Request), b.Code, b.Name, b.Address, b.Assign),
+                            ct
+                        );
+                        return await GetLocation.AnswerAsync(mediator, http, LocationKind.SalePoint, id, ct);
+                    }
+                )
+                .WithTags("Sale points")
+                .WithName("UpdateSalePoint")
+                .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
     }
 }

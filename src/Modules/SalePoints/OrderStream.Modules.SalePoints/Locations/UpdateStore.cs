@@ -5,11 +5,19 @@ namespace OrderStream.Modules.SalePoints.Locations;
 /// <summary>Renames a store or changes its code (If-Match); the event keeps before and after.</summary>
 internal static class UpdateStore
 {
-    /// <summary><c>Address</c> and <c>Assign</c> are refused: a store has no address, and assign applies on creation.</summary>
+    /// <summary>
+    /// <c>Address</c> and <c>Assign</c> are refused: a store has no address, and assign applies on creation.
+    /// </summary>
     public sealed record Body(string Code, string Name, Address? Address, AssignNew? Assign);
 
-    public sealed record Command(Guid Id, long? ExpectedVersion, string Code, string Name, Address? Address, AssignNew? Assign)
-        : ICommand<Unit>;
+    public sealed record Command(
+        Guid Id,
+        long? ExpectedVersion,
+        string Code,
+        string Name,
+        Address? Address,
+        AssignNew? Assign
+    ) : ICommand<Unit>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -17,7 +25,9 @@ internal static class UpdateStore
         {
             LocationFields.Rules(this, c => c.Code, c => c.Name);
             RuleFor(c => c.Address).Null().WithMessage("A store has no address here.");
-            RuleFor(c => c.Assign).Null().WithMessage("Assign applies when a location is created; edit users' locations instead.");
+            RuleFor(c => c.Assign)
+                .Null()
+                .WithMessage("Assign applies when a location is created; edit users' locations instead.");
         }
     }
 
@@ -25,7 +35,17 @@ internal static class UpdateStore
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            await LocationWrites.ChangeAsync(session, clock, LocationKind.Store, c.Id, c.ExpectedVersion, c.Code, c.Name, null, ct);
+            await LocationWrites.ChangeAsync(
+                session,
+                clock,
+                LocationKind.Store,
+                c.Id,
+                c.ExpectedVersion,
+                c.Code,
+                c.Name,
+                null,
+                ct
+            );
             return Unit.Value;
         }
     }
@@ -33,12 +53,20 @@ internal static class UpdateStore
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/api/tenants/{tenant}/stores/{id:guid}", async (Guid id, Body b, IMediator mediator, HttpContext http,
-                    CancellationToken ct) =>
-                {
-                    await mediator.Send(new Command(id, ETags.ExpectedVersion(http.Request), b.Code, b.Name, b.Address, b.Assign), ct);
-                    return await GetLocation.AnswerAsync(mediator, http, LocationKind.Store, id, ct);
-                })
-                .WithTags("Stores").WithName("UpdateStore").Produces<LocationResponse>().RequireFeature(SalePointsModule.MaintainLocations);
+            app.MapPut(
+                    "/api/tenants/{tenant}/stores/{id:guid}",
+                    async (Guid id, Body b, IMediator mediator, HttpContext http, CancellationToken ct) =>
+                    {
+                        await mediator.Send(
+                            new Command(id, ETags.ExpectedVersion(http.Request), b.Code, b.Name, b.Address, b.Assign),
+                            ct
+                        );
+                        return await GetLocation.AnswerAsync(mediator, http, LocationKind.Store, id, ct);
+                    }
+                )
+                .WithTags("Stores")
+                .WithName("UpdateStore")
+                .Produces<LocationResponse>()
+                .RequireFeature(SalePointsModule.MaintainLocations);
     }
 }

@@ -15,10 +15,10 @@ namespace OrderStream.Modules.Roles.Decisions.Engine;
 /// <summary>
 /// Decisions from memory (ADR 0010): per tenant, every user's tenant-wide holdings compiled into one frozen dictionary,
 /// with each user's sale points (and role there) and stores from the Sale Points module's contracts; loaded at start-up
-/// (<see cref="EngineWarmUp"/>), a tenant created later (or whose load failed) on first use.
-/// A commit that touches a role, a user's grants, locations or the user (Identity), or a location, on this instance or on
-/// another one (<see cref="OrderStream.BuildingBlocks.Persistence.CommittedStreams"/>), marks just that entry stale; the
-/// next decision of the tenant reloads the stale entries and recompiles only the users they concern.
+/// (<see cref="EngineWarmUp"/>), a tenant created later (or whose load failed) on first use. A commit that touches a
+/// role, a user's grants, locations or the user (Identity), or a location, on this instance or on another one (<see
+/// cref="OrderStream.BuildingBlocks.Persistence.CommittedStreams"/>), marks just that entry stale; the next decision of
+/// the tenant reloads the stale entries and recompiles only the users they concern.
 /// </summary>
 internal sealed class AccessEngine
 {
@@ -28,8 +28,13 @@ internal sealed class AccessEngine
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, Lazy<Task<TenantAccess>>> _tenants = new();
 
-    public AccessEngine(IDocumentStore store, IServiceScopeFactory scopes, FeatureCatalogue catalogue, OrderStream.BuildingBlocks.Persistence.CommittedStreams committed,
-        TimeProvider clock)
+    public AccessEngine(
+        IDocumentStore store,
+        IServiceScopeFactory scopes,
+        FeatureCatalogue catalogue,
+        OrderStream.BuildingBlocks.Persistence.CommittedStreams committed,
+        TimeProvider clock
+    )
     {
         _store = store;
         _scopes = scopes;
@@ -37,7 +42,11 @@ internal sealed class AccessEngine
         _clock = clock;
         committed.Committed += (tenant, streams) =>
         {
-            if (_tenants.TryGetValue(tenant, out var loading) && loading.IsValueCreated && loading.Value.IsCompletedSuccessfully)
+            if (
+                _tenants.TryGetValue(tenant, out var loading)
+                && loading.IsValueCreated
+                && loading.Value.IsCompletedSuccessfully
+            )
                 loading.Value.Result.MarkStale(streams);
         };
         committed.Resynchronise += () => _tenants.Clear();
@@ -48,53 +57,97 @@ internal sealed class AccessEngine
     {
         var lazy = _tenants.GetOrAdd(tenant, t => new Lazy<Task<TenantAccess>>(() => LoadAsync(t)));
         TenantAccess access;
-        try { access = await lazy.Value.WaitAsync(ct); }
+        try
+        {
+            access = await lazy.Value.WaitAsync(ct);
+        }
         catch when (!ct.IsCancellationRequested)
         {
-            _tenants.TryRemove(new KeyValuePair<string, Lazy<Task<TenantAccess>>>(tenant, lazy)); // a failed load is tried again next time
+            // A failed load is tried again next time.
+            _tenants.TryRemove(new KeyValuePair<string, Lazy<Task<TenantAccess>>>(tenant, lazy));
             throw;
         }
         // A time-boxed grant that began or lapsed since the holders were compiled: those users are compiled again.
-        if (access.NextChange <= _clock.GetUtcNow()) access.RecompileDue();
-        if (access.HasStale) await access.RefreshAsync(this, ct);
+        if (access.NextChange <= _clock.GetUtcNow())
+            access.RecompileDue();
+        if (access.HasStale)
+            await access.RefreshAsync(this, ct);
         return access;
     }
 
     /// <summary>Whether the tenant is in memory (loaded, not failed), so its next decision reads nothing.</summary>
     public bool IsLoaded(string tenant) =>
-        _tenants.TryGetValue(tenant, out var loading) && loading.IsValueCreated && loading.Value.IsCompletedSuccessfully;
+        _tenants.TryGetValue(tenant, out var loading)
+        && loading.IsValueCreated
+        && loading.Value.IsCompletedSuccessfully;
 
     /// <summary>
-    /// The tenant as it was at <paramref name="asOf"/> (issue #6's time travel), rebuilt from the event history of the users
-    /// asked about (null: every user) and of the roles they held then: grants, roles, sale points, the users' facts, and
-    /// time-boxed grants judged at that instant. Built for the question and thrown away; nothing of it is cached.
+    /// The tenant as it was at <paramref name="asOf"/> (issue #6's time travel), rebuilt from the event history of the
+    /// users asked about (null: every user) and of the roles they held then: grants, roles, sale points, the users'
+    /// facts, and time-boxed grants judged at that instant. Built for the question and thrown away; nothing of it is
+    /// cached.
     /// </summary>
-    public async Task<TenantAccess> AsOfAsync(string tenant, DateTimeOffset asOf, IReadOnlyList<Guid>? userIds, CancellationToken ct)
+    public async Task<TenantAccess> AsOfAsync(
+        string tenant,
+        DateTimeOffset asOf,
+        IReadOnlyList<Guid>? userIds,
+        CancellationToken ct
+    )
     {
         var facts = AskAsync(tenant, new GetUserAccessFacts(userIds, asOf), ct);
         var locations = AskAsync(tenant, new GetLocations(asOf), ct);
         var userLocations = AskAsync(tenant, new GetUserLocations(userIds, asOf), ct);
         await using var session = _store.QuerySession(tenant);
-        var access = (await StreamHistory.AsOfAsync<UserAccess>(session, userIds?.Select(UserAccess.StreamId).ToList(), asOf, ct)).Values;
-        var roleIds = userIds is null ? null
-            : access.SelectMany(a => a.Roles).Select(r => r.RoleId).Concat((await userLocations).SelectMany(l => l.SalePoints).Select(s => s.RoleId)).Distinct().ToList();
+        var access = (
+            await StreamHistory.AsOfAsync<UserAccess>(session, userIds?.Select(UserAccess.StreamId).ToList(), asOf, ct)
+        ).Values;
+        var roleIds = userIds is null
+            ? null
+            : access
+                .SelectMany(a => a.Roles)
+                .Select(r => r.RoleId)
+                .Concat((await userLocations).SelectMany(l => l.SalePoints).Select(s => s.RoleId))
+                .Distinct()
+                .ToList();
         var roles = (await StreamHistory.AsOfAsync<Role>(session, roleIds, asOf, ct)).Values.Where(r => !r.IsDeleted);
-        // The tenant's own features as the live state knows them (they are never removed): the same feature index, no reread.
+        // The tenant's own features as the live state knows them (they are never removed): the same feature index, no
+        // reread.
         var custom = (await TenantAsync(tenant, ct)).Features.Skip(_catalogue.Features.Count);
-        return new TenantAccess(tenant, _catalogue, custom, roles, access, await facts, await locations, await userLocations, asOf);
+        return new TenantAccess(
+            tenant,
+            _catalogue,
+            custom,
+            roles,
+            access,
+            await facts,
+            await locations,
+            await userLocations,
+            asOf
+        );
     }
 
     private async Task<TenantAccess> LoadAsync(string tenant)
     {
-        // Identity's facts, Sale Points' records and this module's: every read at once, each on its own connection (on one
-        // session, this module's three reads waited for each other: 150 ms of a first load).
+        // Identity's facts, Sale Points' records and this module's: every read at once, each on its own connection (on
+        // one session, this module's three reads waited for each other: 150 ms of a first load).
         var facts = AskAsync(tenant, new GetUserAccessFacts(null), CancellationToken.None);
         var locations = AskAsync(tenant, new GetLocations(), CancellationToken.None);
         var userLocations = AskAsync(tenant, new GetUserLocations(null), CancellationToken.None);
         var roles = ReadAsync(tenant, s => s.Query<Role>().Where(r => !r.IsDeleted).ToListAsync());
         var access = ReadAsync(tenant, s => s.Query<UserAccess>().ToListAsync());
         var custom = ReadAsync(tenant, s => s.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync());
-        return new TenantAccess(tenant, _catalogue, (await custom).Select(c => c.ToFeature()), await roles, await access, await facts, await locations, await userLocations, null, _clock);
+        return new TenantAccess(
+            tenant,
+            _catalogue,
+            (await custom).Select(c => c.ToFeature()),
+            await roles,
+            await access,
+            await facts,
+            await locations,
+            await userLocations,
+            null,
+            _clock
+        );
     }
 
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string tenant, Func<IQuerySession, Task<IReadOnlyList<T>>> read)
@@ -111,8 +164,16 @@ internal sealed class AccessEngine
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request, ct);
     }
 
-    internal async Task<(IReadOnlyList<Role> Roles, IReadOnlyList<UserAccess> Access, IReadOnlyList<CustomFeature> Custom)> ReloadAsync(
-        string tenant, IReadOnlyCollection<Guid> roleIds, IReadOnlyCollection<Guid> accessIds, CancellationToken ct)
+    internal async Task<(
+        IReadOnlyList<Role> Roles,
+        IReadOnlyList<UserAccess> Access,
+        IReadOnlyList<CustomFeature> Custom
+    )> ReloadAsync(
+        string tenant,
+        IReadOnlyCollection<Guid> roleIds,
+        IReadOnlyCollection<Guid> accessIds,
+        CancellationToken ct
+    )
     {
         await using var session = _store.QuerySession(tenant);
         var roles = roleIds.Count == 0 ? [] : await session.LoadManyAsync<Role>(ct, roleIds);

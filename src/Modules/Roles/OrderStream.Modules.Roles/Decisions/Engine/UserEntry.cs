@@ -13,21 +13,28 @@ using OrderStream.Modules.SalePoints.Contracts;
 namespace OrderStream.Modules.Roles.Decisions.Engine;
 
 /// <summary>
-/// One user as the engine knows them: facts from Identity, grants from this module, sale points and stores from Sale Points,
-/// and the compiled tenant-wide holdings, good until <c>NextChange</c> (a time-boxed grant beginning or lapsing; null: none).
-/// <c>TimeBoxed</c>: a tenant-wide role or direct grant has a window (the fast listing must then judge windows).
+/// One user as the engine knows them: facts from Identity, grants from this module, sale points and stores from Sale
+/// Points, and the compiled tenant-wide holdings, good until <c>NextChange</c> (a time-boxed grant beginning or
+/// lapsing; null: none). <c>TimeBoxed</c>: a tenant-wide role or direct grant has a window (the fast listing must then
+/// judge windows).
 /// </summary>
-internal sealed record UserEntry(UserAccessFacts Facts, UserAccess Access, UserLocationFacts Locations, Holdings Holdings,
-    DateTimeOffset? NextChange = null, bool TimeBoxed = false);
-
+internal sealed record UserEntry(
+    UserAccessFacts Facts,
+    UserAccess Access,
+    UserLocationFacts Locations,
+    Holdings Holdings,
+    DateTimeOffset? NextChange = null,
+    bool TimeBoxed = false
+);
 
 /// <summary>
-/// A user's valid holdings in a few hundred bytes: one bit per feature of the tenant's feature index, and the qualifier of
-/// each feature held, in index order (20,000 users with ~100 features each fit in tens of megabytes, ADR 0010).
+/// A user's valid holdings in a few hundred bytes: one bit per feature of the tenant's feature index, and the qualifier
+/// of each feature held, in index order (20,000 users with ~100 features each fit in tens of megabytes, ADR 0010).
 /// </summary>
 internal sealed class Holdings
 {
-    private const int NoQualifier = -1, Unlimited = -2;
+    private const int NoQualifier = -1,
+        Unlimited = -2;
     private readonly ulong[] _bits;
     private readonly int[] _qualifiers;
 
@@ -36,14 +43,17 @@ internal sealed class Holdings
     /// <summary>From what the user holds, by feature index (null: not held).</summary>
     public static Holdings Of(ReadOnlySpan<Holding?> held)
     {
-        int count = 0, last = -1;
+        int count = 0,
+            last = -1;
         for (var index = 0; index < held.Length; index++)
-            if (held[index] is not null) (count, last) = (count + 1, index);
+            if (held[index] is not null)
+                (count, last) = (count + 1, index);
         var bits = new ulong[last < 0 ? 0 : (last >> 6) + 1];
         var qualifiers = new int[count];
         for (int index = 0, rank = 0; index <= last; index++)
         {
-            if (held[index] is not { } h) continue;
+            if (held[index] is not { } h)
+                continue;
             bits[index >> 6] |= 1UL << index;
             qualifiers[rank++] = h.Unlimited ? Unlimited : h.Qualifier ?? NoQualifier;
         }
@@ -56,11 +66,17 @@ internal sealed class Holdings
     public IEnumerable<(int Index, Holding Holding)> Held()
     {
         for (int word = 0, rank = 0; word < _bits.Length; word++)
-            for (var bits = _bits[word]; bits != 0; bits &= bits - 1)
-                yield return ((word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits), HoldingAt(_qualifiers[rank++]));
+        for (var bits = _bits[word]; bits != 0; bits &= bits - 1)
+            yield return (
+                (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits),
+                HoldingAt(_qualifiers[rank++])
+            );
     }
 
-    /// <summary>The raw form, for the listing's tight loop: a bit per feature index; the qualifiers held, in index order (see <see cref="HoldingAt"/>).</summary>
+    /// <summary>
+    /// The raw form, for the listing's tight loop: a bit per feature index; the qualifiers held, in index order (see
+    /// <see cref="HoldingAt"/>).
+    /// </summary>
     public ReadOnlySpan<ulong> Bits => _bits;
 
     public ReadOnlySpan<int> Qualifiers => _qualifiers;
@@ -77,7 +93,8 @@ internal sealed class Holdings
             return false;
         }
         var rank = System.Numerics.BitOperations.PopCount(_bits[word] & ((1UL << index) - 1));
-        for (var w = 0; w < word; w++) rank += System.Numerics.BitOperations.PopCount(_bits[w]);
+        for (var w = 0; w < word; w++)
+            rank += System.Numerics.BitOperations.PopCount(_bits[w]);
         holding = HoldingAt(_qualifiers[rank]);
         return true;
     }
