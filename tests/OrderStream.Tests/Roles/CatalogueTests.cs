@@ -71,6 +71,17 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public void Every_feature_code_the_contracts_name_is_in_the_catalogue()
+    {
+        var named = typeof(OrderStream.Modules.Roles.Contracts.SecureFeatureCodes)
+            .GetFields()
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToList();
+        Assert.True(named.Count >= 10, $"only {named.Count} codes");
+        Assert.Equal([], named.Where(code => Catalogue.Find(code) is null).ToArray());
+    }
+
+    [Fact]
     public async Task The_catalogue_is_browsable_by_area_and_search_and_a_tenant_adds_its_own_features()
     {
         var admin = await api.CreateTenantAsync();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
 using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Modules.Roles.Contracts;
 
 namespace OrderStream.Modules.Audit;
 
@@ -13,7 +14,7 @@ namespace OrderStream.Modules.Audit;
 /// </summary>
 public sealed class AuditModule : IModule
 {
-    internal const string ViewAuditLog = "can-view-audit-log";
+    internal const string ViewAuditLog = SecureFeatureCodes.ViewAuditLog;
 
     public ModuleFlows Flows { get; } = new(Publishes: [], Consumes: [], Asks: [typeof(GetUserAccessFacts)]);
 

@@ -1,4 +1,5 @@
 using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Modules.Roles.Contracts;
 
 namespace OrderStream.Modules.Audit;
 
@@ -34,6 +35,10 @@ internal static class GetUserHistory
                 )
                 .WithTags("Audit")
                 .WithName("UserHistory")
-                .RequireFeature(AuditModule.ViewAuditLog, "may-access-back-office-users", "can-maintain-employee-data");
+                .RequireFeature(
+                    AuditModule.ViewAuditLog,
+                    SecureFeatureCodes.BackOfficeUsers,
+                    SecureFeatureCodes.MaintainEmployeeData
+                );
     }
 }

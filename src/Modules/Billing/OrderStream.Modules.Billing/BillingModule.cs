@@ -8,6 +8,7 @@ using OrderStream.Modules.Billing.Licenses;
 using OrderStream.Modules.Billing.Settings;
 using OrderStream.Modules.Billing.Statements;
 using OrderStream.Modules.Identity.Contracts;
+using OrderStream.Modules.Roles.Contracts;
 
 namespace OrderStream.Modules.Billing;
 
@@ -17,8 +18,8 @@ public sealed class BillingModule : IModule
     public const string Schema = "billing";
 
     /// <summary>Reading statements and managing billing; the Roles issue maps these onto the catalogue.</summary>
-    internal static readonly string[] ViewBilling = ["can-view-billing", "can-manage-billing"];
-    internal static readonly string[] ManageBilling = ["can-manage-billing"];
+    internal static readonly string[] ViewBilling = [SecureFeatureCodes.ViewBilling, SecureFeatureCodes.ManageBilling];
+    internal static readonly string[] ManageBilling = [SecureFeatureCodes.ManageBilling];
 
     /// <summary>Consumes users' lifecycle into its accounts; asks Identity for users' facts and last logins.</summary>
     public ModuleFlows Flows { get; } =

@@ -25,7 +25,11 @@ public sealed class IdentityModule : IModule
     public const string Schema = "identity";
 
     /// <summary>Managing users needs either of these secure features (PRODUCT.md).</summary>
-    internal static readonly string[] ManageUsers = ["may-access-back-office-users", "can-maintain-employee-data"];
+    internal static readonly string[] ManageUsers =
+    [
+        SecureFeatureCodes.BackOfficeUsers,
+        SecureFeatureCodes.MaintainEmployeeData,
+    ];
 
     /// <summary>
     /// Publishes users' lifecycle; consumes Sale Points' locations for the user list; asks Roles to give roles and to

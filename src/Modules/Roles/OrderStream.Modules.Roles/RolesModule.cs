@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using OrderStream.BuildingBlocks.Modules;
 using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Catalogue;
+using OrderStream.Modules.Roles.Contracts;
 using OrderStream.Modules.Roles.Decisions;
 using OrderStream.Modules.Roles.Grants;
 using OrderStream.Modules.Roles.Roles;
@@ -23,10 +24,10 @@ public sealed class RolesModule : IModule
 {
     public const string Schema = "roles";
 
-    internal const string MaintainRoles = "can-maintain-user-roles";
-    internal const string BackOfficeUsers = "may-access-back-office-users";
-    internal const string CheckAuthorization = "can-check-authorization";
-    internal const string SystemManager = "is-system-manager";
+    internal const string MaintainRoles = SecureFeatureCodes.MaintainUserRoles;
+    internal const string BackOfficeUsers = SecureFeatureCodes.BackOfficeUsers;
+    internal const string CheckAuthorization = SecureFeatureCodes.CheckAuthorization;
+    internal const string SystemManager = SecureFeatureCodes.SystemManager;
 
     /// <summary>
     /// Publishes and consumes no events; asks Identity for users' facts and Sale Points for places and assignments.

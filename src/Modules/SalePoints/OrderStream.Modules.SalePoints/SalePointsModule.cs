@@ -22,17 +22,21 @@ public sealed class SalePointsModule : IModule
 {
     public const string Schema = "salepoints";
 
-    internal const string MaintainLocations = "can-maintain-locations";
+    internal const string MaintainLocations = SecureFeatureCodes.MaintainLocations;
 
     /// <summary>Giving users their sale points and stores is managing users (PRODUCT.md).</summary>
-    internal static readonly string[] ManageUsers = ["may-access-back-office-users", "can-maintain-employee-data"];
+    internal static readonly string[] ManageUsers =
+    [
+        SecureFeatureCodes.BackOfficeUsers,
+        SecureFeatureCodes.MaintainEmployeeData,
+    ];
 
     /// <summary>Whoever manages users must see the sale points and stores they assign.</summary>
     internal static readonly string[] SeeLocations =
     [
         MaintainLocations,
-        "may-access-back-office-users",
-        "can-maintain-employee-data",
+        SecureFeatureCodes.BackOfficeUsers,
+        SecureFeatureCodes.MaintainEmployeeData,
     ];
 
     /// <summary>

@@ -12,7 +12,7 @@ internal sealed class AnswerLocationContracts(IQuerySession session, IMediator m
         IRequestHandler<GetUserLocations, IReadOnlyList<UserLocationFacts>>,
         IRequestHandler<GetPosAccess, PosAccess>
 {
-    public const string PosLoginFeature = "pos-login";
+    public const string PosLoginFeature = SecureFeatureCodes.PosLogin;
 
     public async Task<IReadOnlyList<LocationFacts>> Handle(GetLocations q, CancellationToken ct)
     {
