@@ -1,4 +1,5 @@
 using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using OrderStream.Modules.Billing.Accounts;
 using OrderStream.Modules.Billing.Statements;
@@ -229,31 +230,112 @@ public sealed class BillingPolicyTests
         Assert.False(StatementCalculator.Compute([], Month(2026, 7), 1m, "EUR", now, [], Vienna).Provisional);
     }
 
-    // Property tests over arbitrary months (2000-2099) and arbitrary instants around them.
-    private static MonthWindow AnyMonth(int seed) => Month(2000 + Math.Abs(seed % 100), 1 + Math.Abs(seed / 100 % 12));
+    /// <summary>The first instant of the month's last day, in Vienna.</summary>
+    private static DateTimeOffset LastDay(int y, int m) => Local(y, m, DateTime.DaysInMonth(y, m), 0, 0);
 
-    [Property]
-    public bool A_user_active_for_the_whole_month_is_always_billed(int month, PositiveInt daysBefore, int untilAfter)
+    /// <summary>Every month of twelve years, daylight-saving ones and leap Februaries among them.</summary>
+    public static TheoryData<int, int> EveryMonth()
     {
-        var m = AnyMonth(month);
-        var from = m.Start.AddDays(-(daysBefore.Get % 4000));
-        DateTimeOffset? until = untilAfter < 0 ? null : m.End.AddHours(untilAfter % 50_000);
-        return BillingPolicy.Billable([new ActivePeriod(from, until)], m) is not null;
+        var months = new TheoryData<int, int>();
+        for (var y = 2020; y <= 2031; y++)
+        for (var m = 1; m <= 12; m++)
+            months.Add(y, m);
+        return months;
     }
 
-    [Property]
-    public bool A_month_in_which_a_user_was_never_active_is_never_billed(
-        int month,
-        PositiveInt gap,
-        PositiveInt length,
-        bool before
-    )
+    [Theory]
+    [MemberData(nameof(EveryMonth))]
+    public void The_edge_days_of_every_month_bill_as_the_policy_says(int y, int m)
     {
-        var m = AnyMonth(month);
-        var hours = length.Get % 50_000;
-        var period = before
-            ? new ActivePeriod(m.Start.AddHours(-gap.Get % 50_000 - hours - 1), m.Start.AddHours(-gap.Get % 50_000 - 1))
-            : new ActivePeriod(m.End.AddHours(gap.Get % 50_000), m.End.AddHours(gap.Get % 50_000 + hours));
-        return BillingPolicy.Billable([period], m) is null;
+        var (month, next) = (Month(y, m), Month(y, m).Next(Vienna));
+        var (ny, nm) = m == 12 ? (y + 1, 1) : (y, m + 1);
+        var before = month.Start.AddDays(-400);
+        // Created at the month's first instant: active every day of it.
+        Assert.Equal(BillingReason.ActiveWholeMonth, Bill(Active(month.Start), y, m));
+        // Created on its last day, or a minute before it ends: billed from the next month only.
+        Assert.Null(Bill(Active(LastDay(y, m)), y, m));
+        Assert.Equal(BillingReason.ActiveWholeMonth, Bill(Active(LastDay(y, m)), ny, nm));
+        Assert.Null(Bill(Active(month.End.AddMinutes(-1)), y, m));
+        // Deactivated at its first instant: the month before was whole, this one is billed as deactivated during it.
+        Assert.Equal(BillingReason.DeactivatedDuringMonth, Bill(Active(before, month.Start), y, m));
+        // Deactivated a minute before it ends: billed for it, not for the next.
+        Assert.Equal(BillingReason.DeactivatedDuringMonth, Bill(Active(before, month.End.AddMinutes(-1)), y, m));
+        Assert.Null(Bill(Active(before, month.End.AddMinutes(-1)), ny, nm));
+        // Deactivated at the first instant of the next month: this one was whole.
+        Assert.Equal(BillingReason.ActiveWholeMonth, Bill(Active(before, next.Start), y, m));
+        Assert.Equal(BillingReason.DeactivatedDuringMonth, Bill(Active(before, next.Start), ny, nm));
+        // A month starts at local midnight, whatever the offset that day.
+        Assert.Equal(new DateTime(y, m, 1), TimeZoneInfo.ConvertTime(month.Start, Vienna).DateTime);
     }
+
+    // Properties over every month of a century (FsCheck's default integers stay within ±100: they drew January only).
+    private static readonly Gen<MonthWindow> Months =
+        from y in Gen.Choose(2000, 2099)
+        from m in Gen.Choose(1, 12)
+        select Month(y, m);
+
+    private static readonly Gen<int> Hours = Gen.Choose(0, 50_000);
+
+    [Property(MaxTest = 500)]
+    public Property A_user_active_for_the_whole_month_is_always_billed() =>
+        Prop.ForAll(
+            Arb.From(
+                from m in Months
+                from before in Hours
+                from after in Gen.Choose(-1, 50_000)
+                select (m, before, after)
+            ),
+            x =>
+            {
+                DateTimeOffset? until = x.after < 0 ? null : x.m.End.AddHours(x.after);
+                var period = new ActivePeriod(x.m.Start.AddHours(-x.before), until);
+                return BillingPolicy.Billable([period], x.m) is not null;
+            }
+        );
+
+    [Property(MaxTest = 500)]
+    public Property A_month_in_which_a_user_was_never_active_is_never_billed() =>
+        Prop.ForAll(
+            Arb.From(
+                from m in Months
+                from gap in Hours
+                from length in Hours
+                from earlier in Gen.Elements(true, false)
+                select (m, gap, length, earlier)
+            ),
+            x =>
+            {
+                var period = x.earlier
+                    ? new ActivePeriod(x.m.Start.AddHours(-x.gap - x.length - 1), x.m.Start.AddHours(-x.gap - 1))
+                    : new ActivePeriod(x.m.End.AddHours(x.gap), x.m.End.AddHours(x.gap + x.length));
+                return BillingPolicy.Billable([period], x.m) is null;
+            }
+        );
+
+    [Property(MaxTest = 500)]
+    public Property A_user_deactivated_during_the_month_is_billed_for_it_however_briefly_active() =>
+        Prop.ForAll(
+            Arb.From(
+                from m in Months
+                from activeFor in Gen.Choose(1, 50_000)
+                from share in Gen.Choose(0, 100)
+                select (m, activeFor, share)
+            ),
+            x =>
+            {
+                var until = x.m.Start + (x.m.End - x.m.Start) * (x.share / 101.0);
+                var period = new ActivePeriod(until.AddMinutes(-x.activeFor), until);
+                return BillingPolicy.Billable([period], x.m) == BillingReason.DeactivatedDuringMonth;
+            }
+        );
+
+    [Property(MaxTest = 500)]
+    public Property A_user_created_after_the_first_day_and_still_active_is_not_billed_that_month() =>
+        Prop.ForAll(Arb.From(from m in Months from share in Gen.Choose(1, 100) select (m, share)), x =>
+        {
+            var firstDayOver = TimeZoneInfo.ConvertTime(x.m.Start, Vienna).Date.AddDays(1);
+            var earliest = new DateTimeOffset(firstDayOver, Vienna.GetUtcOffset(firstDayOver));
+            var created = earliest + (x.m.End - earliest) * (x.share / 101.0);
+            return BillingPolicy.Billable([new ActivePeriod(created, null)], x.m) is null;
+        });
 }
