@@ -164,6 +164,62 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_change_that_reaches_Billing_after_its_month_closed_is_an_adjustment_on_the_next_statement()
+    {
+        // Ben's creation reaches Billing at once; Anna's only after January was closed (delivery was down meanwhile).
+        string database,
+            tenant,
+            ben;
+        await using (var delivering = new ApiFactory(null, null))
+        {
+            delivering.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 15, 11, 0, 0, TimeSpan.Zero));
+            var admin = await delivering.CreateTenantAsync();
+            await admin.PutAsync("billing/settings", new { pricePerUser = 10m });
+            ben = await Create(admin, "Ben", "Berger");
+            await delivering.WaitForDeliveryAsync();
+            (database, tenant) = (delivering.ConnectionString, admin.Tenant);
+        }
+
+        await using (var down = new ApiFactory(database, new() { ["IntegrationEvents:Deliver"] = "false" }))
+        {
+            down.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 15, 12, 0, 0, TimeSpan.Zero));
+            var during = new TenantClient(down.CreateClient(), tenant);
+            await during.LogInAsync("admin", TenantClient.AdminPassword);
+            var anna = await Create(during, "Anna", "Huber");
+            await At(down, during, 2027, 2, 10);
+            var closed = await (await during.PostAsync("billing/statements/2027-01/close", null)).ReadAsync();
+            Assert.Equal(2, (int)closed["count"]!); // Ben and the administrator, not Anna: Billing has not heard of her
+            Assert.NotNull(anna);
+        }
+
+        await using var back = new ApiFactory(database, null);
+        back.Clock.SetUtcNow(new DateTimeOffset(2027, 2, 10, 12, 0, 0, TimeSpan.Zero));
+        var after = new TenantClient(back.CreateClient(), tenant);
+        await after.LogInAsync("admin", TenantClient.AdminPassword);
+        await back.WaitForDeliveryAsync();
+
+        var january = await (await after.GetAsync("billing/statements/2027-01")).ReadAsync();
+        Assert.True((bool)january["closed"]!);
+        Assert.Equal(2, (int)january["count"]!);
+        Assert.Equal(20m, (decimal)january["total"]!);
+        Assert.DoesNotContain(january["employees"]!.AsArray(), e => (string)e!["employeeName"]! == "Anna Huber");
+        var february = await (await after.GetAsync("billing/statements/2027-02")).ReadAsync();
+        var adjustment = Assert.Single(february["adjustments"]!.AsArray())!;
+        Assert.Equal(
+            ("2027-01", "Anna Huber", 1, 10m),
+            (
+                (string)adjustment["forMonth"]!,
+                (string)adjustment["employeeName"]!,
+                (int)adjustment["change"]!,
+                (decimal)adjustment["amount"]!
+            )
+        );
+        Assert.Equal(3, (int)february["count"]!);
+        Assert.Equal(40m, (decimal)february["grandTotal"]!);
+        Assert.NotNull(ben);
+    }
+
+    [Fact]
     public async Task Settings_are_validated_versioned_and_audited()
     {
         var admin = await api.CreateTenantAsync();

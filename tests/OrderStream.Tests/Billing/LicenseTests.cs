@@ -130,6 +130,28 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
     }
 
     [Fact]
+    public async Task A_resent_link_replaces_the_older_one_while_that_one_is_still_young()
+    {
+        var admin = await api.CreateTenantAsync();
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Rita", "Resent", "rita")))["id"]!;
+        var address = Address();
+        await admin.PostAsync("licenses/purchase", new { count = 1 });
+        var linked = await (await admin.PostAsync("licenses/link", new { userId = user, email = address })).ReadAsync();
+        var licenseId = (string)linked["licenses"]![0]!["id"]!;
+        var first = TokenOf((await Mailbox.WaitForAsync(address)).Single());
+
+        // Two minutes later (one mail a minute per license): the first link is far from its 48 hours.
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"licenses/{licenseId}/resend", null)).StatusCode);
+        var second = TokenOf((await Mailbox.WaitForAsync(address, 2))[1]);
+        Assert.NotEqual(first, second);
+        var replaced = (await (await Confirm(admin, first)).ErrorsAsync())["token"][0];
+        Assert.Contains("replaced by a newer one", replaced);
+        Assert.DoesNotContain("expired", replaced);
+        Assert.Equal(HttpStatusCode.OK, (await Confirm(admin, second)).StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_input_names_the_field_and_managing_licenses_needs_the_billing_right()
     {
         var admin = await api.CreateTenantAsync();

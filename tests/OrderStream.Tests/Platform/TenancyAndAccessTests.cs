@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OrderStream.Tests.TestKit;
 using Xunit;
 
@@ -89,6 +90,21 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
         }
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Ready_says_unhealthy_when_PostgreSQL_does_not_answer_and_live_still_answers()
+    {
+        // The readiness check reads the database through the registered data source: one pointed at a closed port.
+        var unreachable = new Npgsql.NpgsqlConnectionStringBuilder(Database.Server) { Port = 1, Timeout = 2 };
+        await using var cut = new ApiFactory(null, null, s =>
+            s.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(unreachable.ConnectionString))
+        );
+        var client = cut.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
     }
 
     [Fact]
