@@ -27,9 +27,7 @@ internal static class BackOfficeUsersReport
                     "/api/tenants/{tenant}/reports/back-office-users",
                     async (string? format, IQuerySession session, HttpContext http, CancellationToken ct) =>
                     {
-                        format = (format ?? "json").ToLowerInvariant();
-                        if (format is not ("json" or "csv"))
-                            throw new FieldRuleException("format", "format must be csv or json.");
+                        var csv = QueryValues.Parse(format, ReportFormat.Json, "format") == ReportFormat.Csv;
                         var rows = session
                             .Query<UserListEntry>()
                             .OrderBy(u => u.SortName)
@@ -46,7 +44,7 @@ internal static class BackOfficeUsersReport
                                 u.CreatedAt,
                                 u.LastStatusChangeAt
                             ));
-                        if (format == "json")
+                        if (!csv)
                             return Results.Ok(await rows.ToListAsync(ct));
 
                         http.Response.ContentType = "text/csv; charset=utf-8";

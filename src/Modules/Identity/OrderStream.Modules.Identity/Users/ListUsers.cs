@@ -315,19 +315,6 @@ internal static class ListUsers
         Desc,
     }
 
-    /// <summary>
-    /// Query values are matched case-insensitively (status=active); anything else is a 400 naming the parameter.
-    /// </summary>
-    private static T Parse<T>(string? value, T fallback, string field)
-        where T : struct, Enum =>
-        value is null ? fallback
-        : Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
-        : throw new OrderStream.BuildingBlocks.Errors.FieldRuleException(
-            field,
-            $"{field} must be one of: "
-                + $"{string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}."
-        );
-
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
@@ -349,11 +336,11 @@ internal static class ListUsers
                         mediator.Send(
                             new Query(
                                 search,
-                                Parse(status, Status.Active, "status"),
-                                type is null ? null : Parse(type, default(BackOfficeUserType), "type"),
+                                QueryValues.Parse(status, Status.Active, "status"),
+                                type is null ? null : QueryValues.Parse(type, default(BackOfficeUserType), "type"),
                                 needsAssignment,
-                                Parse(sort, SortBy.LastName, "sort"),
-                                Parse(order, Order.Asc, "order") == Order.Desc,
+                                QueryValues.Parse(sort, SortBy.LastName, "sort"),
+                                QueryValues.Parse(order, Order.Asc, "order") == Order.Desc,
                                 page ?? 1,
                                 pageSize ?? 50,
                                 salePointId

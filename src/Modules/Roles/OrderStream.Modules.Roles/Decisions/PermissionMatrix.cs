@@ -28,9 +28,7 @@ internal static class PermissionMatrix
                         CancellationToken ct
                     ) =>
                     {
-                        format = (format ?? "csv").ToLowerInvariant();
-                        if (format is not ("json" or "csv"))
-                            throw new FieldRuleException("format", "format must be csv or json.");
+                        var csv = QueryValues.Parse(format, ReportFormat.Csv, "format") == ReportFormat.Csv;
                         var access = await engine.TenantAsync(tenancy.Tenant, ct);
                         var place = salePointId is { } id
                             ? await access.RequireLocationAsync(engine, id, false, "salePointId", ct)
@@ -69,7 +67,7 @@ internal static class PermissionMatrix
                         }
 
                         var name = place is null ? "permission-matrix" : $"permission-matrix-{place.Code}";
-                        if (format == "csv")
+                        if (csv)
                         {
                             http.Response.ContentType = "text/csv; charset=utf-8";
                             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.csv\"";
