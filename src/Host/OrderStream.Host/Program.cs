@@ -85,6 +85,7 @@ if (bootstrap)
     return await Bootstrap.RunAsync(app.Services, builder.Configuration, args[1..]);
 }
 
+app.UseMiddleware<Correlation>();
 app.UseMiddleware<SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

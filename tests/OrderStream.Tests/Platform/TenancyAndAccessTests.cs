@@ -125,4 +125,81 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
         Assert.Equal("case-4711", (string)entry["correlationId"]!);
         Assert.Equal(admin.UserId, (string)entry["actor"]!);
     }
+
+    /// <summary>
+    /// Every answer carries the correlation id, whoever answers it: the endpoint, the guard that refuses a request
+    /// before any endpoint runs, the tenancy check, authentication, routing (issue #19; the body limit's answer in
+    /// HardeningTests).
+    /// </summary>
+    [Fact]
+    public async Task Every_answer_carries_the_correlation_id_offered_or_made()
+    {
+        var admin = await api.CreateTenantAsync();
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Cor", "Relation")))["id"]!;
+        var etag = (await admin.GetAsync($"users/{user}")).Headers.ETag!.Tag;
+        await admin.PutAsync($"users/{user}", TenantClient.NewUser("Cor", "Changed"), etag);
+        HttpRequestMessage Json(HttpMethod method, string url, string body, string type = "application/json") =>
+            new(method, url)
+            {
+                Content = new StringContent(body, System.Text.Encoding.UTF8) { Headers = { ContentType = new(type) } },
+            };
+        (Func<HttpRequestMessage> Request, HttpStatusCode Status)[] probes =
+        [
+            (() => new(HttpMethod.Get, "/health/live"), HttpStatusCode.OK),
+            (() => new(HttpMethod.Get, admin.Url("users")), HttpStatusCode.OK),
+            (() => new(HttpMethod.Get, admin.Url($"users/{Guid.NewGuid()}")), HttpStatusCode.NotFound),
+            (() => new(HttpMethod.Get, "/api/tenants/no-such-tenant/users"), HttpStatusCode.NotFound),
+            (() => new(HttpMethod.Get, "/no/such/page"), HttpStatusCode.NotFound),
+            (() => new(HttpMethod.Get, admin.Url("users?search=a%00b")), HttpStatusCode.BadRequest),
+            (() => Json(HttpMethod.Post, admin.Url("users"), "{}"), HttpStatusCode.BadRequest),
+            (
+                () =>
+                {
+                    var r = Json(HttpMethod.Post, admin.Url("users"), "{}");
+                    r.Content!.Headers.ContentType!.CharSet = "klingon";
+                    return r;
+                },
+                HttpStatusCode.UnsupportedMediaType
+            ),
+            (
+                () =>
+                {
+                    var r = new HttpRequestMessage(HttpMethod.Put, admin.Url($"users/{user}"))
+                    {
+                        Content = JsonContent.Create(TenantClient.NewUser("Cor", "Stale")),
+                    };
+                    r.Headers.TryAddWithoutValidation("If-Match", etag);
+                    return r;
+                },
+                HttpStatusCode.PreconditionFailed
+            ),
+        ];
+        var anonymous = api.CreateClient();
+        var wrong = new List<string>();
+        for (var i = 0; i < probes.Length; i++)
+        {
+            var (make, status) = probes[i];
+            foreach (var offered in new[] { $"probe-{i}", null })
+            {
+                var request = make();
+                if (offered is not null)
+                    request.Headers.Add("X-Correlation-Id", offered);
+                var response = await admin.Http.SendAsync(request);
+                var id = response.Headers.TryGetValues("X-Correlation-Id", out var v) ? v.Single() : null;
+                if (response.StatusCode != status || id is null || (offered is not null && id != offered))
+                    wrong.Add($"{request.Method} {request.RequestUri}: {(int)response.StatusCode}, id '{id}'");
+            }
+        }
+        // Without a token: 401, with an id all the same.
+        var unauthenticated = await anonymous.GetAsync(admin.Url("users"));
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.True(unauthenticated.Headers.Contains("X-Correlation-Id"));
+        // An offered id that could forge log lines is replaced, not echoed.
+        var forged = new HttpRequestMessage(HttpMethod.Get, admin.Url("users"));
+        forged.Headers.TryAddWithoutValidation("X-Correlation-Id", "a b;c");
+        var made = (await admin.Http.SendAsync(forged)).Headers.GetValues("X-Correlation-Id").Single();
+        Assert.NotEqual("a b;c", made);
+        Assert.NotEmpty(made);
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
 }

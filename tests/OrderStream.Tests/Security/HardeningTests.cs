@@ -117,6 +117,7 @@ public sealed partial class HardeningTests(ApiFactory api) : IClassFixture<ApiFa
         );
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType!.MediaType);
+        Assert.NotEmpty(tooLarge.Headers.GetValues("X-Correlation-Id").Single());
         // The import takes files up to 2 MB: a 1 MB file is read (and refused for what it says, not for its size).
         var csv = "firstName,lastName,loginCode\n" + string.Concat(Enumerable.Repeat("Eva,Berger,eva\n", 70_000));
         var import = await admin.Http.PostAsync(

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OrderStream.BuildingBlocks.Web;
 
 namespace OrderStream.BuildingBlocks.Errors;
 
@@ -35,6 +36,8 @@ public sealed class ProblemDetailsExceptionHandler(
                 http.TraceIdentifier
             );
         problem.Extensions["correlationId"] = http.TraceIdentifier;
+        // The exception handler middleware cleared the headers set before the failure.
+        http.Response.Headers[Correlation.Header] = http.TraceIdentifier;
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(
             new ProblemDetailsContext

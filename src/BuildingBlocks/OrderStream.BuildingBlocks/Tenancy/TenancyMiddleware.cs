@@ -8,14 +8,14 @@ using OrderStream.BuildingBlocks.Web;
 namespace OrderStream.BuildingBlocks.Tenancy;
 
 /// <summary>
-/// Sets who is calling (actor, correlation id) and, for every route under /api/tenants/{tenant}: 404 for an unknown
-/// tenant, 403 when the caller's token belongs to another tenant (whoever the caller is) or is a POS token and the
-/// endpoint does not accept one (ADR 0020) or belongs to an inactive user, otherwise the tenant of the request's scope.
+/// Sets who is calling (actor, correlation id from <see cref="Correlation"/>) and, for every route under
+/// /api/tenants/{tenant}: 404 for an unknown tenant, 403 when the caller's token belongs to another tenant (whoever the
+/// caller is) or is a POS token and the endpoint does not accept one (ADR 0020) or belongs to an inactive user,
+/// otherwise the tenant of the request's scope.
 /// </summary>
 public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tenants)
 {
     private const string Prefix = "/api/tenants/";
-    private const string CorrelationHeader = "X-Correlation-Id";
 
     public async Task InvokeAsync(
         HttpContext http,
@@ -25,13 +25,7 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
         IFeatureDecider decider
     )
     {
-        var offered = http.Request.Headers[CorrelationHeader].ToString();
-        actor.CorrelationId =
-            offered.Length is > 0 and <= 64 && offered.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-                ? offered
-                : http.TraceIdentifier;
-        http.TraceIdentifier = actor.CorrelationId;
-        http.Response.Headers[CorrelationHeader] = actor.CorrelationId;
+        actor.CorrelationId = http.TraceIdentifier;
         actor.User = CurrentUser.From(http.User);
         actor.ClientAddress = http.Connection.RemoteIpAddress?.ToString();
 
