@@ -152,6 +152,14 @@ public sealed class BulkChangeTests(ApiFactory api) : IClassFixture<ApiFactory>
         var again = await Ok(admin.PostAsync("users/bulk", Body(dryRun: false)));
         Assert.Equal(["Unchanged", "Unchanged", "Failed", "Failed"], Rows(again).Select(r => (string)r["outcome"]!));
 
+        // Taking a sale point away: from whoever has it; for whoever has it not, no change.
+        var removed = await Ok(
+            admin.PostAsync("users/bulk", new { userIds = new[] { anna, cleo }, removeSalePoints = new[] { sp1 } })
+        );
+        Assert.Equal(["Applied", "Unchanged"], Rows(removed).Select(r => (string)r["outcome"]!));
+        Assert.Contains("SP1", (string)Rows(removed)[0]["changes"]![0]!);
+        Assert.Equal(" / ST2", await LocationsOf(admin, anna));
+
         // Deactivating: the caller cannot deactivate themselves; an inactive user stays as they are.
         var off = await Ok(
             admin.PostAsync(
