@@ -36,9 +36,9 @@ if (scenario == "salepoints-seed")
 if (scenario == "roles-seed")
 {
     var users = await RolesSeed.RunAsync(tenant);
-    // The users the HTTP load asks about, for the wrk script.
+    // The users the HTTP load asks about, for the wrk script; kept beside a kept database (bench-host.sh).
     await File.WriteAllTextAsync(
-        Path.Combine(Path.GetTempPath(), "orderstream-users.lua"),
+        Environment.GetEnvironmentVariable("USERS_LUA") ?? Path.Combine(Path.GetTempPath(), "orderstream-users.lua"),
         "users = {" + string.Join(",", users.Take(2000).Select(u => $"\"{u}\"")) + "}\n"
     );
     return 0;

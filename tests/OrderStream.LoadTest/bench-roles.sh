@@ -20,7 +20,6 @@ $load http://127.0.0.1:5099 roles admin bench-password-1 engine-load
 kill $host; wait $host 2>/dev/null || true
 Logging__LogLevel__OrderStream=Information start_host
 
-export USERS_LUA="${TMPDIR:-/tmp}/orderstream-users.lua"
 TOKEN=$(curl -s -X POST http://127.0.0.1:5099/api/tenants/roles/auth/login -H 'Content-Type: application/json' \
   -d '{"loginCode":"admin","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
 export TOKEN

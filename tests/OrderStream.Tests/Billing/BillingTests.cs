@@ -333,6 +333,44 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
         );
         Assert.Equal("2028-01", (string)onTheLast["months"]![0]!["month"]!);
         Assert.Equal(["changes[0].userId"], (await unknown.ErrorsAsync()).Keys);
+
+        // Reactivating: on 1 February, February is billed; on the 2nd it is not (back after the first day).
+        var emil = await Create(admin, "Emil", "Lang");
+        await Post(admin, $"users/{emil}/deactivate");
+        await simulation.WaitForDeliveryAsync();
+        async Task<JsonNode> Reactivate(string userId, string on) =>
+            (
+                await (
+                    await admin.PostAsync(
+                        "billing/simulate",
+                        new { changes = new[] { new { userId, reactivateOn = on } } }
+                    )
+                ).ReadAsync()
+            )["months"]!;
+        var onTheFirstOfFebruary = await Reactivate(emil, "2028-02-01");
+        Assert.Equal(
+            (0m, 20m),
+            ((decimal)onTheFirstOfFebruary[0]!["difference"]!, (decimal)onTheFirstOfFebruary[1]!["difference"]!)
+        );
+        Assert.Equal(["Emil Lang"], onTheFirstOfFebruary[1]!["employeesAdded"]!.AsArray().Select(x => (string)x!));
+        Assert.Equal(0m, (decimal)(await Reactivate(emil, "2028-02-02"))[1]!["difference"]!);
+        Assert.False((bool)(await (await admin.GetAsync($"users/{emil}")).ReadAsync())["isActive"]!);
+        // Only an inactive account can come back, and not before it left.
+        var active = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = dora, reactivateOn = "2028-02-01" } } }
+        );
+        Assert.Equal(["changes[0]"], (await active.ErrorsAsync()).Keys);
+        var tooEarly = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = emil, reactivateOn = "2028-01-09" } } }
+        );
+        Assert.Equal(["changes[0]"], (await tooEarly.ErrorsAsync()).Keys);
+        var malformed = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = emil, reactivateOn = "1.2.2028" } } }
+        );
+        Assert.Equal(["changes[0].reactivateOn"], (await malformed.ErrorsAsync()).Keys);
     }
 
     [Fact]

@@ -176,4 +176,43 @@ public sealed class IntegrationEventDeliveryTests
         Assert.DoesNotContain(received.Events, e => e.UserId == bad);
         Assert.Single(received.Events, e => e.UserId == good);
     }
+
+    private sealed class TypeRecorder(ConcurrentBag<UserTypeChanged> seen) : INotificationHandler<UserTypeChanged>
+    {
+        public Task Handle(UserTypeChanged notification, CancellationToken cancellationToken)
+        {
+            seen.Add(notification);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A change of back-office type is published with both types; other profile changes are not.</summary>
+    [Fact]
+    public async Task A_change_of_type_is_published_with_both_types_and_a_change_of_name_is_not()
+    {
+        var seen = new ConcurrentBag<UserTypeChanged>();
+        await using var api = new ApiFactory(null, null, s =>
+        {
+            s.AddSingleton(seen);
+            s.AddTransient<INotificationHandler<UserTypeChanged>, TypeRecorder>();
+        });
+        var admin = await api.CreateTenantAsync();
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Tia", "Type", "tia")))["id"]!;
+        async Task Put(object body)
+        {
+            api.Clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.PutAsync($"users/{user}", body)).StatusCode);
+        }
+        await Put(TenantClient.NewUser("Tia", "Type", "tia", type: "BusinessGroupManager"));
+        await Put(TenantClient.NewUser("Tia", "Renamed", "tia", type: "BusinessGroupManager"));
+        await Put(TenantClient.NewUser("Tia", "Renamed", "tia"));
+        await api.WaitForDeliveryAsync();
+
+        var changes = seen.Where(e => e.UserId == user).OrderBy(e => e.OccurredAt).ToList();
+        Assert.Equal(
+            [("BusinessGroupManager", (string?)null, "Tia Type"), (null, "BusinessGroupManager", "Tia Renamed")],
+            changes.Select(e => (e.Type, e.PreviousType, e.EmployeeName))
+        );
+        Assert.All(changes, e => Assert.Equal(admin.Tenant, e.Tenant));
+    }
 }

@@ -169,6 +169,37 @@ public sealed class CompareUsersTests(ApiFactory api) : IClassFixture<ApiFactory
         );
         Assert.Equal("direct", (string)level["sourcesB"]![0]!["kind"]!);
 
+        // At a sale point: Ann works at SP1 with the Shop role there, which raises her discount and gives her buy
+        // prices; tenant-wide nothing changes.
+        var shop = (string)
+            (
+                await (
+                    await admin.PostAsync(
+                        "roles",
+                        TenantClient.RoleBody("Shop", ("manage-order-discounts", 20), ("can-see-item-buy-price", null))
+                    )
+                ).ReadAsync()
+            )["id"]!;
+        var sp = await AssignmentTests.SalePointAsync(admin, "SP1");
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PostAsync($"users/{ann}/sale-points", new { salePointId = sp, roleId = shop })).StatusCode
+        );
+        var atShop = await (await admin.GetAsync($"users/{ann}/compare/{ben}?salePointId={sp}")).ReadAsync();
+        Assert.Empty(atShop["onlyB"]!.AsArray());
+        var there = atShop["differentLevels"]!.AsArray().Single()!;
+        Assert.Equal(
+            ("manage-order-discounts", 20, 12),
+            ((string)there["code"]!, (int)there["qualifierA"]!, (int)there["qualifierB"]!)
+        );
+        Assert.Contains(there["sourcesA"]!.AsArray(), source => (string)source!["roleName"]! == "Shop");
+        var stillTenantWide = await (await admin.GetAsync($"users/{ann}/compare/{ben}")).ReadAsync();
+        Assert.Equal(5, (int)stillTenantWide["differentLevels"]![0]!["qualifierA"]!);
+        Assert.Equal(
+            ["salePointId"],
+            (await (await admin.GetAsync($"users/{ann}/compare/{ben}?salePointId={Guid.NewGuid()}")).ErrorsAsync()).Keys
+        );
+
         Assert.Equal(
             HttpStatusCode.NotFound,
             (await admin.GetAsync($"users/{ann}/compare/{Guid.NewGuid()}")).StatusCode
