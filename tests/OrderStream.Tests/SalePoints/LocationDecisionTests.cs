@@ -101,6 +101,11 @@ public sealed class LocationDecisionTests(ApiFactory api) : IClassFixture<ApiFac
         var elsewhere = await CheckAsync(admin, user, "enter-purchase-invoices", storeId: st2);
         Assert.Equal("false:not-assigned", Reason(elsewhere));
         Assert.Contains("store ST2 (Store ST2)", (string)elsewhere["reasons"]![0]!["message"]!);
+        // A store that is closed for now allows nothing there, and everything again once it reopens.
+        await admin.PostAsync($"stores/{st1}/deactivate", new { reason = "stocktake" });
+        Assert.Equal("false:location-inactive", Reason(await CheckAsync(admin, user, "count-inventory", storeId: st1)));
+        await admin.PostAsync($"stores/{st1}/reactivate", null);
+        Assert.Equal("true:granted-by-role", Reason(await CheckAsync(admin, user, "count-inventory", storeId: st1)));
 
         var unknown = await admin.PostAsync(
             "authorization/check",

@@ -72,6 +72,52 @@ public sealed class LocationTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Stores_are_created_edited_with_if_match_deactivated_and_reactivated()
+    {
+        var admin = await api.CreateTenantAsync();
+        var created = await admin.PostAsync("stores", new { code = "ST1", name = "Lager Nord" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (string)(await created.ReadAsync())["id"]!;
+        Assert.Equal($"/api/tenants/{admin.Tenant}/stores/{id}", created.Headers.Location!.OriginalString);
+
+        var etag = (await admin.GetAsync($"stores/{id}")).Headers.ETag!.Tag;
+        var renamed = await admin.PutAsync($"stores/{id}", new { code = "ST1", name = "Lager Süd" }, etag);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("Lager Süd", (string)(await renamed.ReadAsync())["name"]!);
+        Assert.Equal(
+            HttpStatusCode.PreconditionFailed,
+            (await admin.PutAsync($"stores/{id}", new { code = "ST1", name = "Stale" }, etag)).StatusCode
+        );
+        // A store is not a sale point: each kind has its own routes.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"sale-points/{id}")).StatusCode);
+
+        Assert.False(
+            (bool)
+                (await (await admin.PostAsync($"stores/{id}/deactivate", new { reason = "closed" })).ReadAsync())[
+                    "isActive"
+                ]!
+        );
+        async Task<string[]> Codes(string query) =>
+            [.. (await (await admin.GetAsync(query)).ReadAsync())["items"]!.AsArray().Select(s => (string)s!["code"]!)];
+        Assert.Empty(await Codes("stores"));
+        Assert.Equal(["ST1"], await Codes("stores?status=inactive"));
+        // Deactivating what is inactive already changes nothing (the audit below has one deactivation).
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PostAsync($"stores/{id}/deactivate", new { reason = "again" })).StatusCode
+        );
+        Assert.True((bool)(await (await admin.PostAsync($"stores/{id}/reactivate", null)).ReadAsync())["isActive"]!);
+        Assert.Equal(["ST1"], await Codes("stores"));
+
+        var audit = (await (await admin.GetAsync($"audit?subject={id}")).ReadAsync())["items"]!.AsArray();
+        Assert.Equal(
+            ["location_reactivated", "location_deactivated", "location_changed", "location_opened"],
+            audit.Select(e => (string)e!["type"]!)
+        );
+        Assert.Equal("closed", (string)audit[1]!["data"]!["Reason"]!);
+    }
+
+    [Fact]
     public async Task Codes_are_unique_per_kind_and_bad_input_names_the_field()
     {
         var admin = await api.CreateTenantAsync();
