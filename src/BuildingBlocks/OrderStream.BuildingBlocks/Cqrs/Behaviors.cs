@@ -34,7 +34,7 @@ public sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidat
     }
 }
 
-public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior<TRequest, TResponse>> logger)
+internal sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior<TRequest, TResponse>> logger)
     : IPipelineBehavior<TRequest, TResponse>
 {
     public Task<TResponse> Handle(
@@ -73,7 +73,7 @@ public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior
 /// command sent while another runs in the same scope (a bulk row giving roles, sale points and a deactivation) joins
 /// its transaction: only the outermost commits, so the row is applied whole or not at all.
 /// </summary>
-public sealed class UnitOfWorkBehavior<TRequest, TResponse>(IServiceProvider services)
+internal sealed class UnitOfWorkBehavior<TRequest, TResponse>(IServiceProvider services)
     : IPipelineBehavior<TRequest, TResponse>
 {
     public Task<TResponse> Handle(

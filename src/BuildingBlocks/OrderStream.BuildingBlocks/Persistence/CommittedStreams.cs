@@ -75,7 +75,7 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
 /// <summary>
 /// Listens for other instances' commits on one dedicated connection; reconnects (and asks for a resync) when it breaks.
 /// </summary>
-public sealed class CommitNotificationListener(
+internal sealed class CommitNotificationListener(
     NpgsqlDataSource db,
     CommittedStreams streams,
     ILogger<CommitNotificationListener> logger

@@ -97,7 +97,7 @@ public static class MartenSetup
 /// <summary>
 /// Sessions for the tenant of the scope, stamped with actor and correlation id so every event says who and why.
 /// </summary>
-public sealed class TenantSessionFactory(IDocumentStore store, TenantContext tenant, ActorContext actor)
+internal sealed class TenantSessionFactory(IDocumentStore store, TenantContext tenant, ActorContext actor)
     : ISessionFactory
 {
     public IQuerySession QuerySession() => store.QuerySession(tenant.Tenant);
@@ -116,9 +116,9 @@ public sealed class TenantSessionFactory(IDocumentStore store, TenantContext ten
 /// Connections for searches whose best plan depends on the values (a term matching ten users or all of them, optional
 /// filters): every execution is planned for its own values (plan_cache_mode=force_custom_plan). A prepared statement
 /// falls back to a generic plan after five runs, and for <c>LIKE $1</c> that plan guesses 500 matches whatever the term
-/// (measured on 100,000 users: 60-76 ms instead of about 20 for a term matching everyone). Writes keep the main
-/// connections, whose cached plans (also inside Marten's functions) spare the planning on every insert. Run
-/// Marten-built SQL here with <c>IQueryable.ToCommand</c>.
+/// (three times slower for a term matching everyone, ADR 0024). Writes keep the main connections, whose cached plans
+/// (also inside Marten's functions) spare the planning on every insert. Run Marten-built SQL here with
+/// <c>IQueryable.ToCommand</c>.
 /// </summary>
 public sealed class SearchDatabase(string connectionString) : IDisposable
 {

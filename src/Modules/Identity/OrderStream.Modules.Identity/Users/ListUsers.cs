@@ -69,16 +69,12 @@ internal static class ListUsers
 
     /// <summary>
     /// Count and page run at once, on two sessions: both visit every match, so one after the other would double the
-    /// wait (measured on 100,000 users, issue #2 note).
+    /// wait (ADR 0024).
     /// </summary>
     internal sealed class Handler(IDocumentStore store, TenantContext tenant, SearchDatabase search)
         : IRequestHandler<Query, PagedList<UserListItem>>
     {
-        // A search's matches are sorted rather than found by walking the name index: names cluster in name order, so a
-        // walk would pass every name before the match (11 ms instead of 64-92 ms on 100,000 users). When matches are
-        // dense (a term in every e-mail address: 100,000 matches) the walk finds a page in a few rows while sorting
-        // them all takes 60-76 ms. PostgreSQL's estimate for a surname matching 8,000 users is about 11,000, hence the
-        // margin.
+        // Sparse matches are sorted, dense ones found by walking the name index: each is faster there (ADR 0024).
         private const int SortAtMost = 20_000;
 
         public async Task<PagedList<UserListItem>> Handle(Query q, CancellationToken ct)

@@ -4,8 +4,7 @@ namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>
 /// A user as the list shows it: a slim read model beside the full user document, so that searching and counting 100,000
-/// users visits rows a quarter of the size (measured in the issue #2 note). Kept inline, in the transaction of the
-/// change.
+/// users visits rows a quarter of the size (ADR 0024). Kept inline, in the transaction of the change.
 /// </summary>
 internal sealed class UserListEntry
 {

@@ -5,9 +5,9 @@ namespace OrderStream.Modules.Identity.Users;
 
 /// <summary>
 /// The sale-point filter's own table (ADR 0012): a row per user and sale point with the user's status and sort name, so
-/// a sale point's users are counted and paged in name order from one index (measured: 2 ms and 6 ms for 4,000 of
-/// 100,000 users, where joining the document read model cost 60-100 ms). Sale Points' events set a user's rows (<see
-/// cref="RecordUserLocations"/>); the user's own events keep status and name current, in the transaction of the change.
+/// a sale point's users are counted and paged in name order from one index (ADR 0024). Sale Points' events set a
+/// user's rows (<see cref="RecordUserLocations"/>); the user's own events keep status and name current, in the
+/// transaction of the change.
 /// </summary>
 internal sealed class UserSalePointsTable : Marten.Events.Projections.IProjection
 {

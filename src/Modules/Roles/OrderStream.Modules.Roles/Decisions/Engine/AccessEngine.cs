@@ -128,8 +128,8 @@ internal sealed class AccessEngine
 
     private async Task<TenantAccess> LoadAsync(string tenant)
     {
-        // Identity's facts, Sale Points' records and this module's: every read at once, each on its own connection (on
-        // one session, this module's three reads waited for each other: 150 ms of a first load).
+        // Identity's facts, Sale Points' records and this module's: every read at once, each on its own connection,
+        // since on one session they waited for each other (ADR 0024).
         var facts = AskAsync(tenant, new GetUserAccessFacts(null), CancellationToken.None);
         var locations = AskAsync(tenant, new GetLocations(), CancellationToken.None);
         var userLocations = AskAsync(tenant, new GetUserLocations(null), CancellationToken.None);
