@@ -380,9 +380,11 @@ if (scenario == "timetravel")
     var ids = new List<string>();
     for (var page = 1; page <= 10; page++)
         ids.AddRange(
-            (await http.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/users?pageSize=200&page={page}"))![
-                "items"
-            ]!
+            (
+                await http.GetFromJsonAsync<JsonObject>(
+                    $"/api/tenants/{tenant}/users?pageSize=200&page={page}&sort=createdAt"
+                )
+            )!["items"]!
                 .AsArray()
                 .Select(u => (string)u!["id"]!)
         );
