@@ -110,4 +110,10 @@ public sealed class UnitOfWork
 
     /// <summary>A bulk dry run: its changes are thrown away, and nothing it meets is recorded either.</summary>
     public bool DryRun { get; internal set; }
+
+    /// <summary>
+    /// Users created in this transaction (an imported row): they hold nothing yet, so who-may-change-whom has nothing
+    /// to weigh, and asking the decision engine about a user it cannot read yet would cost a reload per row.
+    /// </summary>
+    public HashSet<Guid> CreatedUsers { get; } = [];
 }

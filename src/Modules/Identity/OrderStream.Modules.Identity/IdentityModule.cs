@@ -52,6 +52,7 @@ public sealed class IdentityModule : IModule
                 typeof(ChangeUserRoles),
                 typeof(ListRoles),
                 typeof(RequireMayChangeUser),
+                typeof(LoadUsersForDecisions),
                 typeof(ChangeUserLocations),
                 typeof(GetLocations),
                 typeof(GetPosAccess),

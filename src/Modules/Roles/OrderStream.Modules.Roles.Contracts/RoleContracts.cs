@@ -50,3 +50,9 @@ public sealed record RoleToGive(Guid RoleId, DateTimeOffset? ValidFrom = null, D
 /// apply, so nobody but a System Administrator sets their own.
 /// </summary>
 public sealed record RequireMayChangeUser(Guid UserId, string What, bool ChangesType = false) : IRequest;
+
+/// <summary>
+/// Loads the users a bulk change is about to change into the decision engine together, so that its rows' decisions do
+/// not each reload one user (issue #22).
+/// </summary>
+public sealed record LoadUsersForDecisions(IReadOnlyList<Guid> UserIds) : IRequest;

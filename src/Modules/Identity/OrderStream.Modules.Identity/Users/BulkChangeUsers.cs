@@ -125,10 +125,11 @@ internal static class BulkChangeUsers
                 .OverridePropertyName(field);
     }
 
-    internal sealed class Handler(BulkRows rows) : IRequestHandler<Command, BulkResult>
+    internal sealed class Handler(BulkRows rows, IMediator mediator) : IRequestHandler<Command, BulkResult>
     {
         public async Task<BulkResult> Handle(Command c, CancellationToken ct)
         {
+            await mediator.Send(new LoadUsersForDecisions(c.UserIds!), ct);
             var results = new List<RowResult>(c.UserIds!.Count);
             foreach (var userId in c.UserIds)
                 results.Add(

@@ -30,7 +30,8 @@ internal static class RegisterUser
         IDocumentSession session,
         ActorContext actor,
         CredentialHasher hasher,
-        TimeProvider clock
+        TimeProvider clock,
+        UnitOfWork unit
     ) : IRequestHandler<Command, User>
     {
         public async Task<User> Handle(Command c, CancellationToken ct)
@@ -60,6 +61,7 @@ internal static class RegisterUser
                 await CounterpartLinks.ProfileAsync(session, c, ct)
             );
             session.Events.StartStream<User>(id, registered);
+            unit.CreatedUsers.Add(id);
             // The answer is built from the events themselves, so the created user need not be read back.
             var user = User.Create(registered);
             foreach (var linked in await CounterpartLinks.ApplyAsync(session, id, [], c, at, ct))

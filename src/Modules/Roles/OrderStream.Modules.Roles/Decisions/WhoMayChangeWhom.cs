@@ -114,6 +114,17 @@ internal static class WhoMayChangeWhom
     }
 }
 
+/// <summary>Answers <see cref="LoadUsersForDecisions"/>: one reload of all the users the engine lacks.</summary>
+internal sealed class LoadUsersForDecisionsHandler(AccessEngine engine, TenantContext tenant)
+    : IRequestHandler<LoadUsersForDecisions, Unit>
+{
+    public async Task<Unit> Handle(LoadUsersForDecisions c, CancellationToken ct)
+    {
+        await (await engine.TenantAsync(tenant.Tenant, ct)).LoadUsersAsync(engine, c.UserIds, ct);
+        return Unit.Value;
+    }
+}
+
 /// <summary>
 /// Answers <see cref="RequireMayChangeUser"/>. A refusal is recorded on a stream of its own (the user's history shows
 /// it) in a transaction of its own, since the refused change rolls back; a dry run's refusal changes nothing and is not
@@ -131,8 +142,9 @@ internal sealed class RequireMayChangeUserHandler(
     public async Task<Unit> Handle(RequireMayChangeUser c, CancellationToken ct)
     {
         var caller = actor.RequireUser();
+        if (unit.CreatedUsers.Contains(c.UserId))
+            return Unit.Value;
         var access = await engine.TenantAsync(tenant.Tenant, ct);
-        // A user being created in this very transaction (an imported row) is not known yet and holds nothing.
         if (await access.UserAsync(engine, c.UserId, ct) is not { } target)
             return Unit.Value;
         var me = await access.GranterAsync(engine, caller.UserId, ct);

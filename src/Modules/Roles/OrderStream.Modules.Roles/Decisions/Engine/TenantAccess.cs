@@ -326,6 +326,17 @@ internal sealed partial class TenantAccess
         return _users.GetValueOrDefault(userId);
     }
 
+    /// <summary>The users not known yet, loaded together (a bulk change would otherwise load one per row).</summary>
+    public async Task LoadUsersAsync(AccessEngine engine, IEnumerable<Guid> userIds, CancellationToken ct)
+    {
+        if (AsOf is not null)
+            return;
+        foreach (var id in userIds)
+            if (!_users.ContainsKey(id))
+                _stale[id] = 0;
+        await RefreshAsync(engine, ct);
+    }
+
     /// <summary>
     /// Custom features are few and rarely added: an unknown code rereads them before it is called unknown.
     /// </summary>
