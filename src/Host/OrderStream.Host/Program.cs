@@ -75,6 +75,9 @@ builder.Services.AddOpenApi(o =>
 {
     o.CreateSchemaReferenceId = OpenApiSchemas.ReferenceId;
     o.AddSchemaTransformer(OpenApiSchemas.Instants);
+    o.AddSchemaTransformer(OpenApiSchemas.Tighten);
+    o.AddOperationTransformer(OpenApiOperations.DescribeOperation);
+    o.AddDocumentTransformer(OpenApiOperations.DescribeService);
 });
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 

@@ -12,17 +12,9 @@ namespace OrderStream.Tests.Architecture;
 /// </summary>
 public sealed partial class ReadmeTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static readonly string Root = FindRoot();
+    private static string Root => Repository.Root;
 
     private static string Readme => File.ReadAllText(Path.Combine(Root, "README.md"));
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OrderStream.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("The repository's root was not found.");
-    }
 
     /// <summary>
     /// The flows of the modules as a Mermaid flowchart: events as arrows, questions as dotted arrows.

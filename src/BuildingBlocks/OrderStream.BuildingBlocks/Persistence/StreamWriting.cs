@@ -37,4 +37,31 @@ public static class StreamWriting
             ? (stream, aggregate)
             : throw new NotFoundException(what, id.ToString());
     }
+
+    /// <summary>
+    /// Opens a tenant's settings for a change, like <see cref="FetchForUpdateAsync{T}"/>; but settings never saved
+    /// have no stream yet, and their ETag is <c>"0"</c>.
+    /// </summary>
+    public static async Task<IEventStream<T>> FetchSettingsForUpdateAsync<T>(
+        this IDocumentSession session,
+        Guid id,
+        long? expectedVersion,
+        string what,
+        CancellationToken ct
+    )
+        where T : class
+    {
+        try
+        {
+            return expectedVersion is { } version
+                ? await session.Events.FetchForWriting<T>(id, version, ct)
+                : await session.Events.FetchForWriting<T>(id, ct);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            throw new PreconditionFailedException(
+                $"The {what} changed since you read them (If-Match is stale). Reload them and try again."
+            );
+        }
+    }
 }

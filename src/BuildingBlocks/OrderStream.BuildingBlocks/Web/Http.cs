@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using OrderStream.BuildingBlocks.Errors;
 
@@ -20,7 +21,7 @@ public static class ETags
         var value = header.Trim();
         if (value.StartsWith("W/", StringComparison.Ordinal))
             value = value[2..];
-        return long.TryParse(value.Trim('"'), out var version) && version > 0
+        return long.TryParse(value.Trim('"'), out var version) && version >= 0
             ? version
             : throw new FieldRuleException("If-Match", "If-Match must be an ETag this API returned, such as \"3\".");
     }
@@ -30,6 +31,21 @@ public static class ETags
         http.Response.Headers.ETag = Of(version);
         return Results.Ok(body);
     }
+}
+
+/// <summary>Endpoint metadata for the OpenAPI document: the answer carries the resource's <c>ETag</c>.</summary>
+public sealed record AnswersWithETag;
+
+/// <summary>Endpoint metadata for the OpenAPI document: the write takes <c>If-Match</c> (412 when stale).</summary>
+public sealed record AcceptsIfMatch;
+
+public static class ETagMetadata
+{
+    public static TBuilder AnswersWithETag<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AnswersWithETag());
+
+    public static TBuilder TakesIfMatch<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AcceptsIfMatch());
 }
 
 /// <summary>The shape of every list answer.</summary>

@@ -35,6 +35,8 @@ internal static class GetUserHistory
                 )
                 .WithTags("Audit")
                 .WithName("UserHistory")
+                .WithSummary("Read a user's history")
+                .WithDescription("Every change to the user, who made it and when, explained.")
                 .RequireFeature(
                     AuditModule.ViewAuditLog,
                     SecureFeatureCodes.BackOfficeUsers,

@@ -227,6 +227,8 @@ internal static class ListAuditEntries
                 )
                 .WithTags("Audit")
                 .WithName("ListAuditEntries")
+                .WithSummary("Read the audit trail")
+                .WithDescription("Every audited change of the tenant, newest first, filtered and paged.")
                 .RequireFeature(AuditModule.ViewAuditLog);
     }
 }

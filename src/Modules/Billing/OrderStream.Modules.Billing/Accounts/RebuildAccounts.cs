@@ -57,6 +57,8 @@ internal static class RebuildAccounts
                 )
                 .WithTags("Billing")
                 .WithName("RebuildBillingAccounts")
+                .WithSummary("Rebuild the billing accounts")
+                .WithDescription("Replays the events to rebuild the billing read models. Audited.")
                 .RequireFeature(BillingModule.ManageBilling);
     }
 }

@@ -120,6 +120,8 @@ internal static class DormantUsers
                 )
                 .WithTags("Billing")
                 .WithName("DormantUsers")
+                .WithSummary("List dormant billed users")
+                .WithDescription("Users who were billed but did not log in during the month.")
                 .RequireFeature(BillingModule.ViewBilling);
     }
 }

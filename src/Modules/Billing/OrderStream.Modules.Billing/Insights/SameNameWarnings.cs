@@ -52,6 +52,8 @@ internal static class SameNameWarnings
                 )
                 .WithTags("Billing")
                 .WithName("SameNameWarnings")
+                .WithSummary("List users billed twice under one name")
+                .WithDescription("Users with the same name who may be one person billed twice.")
                 .RequireFeature(BillingModule.ViewBilling);
     }
 

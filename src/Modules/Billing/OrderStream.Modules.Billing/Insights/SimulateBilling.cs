@@ -157,6 +157,11 @@ internal static class SimulateBilling
                 )
                 .WithTags("Billing")
                 .WithName("SimulateBilling")
+                .WithSummary("Simulate a billing change")
+                .WithDescription(
+                    "What a statement would be if the given users were deactivated or reactivated; "
+                        + "nothing is written."
+                )
                 .RequireFeature(BillingModule.ViewBilling);
     }
 }

@@ -56,6 +56,11 @@ internal static class ConfirmLicense
                 )
                 .WithTags("Licenses")
                 .WithName("ConfirmLicense")
+                .WithSummary("Confirm a license")
+                .WithDescription(
+                    "Confirms a license with the code from its confirmation mail. Needs no token: the "
+                        + "code is the proof."
+                )
                 .Produces<Response>()
                 .AllowAnonymous()
                 .RequireRateLimiting("login");

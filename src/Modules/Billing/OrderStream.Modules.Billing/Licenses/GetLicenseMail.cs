@@ -55,6 +55,8 @@ internal static class GetLicenseMail
                 )
                 .WithTags("Licenses")
                 .WithName("GetLicenseMail")
+                .WithSummary("Read the license mails")
+                .WithDescription("The confirmation mails sent for licenses and whether they were delivered.")
                 .RequireFeature(BillingModule.ViewBilling);
     }
 }

@@ -75,6 +75,9 @@ internal static class GetLicenses
                 )
                 .WithTags("Licenses")
                 .WithName("GetLicenses")
+                .WithSummary("Read the licenses")
+                .WithDescription("The tenant's license pool: purchased, linked and free licenses, with an `ETag`.")
+                .AnswersWithETag()
                 .Produces<Overview>()
                 .RequireFeature(BillingModule.ViewBilling);
     }

@@ -66,7 +66,14 @@ internal static class LinkLicense
                 )
                 .WithTags("Licenses")
                 .WithName("LinkLicense")
+                .WithSummary("Link a license to a user")
+                .WithDescription(
+                    "Takes a free license for an active user who has none (409 when none is free) and "
+                        + "mails a confirmation link; mails per address are limited (429)."
+                )
+                .AnswersWithETag()
                 .Produces<GetLicenses.Overview>()
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
                 .RequireFeature(BillingModule.ManageBilling);
     }
 }

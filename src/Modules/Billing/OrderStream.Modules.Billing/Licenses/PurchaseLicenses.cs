@@ -44,6 +44,9 @@ internal static class PurchaseLicenses
                 )
                 .WithTags("Licenses")
                 .WithName("PurchaseLicenses")
+                .WithSummary("Purchase licenses")
+                .WithDescription("Adds licenses to the tenant's pool. Audited.")
+                .AnswersWithETag()
                 .Produces<GetLicenses.Overview>()
                 .RequireFeature(BillingModule.ManageBilling);
     }

@@ -46,7 +46,14 @@ internal static class ResendLicenseConfirmation
                 )
                 .WithTags("Licenses")
                 .WithName("ResendLicenseConfirmation")
+                .WithSummary("Resend a license confirmation")
+                .WithDescription(
+                    "Sends the confirmation mail again; a resent link replaces a recent one. Mails per "
+                        + "license and address are limited (429 with `Retry-After`)."
+                )
+                .AnswersWithETag()
                 .Produces<GetLicenses.Overview>()
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
                 .RequireFeature(BillingModule.ManageBilling);
     }
 }

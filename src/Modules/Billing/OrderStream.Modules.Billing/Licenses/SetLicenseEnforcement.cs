@@ -50,6 +50,9 @@ internal static class SetLicenseEnforcement
                 )
                 .WithTags("Licenses")
                 .WithName("SetLicenseEnforcement")
+                .WithSummary("Switch license enforcement on or off")
+                .WithDescription("When on, users without a confirmed license cannot log in. Audited.")
+                .AnswersWithETag()
                 .Produces<GetLicenses.Overview>()
                 .RequireFeature(BillingModule.ManageBilling);
     }

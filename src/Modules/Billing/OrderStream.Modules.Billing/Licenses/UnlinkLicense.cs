@@ -45,6 +45,9 @@ internal static class UnlinkLicense
                 )
                 .WithTags("Licenses")
                 .WithName("UnlinkLicense")
+                .WithSummary("Unlink a license")
+                .WithDescription("Frees the license of a user; it returns to the pool. Audited.")
+                .AnswersWithETag()
                 .Produces<GetLicenses.Overview>()
                 .RequireFeature(BillingModule.ManageBilling);
     }

@@ -49,6 +49,9 @@ internal static class GetBillingSettings
                 )
                 .WithTags("Billing")
                 .WithName("GetBillingSettings")
+                .WithSummary("Read the billing settings")
+                .WithDescription("Price per user and currency, with an `ETag`.")
+                .AnswersWithETag()
                 .Produces<BillingSettingsResponse>()
                 .RequireFeature(BillingModule.ViewBilling);
     }

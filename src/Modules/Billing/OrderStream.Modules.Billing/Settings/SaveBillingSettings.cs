@@ -34,9 +34,12 @@ internal static class SaveBillingSettings
         public async Task<Unit> Handle(Command s, CancellationToken ct)
         {
             var id = BillingSettings.StreamId(tenant.Tenant);
-            var stream = s.ExpectedVersion is { } v
-                ? (await session.FetchForUpdateAsync<BillingSettings>(id, v, "billing settings", ct)).Stream
-                : await session.Events.FetchForWriting<BillingSettings>(id, ct);
+            var stream = await session.FetchSettingsForUpdateAsync<BillingSettings>(
+                id,
+                s.ExpectedVersion,
+                "billing settings",
+                ct
+            );
             var currency = s.Currency
                 ?? stream.Aggregate?.Currency
                 ?? (await tenants.FindAsync(tenant.Tenant, ct))!.Currency;
@@ -68,6 +71,12 @@ internal static class SaveBillingSettings
                 )
                 .WithTags("Billing")
                 .WithName("SaveBillingSettings")
+                .WithSummary("Change the billing settings")
+                .WithDescription(
+                    "Send `If-Match` with the `ETag` you read: 412 when someone changed them since. " + "Audited."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<BillingSettingsResponse>()
                 .RequireFeature(BillingModule.ManageBilling);
     }

@@ -67,6 +67,11 @@ internal static class CloseStatement
                 )
                 .WithTags("Billing")
                 .WithName("CloseStatement")
+                .WithSummary("Close a month's billing statement")
+                .WithDescription(
+                    "Freezes the month's statement; changes that arrive later become adjustments of the "
+                        + "next open month. Audited."
+                )
                 .RequireFeature(BillingModule.ManageBilling);
     }
 }

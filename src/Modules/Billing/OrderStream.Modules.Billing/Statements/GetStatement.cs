@@ -48,6 +48,12 @@ internal static class GetStatement
                 )
                 .WithTags("Billing")
                 .WithName("GetStatement")
+                .Produces<Statement>()
+                .WithSummary("Read a month's billing statement")
+                .WithDescription(
+                    "The statement of a month (`yyyy-MM`) with its accounts and reasons, as JSON or CSV "
+                        + "(`format=csv`)."
+                )
                 .RequireFeature(BillingModule.ViewBilling);
 
         private static string ToCsv(Statement s)

@@ -60,6 +60,8 @@ internal static class ListStatements
                 )
                 .WithTags("Billing")
                 .WithName("ListStatements")
+                .WithSummary("List billing statements")
+                .WithDescription("The months with a statement, newest first.")
                 .RequireFeature(BillingModule.ViewBilling);
     }
 }

@@ -76,6 +76,14 @@ internal static class LogIn
                 )
                 .WithTags("Authentication")
                 .WithName("LogIn")
+                .WithSummary("Log in to the web office")
+                .WithDescription(
+                    "Answers a web office bearer token for a login code and password. Wrong credentials, "
+                        + "an inactive user, a user without login permission or without a license are all refused "
+                        + "alike "
+                        + "(401). Repeated failures lock the login for a while; too many attempts from one address "
+                        + "answer 429."
+                )
                 .AllowAnonymous()
                 .RequireRateLimiting("login")
                 .Produces<Response>()

@@ -114,6 +114,14 @@ internal static class PosLogIn
                 )
                 .WithTags("Authentication")
                 .WithName("PosLogIn")
+                .WithSummary("Log in at a point of sale")
+                .WithDescription(
+                    "Answers a POS token for a login code and PIN at one sale point; it is good only for "
+                        + "the POS endpoints. Wrong credentials are refused alike (401); with the right PIN, a sale "
+                        + "point "
+                        + "where the user may not work is refused (403) with the reason. Limited like the web office "
+                        + "login (429)."
+                )
                 .AllowAnonymous()
                 .RequireRateLimiting("login")
                 .Produces<Response>()

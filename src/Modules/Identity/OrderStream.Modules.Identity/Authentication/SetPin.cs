@@ -63,6 +63,12 @@ internal static class SetPin
                 )
                 .WithTags("Users")
                 .WithName("SetPin")
+                .Produces(StatusCodes.Status204NoContent)
+                .WithSummary("Set a user's PIN")
+                .WithDescription(
+                    "The PIN for POS logins; stored only as a slow hash. Refused (403) for a user who "
+                        + "holds more than the caller."
+                )
                 .RequireAuthorization()
                 .AcceptPosTokens();
     }

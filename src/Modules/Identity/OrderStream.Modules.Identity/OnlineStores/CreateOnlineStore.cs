@@ -48,6 +48,8 @@ internal static class CreateOnlineStore
                 )
                 .WithTags("Online stores")
                 .WithName("CreateOnlineStore")
+                .WithSummary("Create an online store")
+                .WithDescription("An online store that Online Store Administrators can be bound to.")
                 .Produces<OnlineStoreResponse>(StatusCodes.Status201Created)
                 .RequireFeature(IdentityModule.ManageUsers);
     }

@@ -28,6 +28,9 @@ internal static class GetOnlineStore
                 )
                 .WithTags("Online stores")
                 .WithName("GetOnlineStore")
+                .WithSummary("Read an online store")
+                .WithDescription("Answers the online store with an `ETag`.")
+                .AnswersWithETag()
                 .Produces<OnlineStoreResponse>()
                 .RequireFeature(IdentityModule.ManageUsers);
     }

@@ -27,6 +27,8 @@ internal static class ListOnlineStores
                 )
                 .WithTags("Online stores")
                 .WithName("ListOnlineStores")
+                .WithSummary("List online stores")
+                .WithDescription("The online stores of the tenant, paged.")
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -45,6 +45,10 @@ internal static class UpdateOnlineStore
                 )
                 .WithTags("Online stores")
                 .WithName("UpdateOnlineStore")
+                .WithSummary("Change an online store")
+                .WithDescription("Send `If-Match` with the `ETag` you read: 412 when someone changed it since.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<OnlineStoreResponse>()
                 .RequireFeature(IdentityModule.ManageUsers);
     }

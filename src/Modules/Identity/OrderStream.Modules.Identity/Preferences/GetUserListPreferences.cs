@@ -23,6 +23,8 @@ internal static class GetUserListPreferences
                 )
                 .WithTags("Preferences")
                 .WithName("GetUserListPreferences")
+                .WithSummary("Read my user-list layout")
+                .WithDescription("The columns, order and page size the caller chose for the user list.")
                 .RequireAuthorization();
     }
 }

@@ -53,6 +53,8 @@ internal static class SaveUserListPreferences
                 )
                 .WithTags("Preferences")
                 .WithName("SaveUserListPreferences")
+                .WithSummary("Save my user-list layout")
+                .WithDescription("Stores the caller's columns, order and page size for the user list.")
                 .RequireAuthorization();
     }
 }

@@ -72,6 +72,9 @@ internal static class BackOfficeUsersReport
                 )
                 .WithTags("Reports")
                 .WithName("BackOfficeUsersReport")
+                .Produces<List<Row>>()
+                .WithSummary("Report the back-office users")
+                .WithDescription("The List Back Office Users report, as JSON or CSV (`format=csv`).")
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

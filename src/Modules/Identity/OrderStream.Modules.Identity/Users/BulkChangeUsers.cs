@@ -209,6 +209,12 @@ internal static class BulkChangeUsers
                 )
                 .WithTags("Users")
                 .WithName("BulkChangeUsers")
+                .WithSummary("Change many users in one call")
+                .WithDescription(
+                    "Each row is its own transaction: a row that fails is reported with its problems and "
+                        + "the others still commit. With `dryRun` nothing is written. Every row is judged by "
+                        + "who-may-change-whom like a single change, and audited."
+                )
                 .Produces<BulkResult>()
                 .ProducesValidationProblem()
                 .WithBodyLimit(1024 * 1024)

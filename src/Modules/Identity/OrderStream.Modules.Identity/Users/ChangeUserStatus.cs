@@ -65,6 +65,15 @@ internal static class ChangeUserStatus
                 )
                 .WithTags("Users")
                 .WithName("DeactivateUser")
+                .Produces<UserResponse>()
+                .WithSummary("Deactivate a user")
+                .WithDescription(
+                    "The user's tokens stop working at once. Refused (403) for a user who holds more "
+                        + "than the caller, and (409) for the last active System Administrator. Audited with the "
+                        + "reason."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .RequireFeature(IdentityModule.ManageUsers);
             app.MapPost(
                     "/api/tenants/{tenant}/users/{id:guid}/reactivate",
@@ -73,6 +82,11 @@ internal static class ChangeUserStatus
                 )
                 .WithTags("Users")
                 .WithName("ReactivateUser")
+                .Produces<UserResponse>()
+                .WithSummary("Reactivate a user")
+                .WithDescription("Refused (403) for a user who holds more than the caller. Audited with the reason.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .RequireFeature(IdentityModule.ManageUsers);
         }
 

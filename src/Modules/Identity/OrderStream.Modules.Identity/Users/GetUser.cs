@@ -23,6 +23,9 @@ internal static class GetUser
                 )
                 .WithTags("Users")
                 .WithName("GetUser")
+                .WithSummary("Read a user")
+                .WithDescription("Answers the user with an `ETag` to send back as `If-Match` when changing them.")
+                .AnswersWithETag()
                 .Produces<UserResponse>()
                 .RequireFeature(IdentityModule.ManageUsers);
     }

@@ -274,6 +274,12 @@ internal static class ImportUsers
                 )
                 .WithTags("Users")
                 .WithName("ImportUsers")
+                .WithSummary("Import users from CSV")
+                .WithDescription(
+                    "One row per user (create or change by login code), each row its own transaction; "
+                        + "`dryRun` writes nothing. Rows are reported one by one; a refused row does not stop the "
+                        + "others."
+                )
                 .Accepts<string>("text/csv")
                 .Produces<BulkResult>()
                 .ProducesValidationProblem()

@@ -346,6 +346,11 @@ internal static class ListUsers
                 )
                 .WithTags("Users")
                 .WithName("ListUsers")
+                .WithSummary("List users")
+                .WithDescription(
+                    "Search, filter by status, type, role, sale point or store, sort and page the users "
+                        + "of the tenant."
+                )
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

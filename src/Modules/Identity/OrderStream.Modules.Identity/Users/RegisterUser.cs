@@ -118,6 +118,12 @@ internal static class RegisterUser
                 )
                 .WithTags("Users")
                 .WithName("RegisterUser")
+                .WithSummary("Register a user")
+                .WithDescription(
+                    "Creates a web office or POS user. Only a System Administrator makes another user a "
+                        + "System Administrator. Audited."
+                )
+                .AnswersWithETag()
                 .Produces<UserResponse>(StatusCodes.Status201Created)
                 .ProducesValidationProblem()
                 .RequireFeature(IdentityModule.ManageUsers);

@@ -56,6 +56,14 @@ internal static class SetSystemAdministrator
                 )
                 .WithTags("Users")
                 .WithName("SetSystemAdministrator")
+                .Produces<UserResponse>()
+                .WithSummary("Make a user System Administrator or not")
+                .WithDescription(
+                    "Only a System Administrator may do this; the last active System Administrator "
+                        + "cannot be taken away (409). Audited."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

@@ -170,6 +170,15 @@ internal static class UpdateUser
                 )
                 .WithTags("Users")
                 .WithName("UpdateUser")
+                .WithSummary("Change a user")
+                .WithDescription(
+                    "Replaces the user's fields. A password, login permission or type change of a user "
+                        + "who holds more than the caller is refused (403, who-may-change-whom). Send `If-Match` with "
+                        + "the "
+                        + "`ETag` you read: 412 when someone changed the user since."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserResponse>()
                 .ProducesValidationProblem()
                 .RequireFeature(IdentityModule.ManageUsers);

@@ -60,6 +60,9 @@ internal static class AddCustomFeature
                 )
                 .WithTags("Secure features")
                 .WithName("AddCustomFeature")
+                .Produces<SecureFeature>(StatusCodes.Status201Created)
+                .WithSummary("Add a custom secure feature")
+                .WithDescription("A tenant's own feature beside the catalogue. Audited.")
                 .RequireFeature(RolesModule.MaintainRoles);
     }
 }

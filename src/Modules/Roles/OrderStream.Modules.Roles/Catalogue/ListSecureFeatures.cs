@@ -54,6 +54,8 @@ internal static class ListSecureFeatures
                 )
                 .WithTags("Secure features")
                 .WithName("ListSecureFeatures")
+                .WithSummary("List the secure features")
+                .WithDescription("The catalogue with the tenant's custom features, their qualifiers and tiers.")
                 .RequireAuthorization();
     }
 }

@@ -26,6 +26,9 @@ internal static class CheckAuthorization
     /// <summary><c>AsOf</c>: the instant of every check that names none of its own.</summary>
     public sealed record Many(IReadOnlyList<Check>? Checks, DateTimeOffset? AsOf = null);
 
+    /// <summary>The answers to <see cref="Many"/>, in the order of its checks.</summary>
+    public sealed record ManyDecisions(IReadOnlyList<Decision> Decisions);
+
     public sealed class CheckValidator : AbstractValidator<Check>
     {
         public CheckValidator(TimeProvider clock)
@@ -144,15 +147,19 @@ internal static class CheckAuthorization
                 )
                 .WithTags("Authorization")
                 .WithName("CheckAuthorization")
+                .WithSummary("Decide whether a user may do something")
+                .WithDescription(
+                    "Answers allowed or not with the explanation (roles, grants, tiers, sale point), now "
+                        + "or as of a past instant (`asOf`)."
+                )
                 .Produces<Decision>()
                 .RequireAuthorization()
                 .AcceptPosTokens();
             app.MapPost(
                     "/api/tenants/{tenant}/authorization/check-many",
                     async (Many body, IMediator mediator, CancellationToken ct) =>
-                        new
-                        {
-                            decisions = await mediator.Send(
+                        new ManyDecisions(
+                            await mediator.Send(
                                 new Query(
                                     body.Checks?.Select(c =>
                                             c is null || c.AsOf is not null ? c! : c with { AsOf = body.AsOf }
@@ -161,11 +168,16 @@ internal static class CheckAuthorization
                                         ?? []
                                 ),
                                 ct
-                            ),
-                        }
+                            )
+                        )
                 )
                 .WithTags("Authorization")
                 .WithName("CheckAuthorizationMany")
+                .Produces<ManyDecisions>()
+                .WithSummary("Decide many checks at once")
+                .WithDescription(
+                    "Many checks in one call (up to 1 MB of body), each answered like one check, in the order asked."
+                )
                 .RequireAuthorization()
                 .AcceptPosTokens()
                 .WithBodyLimit(1024 * 1024);

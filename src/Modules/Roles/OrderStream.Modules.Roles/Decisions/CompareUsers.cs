@@ -75,6 +75,8 @@ internal static class CompareUsers
                 )
                 .WithTags("Authorization")
                 .WithName("CompareUsers")
+                .WithSummary("Compare two users' permissions")
+                .WithDescription("The features and qualifiers where two users differ, tenant-wide or at a sale point.")
                 .Produces<Result>()
                 .RequireAuthorization();
     }

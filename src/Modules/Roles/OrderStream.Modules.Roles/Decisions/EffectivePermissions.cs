@@ -296,6 +296,11 @@ internal static class EffectivePermissions
                 )
                 .WithTags("Authorization")
                 .WithName("GetEffectivePermissions")
+                .WithSummary("Read a user's effective permissions")
+                .WithDescription(
+                    "Every feature the user holds, with its qualifier and where it comes from; `asOf` "
+                        + "reads a past instant."
+                )
                 .RequireAuthorization();
             app.MapGet(
                     "/api/tenants/{tenant}/me/permissions",
@@ -304,6 +309,10 @@ internal static class EffectivePermissions
                 )
                 .WithTags("Authorization")
                 .WithName("GetMyPermissions")
+                .WithSummary("Read my permissions")
+                .WithDescription(
+                    "The caller's own effective permissions: what the console shows and hides follows " + "them."
+                )
                 .RequireAuthorization()
                 .AcceptPosTokens();
         }

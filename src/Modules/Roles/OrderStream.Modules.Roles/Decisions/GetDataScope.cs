@@ -107,6 +107,8 @@ internal static class GetDataScope
                 )
                 .WithTags("Authorization")
                 .WithName("GetDataScope")
+                .WithSummary("Read a user's data scope")
+                .WithDescription("Which sale points, stores and reports a user's data is limited to.")
                 .Produces<Scope>()
                 .RequireAuthorization();
     }

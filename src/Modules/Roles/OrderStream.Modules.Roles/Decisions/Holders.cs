@@ -149,6 +149,8 @@ internal static class Holders
                 )
                 .WithTags("Authorization")
                 .WithName("FeatureHolders")
+                .WithSummary("List who holds a feature")
+                .WithDescription("The users holding a secure feature, with where it comes from.")
                 .Produces<Result>()
                 .RequireAuthorization();
     }

@@ -14,6 +14,23 @@ internal static class PermissionMatrix
 {
     private const int FlushEveryRows = 500;
 
+    /// <summary>The JSON answer's shape, for the OpenAPI document; the endpoint writes it row by row.</summary>
+    public sealed record Matrix(
+        string? SalePointId,
+        IReadOnlyList<MatrixFeature> Features,
+        IReadOnlyList<MatrixUser> Users
+    );
+
+    public sealed record MatrixFeature(string Code, string Name);
+
+    /// <summary><c>Permissions</c>: a cell per feature held, by feature code (see the summary above).</summary>
+    public sealed record MatrixUser(
+        string UserId,
+        string Name,
+        bool IsActive,
+        IReadOnlyDictionary<string, string> Permissions
+    );
+
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
@@ -140,6 +157,9 @@ internal static class PermissionMatrix
                 )
                 .WithTags("Reports")
                 .WithName("PermissionMatrix")
+                .Produces<Matrix>()
+                .WithSummary("Report the permission matrix")
+                .WithDescription("Users by secure features, as JSON or CSV (`format=csv`).")
                 .RequireFeature(RolesModule.MaintainRoles, RolesModule.CheckAuthorization, RolesModule.BackOfficeUsers);
     }
 

@@ -66,6 +66,11 @@ internal static class AssignRole
                 )
                 .WithTags("User rights")
                 .WithName("AssignRole")
+                .WithSummary("Assign a role to a user")
+                .WithDescription(
+                    "Tenant-wide, or at one sale point. Refused (403) when it would give the user more "
+                        + "than the caller may give. Audited."
+                )
                 .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
             app.MapDelete(
                     route,
@@ -79,6 +84,8 @@ internal static class AssignRole
                 )
                 .WithTags("User rights")
                 .WithName("UnassignRole")
+                .WithSummary("Take a role from a user")
+                .WithDescription("Audited.")
                 .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
         }
     }

@@ -121,6 +121,11 @@ internal static class GrantFeature
                 )
                 .WithTags("User rights")
                 .WithName("GrantFeature")
+                .WithSummary("Grant a secure feature to a user")
+                .WithDescription(
+                    "A direct grant, optionally with a qualifier and a validity window. Refused (403) "
+                        + "past what the caller may give. Audited."
+                )
                 .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
             app.MapDelete(
                     route,
@@ -140,6 +145,8 @@ internal static class GrantFeature
                 )
                 .WithTags("User rights")
                 .WithName("RevokeFeature")
+                .WithSummary("Revoke a direct grant")
+                .WithDescription("Audited.")
                 .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
         }
     }

@@ -52,6 +52,8 @@ internal static class CopyRole
                 )
                 .WithTags("Roles")
                 .WithName("CopyRole")
+                .WithSummary("Copy a role")
+                .WithDescription("A new role with the features and qualifiers of another. Audited.")
                 .Produces<RoleResponse>(StatusCodes.Status201Created)
                 .RequireFeature(RolesModule.MaintainRoles);
     }

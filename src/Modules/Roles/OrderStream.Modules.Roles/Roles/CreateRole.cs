@@ -45,6 +45,11 @@ internal static class CreateRole
                 )
                 .WithTags("Roles")
                 .WithName("CreateRole")
+                .WithSummary("Create a role")
+                .WithDescription(
+                    "A role with secure features and qualifiers. With \"grant only what you hold\", a "
+                        + "caller cannot put in it what they do not hold (403). Audited."
+                )
                 .Produces<RoleResponse>(StatusCodes.Status201Created)
                 .RequireFeature(RolesModule.MaintainRoles);
     }

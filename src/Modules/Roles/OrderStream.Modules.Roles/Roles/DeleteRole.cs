@@ -92,6 +92,12 @@ internal static class DeleteRole
                 )
                 .WithTags("Roles")
                 .WithName("DeleteRole")
+                .Produces(StatusCodes.Status204NoContent)
+                .WithSummary("Delete a role")
+                .WithDescription(
+                    "Refused (409) while users hold it, unless `unassign=true` takes it from them (never "
+                        + "from sale-point assignments). Audited."
+                )
                 .RequireFeature(RolesModule.MaintainRoles);
     }
 }

@@ -26,6 +26,9 @@ internal static class GetRole
                 )
                 .WithTags("Roles")
                 .WithName("GetRole")
+                .WithSummary("Read a role")
+                .WithDescription("Answers the role with an `ETag`.")
+                .AnswersWithETag()
                 .Produces<RoleResponse>()
                 .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
     }

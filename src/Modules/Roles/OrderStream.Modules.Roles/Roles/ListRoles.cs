@@ -29,6 +29,8 @@ internal static class ListRoles
                 )
                 .WithTags("Roles")
                 .WithName("ListRoles")
+                .WithSummary("List roles")
+                .WithDescription("The roles of the tenant, paged.")
                 .RequireFeature(RolesModule.MaintainRoles, RolesModule.BackOfficeUsers);
     }
 }

@@ -162,6 +162,8 @@ internal static class PreviewRole
                 )
                 .WithTags("Roles")
                 .WithName("PreviewRoleChange")
+                .WithSummary("Preview a role change")
+                .WithDescription("Which users would gain or lose what if the role were changed so; nothing is written.")
                 .Produces<Result>()
                 .RequireFeature(RolesModule.MaintainRoles);
     }

@@ -68,6 +68,13 @@ internal static class UpdateRole
                 )
                 .WithTags("Roles")
                 .WithName("UpdateRole")
+                .WithSummary("Change a role")
+                .WithDescription(
+                    "Send `If-Match` with the `ETag` you read: 412 when stale. Audited; the decisions of "
+                        + "every holder change within a second."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<RoleResponse>()
                 .RequireFeature(RolesModule.MaintainRoles);
     }

@@ -16,9 +16,12 @@ internal static class ChangeAccessSettings
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var stream = c.ExpectedVersion is { } version
-                ? await session.Events.FetchForWriting<AccessSettings>(AccessSettings.StreamId, version, ct)
-                : await session.Events.FetchForWriting<AccessSettings>(AccessSettings.StreamId, ct);
+            var stream = await session.FetchSettingsForUpdateAsync<AccessSettings>(
+                AccessSettings.StreamId,
+                c.ExpectedVersion,
+                "access settings",
+                ct
+            );
             var before = stream.Aggregate?.GrantOnlyWhatYouHold ?? false;
             if (before != c.GrantOnlyWhatYouHold)
                 stream.AppendOne(new AccessSettingsChanged(c.GrantOnlyWhatYouHold!.Value, before));
@@ -52,6 +55,13 @@ internal static class ChangeAccessSettings
                 )
                 .WithTags("Roles")
                 .WithName("ChangeAccessSettings")
+                .WithSummary("Change the access settings")
+                .WithDescription(
+                    "For example \"grant only what you hold\". Send `If-Match` with the `ETag` you read: "
+                        + "412 when stale. Audited."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<AccessSettingsResponse>()
                 .RequireFeature(RolesModule.MaintainRoles);
     }

@@ -31,6 +31,9 @@ internal static class GetAccessSettings
                 )
                 .WithTags("Roles")
                 .WithName("GetAccessSettings")
+                .WithSummary("Read the access settings")
+                .WithDescription("The tenant's access settings, with an `ETag`.")
+                .AnswersWithETag()
                 .Produces<AccessSettingsResponse>()
                 .RequireFeature(RolesModule.MaintainRoles);
     }

@@ -68,6 +68,13 @@ internal static class AddAllUserSalePoints
                 )
                 .WithTags("User locations")
                 .WithName("AddAllUserSalePoints")
+                .WithSummary("Give a user every sale point")
+                .WithDescription(
+                    "Optionally with a role and the sale points created later. `If-Match` guards the "
+                        + "user's assignments. Audited."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

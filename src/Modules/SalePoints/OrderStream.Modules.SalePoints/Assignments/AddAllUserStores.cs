@@ -51,6 +51,12 @@ internal static class AddAllUserStores
                 )
                 .WithTags("User locations")
                 .WithName("AddAllUserStores")
+                .WithSummary("Give a user every store")
+                .WithDescription(
+                    "Optionally the stores created later too. `If-Match` guards the user's assignments. " + "Audited."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

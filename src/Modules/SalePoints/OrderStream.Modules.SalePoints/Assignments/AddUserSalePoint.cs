@@ -95,6 +95,10 @@ internal static class AddUserSalePoint
                 )
                 .WithTags("User locations")
                 .WithName("AddUserSalePoint")
+                .WithSummary("Give a user a sale point")
+                .WithDescription("Optionally with a role there. `If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

@@ -56,6 +56,10 @@ internal static class AddUserStore
                 )
                 .WithTags("User locations")
                 .WithName("AddUserStore")
+                .WithSummary("Give a user a store")
+                .WithDescription("`If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

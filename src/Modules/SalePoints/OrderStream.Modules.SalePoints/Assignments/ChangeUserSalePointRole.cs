@@ -80,6 +80,10 @@ internal static class ChangeUserSalePointRole
                 )
                 .WithTags("User locations")
                 .WithName("ChangeUserSalePointRole")
+                .WithSummary("Change a user's role at a sale point")
+                .WithDescription("`If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

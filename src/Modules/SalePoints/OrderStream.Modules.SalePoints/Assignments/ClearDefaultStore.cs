@@ -46,6 +46,10 @@ internal static class ClearDefaultStore
                 )
                 .WithTags("User locations")
                 .WithName("ClearDefaultStore")
+                .WithSummary("Clear a user's default store")
+                .WithDescription("`If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

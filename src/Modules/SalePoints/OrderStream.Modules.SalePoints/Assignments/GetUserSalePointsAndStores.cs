@@ -122,6 +122,9 @@ internal static class GetUserSalePointsAndStores
                 )
                 .WithTags("User locations")
                 .WithName("GetUserSalePoints")
+                .WithSummary("Read a user's sale points")
+                .WithDescription("With the role at each, and an `ETag` of the user's assignments.")
+                .AnswersWithETag()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.SeeLocations);
             app.MapGet(
@@ -130,6 +133,9 @@ internal static class GetUserSalePointsAndStores
                 )
                 .WithTags("User locations")
                 .WithName("GetUserStores")
+                .WithSummary("Read a user's stores")
+                .WithDescription("With the default store, and an `ETag` of the user's assignments.")
+                .AnswersWithETag()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.SeeLocations);
         }

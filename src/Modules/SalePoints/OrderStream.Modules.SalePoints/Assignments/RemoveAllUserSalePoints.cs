@@ -37,6 +37,10 @@ internal static class RemoveAllUserSalePoints
                 )
                 .WithTags("User locations")
                 .WithName("RemoveAllUserSalePoints")
+                .WithSummary("Take every sale point from a user")
+                .WithDescription("`If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

@@ -46,6 +46,10 @@ internal static class RemoveAllUserStores
                 )
                 .WithTags("User locations")
                 .WithName("RemoveAllUserStores")
+                .WithSummary("Take every store from a user")
+                .WithDescription("`If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

@@ -52,6 +52,10 @@ internal static class RemoveUserSalePoint
                 )
                 .WithTags("User locations")
                 .WithName("RemoveUserSalePoint")
+                .WithSummary("Take a sale point from a user")
+                .WithDescription("`If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

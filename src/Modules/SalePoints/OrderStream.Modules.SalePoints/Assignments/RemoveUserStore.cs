@@ -55,6 +55,10 @@ internal static class RemoveUserStore
                 )
                 .WithTags("User locations")
                 .WithName("RemoveUserStore")
+                .WithSummary("Take a store from a user")
+                .WithDescription("`If-Match` guards the user's assignments. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

@@ -61,6 +61,13 @@ internal static class SetDefaultStore
                 )
                 .WithTags("User locations")
                 .WithName("SetDefaultStore")
+                .WithSummary("Set a user's default store")
+                .WithDescription(
+                    "The store must be one of the user's stores (400 otherwise). `If-Match` guards the "
+                        + "user's assignments. Audited."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<UserLocationsResponse>()
                 .RequireFeature(SalePointsModule.ManageUsers);
     }

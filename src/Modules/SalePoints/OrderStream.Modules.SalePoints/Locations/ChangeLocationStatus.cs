@@ -52,6 +52,13 @@ internal static class ChangeLocationStatus
                 )
                 .WithTags("Sale points")
                 .WithName("DeactivateSalePoint")
+                .WithSummary("Deactivate a sale point")
+                .WithDescription(
+                    "Nobody can work there until it is reactivated. Send `If-Match` to guard against "
+                        + "stale changes. Audited."
+                )
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
             app.MapPost(
@@ -66,6 +73,10 @@ internal static class ChangeLocationStatus
                 )
                 .WithTags("Sale points")
                 .WithName("ReactivateSalePoint")
+                .WithSummary("Reactivate a sale point")
+                .WithDescription("Send `If-Match` to guard against stale changes. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
             app.MapPost(store + "/deactivate", (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
@@ -78,6 +89,10 @@ internal static class ChangeLocationStatus
                 )
                 .WithTags("Stores")
                 .WithName("DeactivateStore")
+                .WithSummary("Deactivate a store")
+                .WithDescription("Send `If-Match` to guard against stale changes. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
             app.MapPost(store + "/reactivate", (Guid id, Body? b, IMediator m, HttpContext h, CancellationToken ct) =>
@@ -90,6 +105,10 @@ internal static class ChangeLocationStatus
                 )
                 .WithTags("Stores")
                 .WithName("ReactivateStore")
+                .WithSummary("Reactivate a store")
+                .WithDescription("Send `If-Match` to guard against stale changes. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
         }

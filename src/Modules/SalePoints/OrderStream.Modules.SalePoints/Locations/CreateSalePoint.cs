@@ -58,6 +58,8 @@ internal static class CreateSalePoint
                 )
                 .WithTags("Sale points")
                 .WithName("CreateSalePoint")
+                .WithSummary("Create a sale point")
+                .WithDescription("Optionally assigned at once to users. Audited.")
                 .Produces<LocationResponse>(StatusCodes.Status201Created)
                 .RequireFeature(SalePointsModule.MaintainLocations);
     }

@@ -58,6 +58,8 @@ internal static class CreateStore
                 )
                 .WithTags("Stores")
                 .WithName("CreateStore")
+                .WithSummary("Create a store")
+                .WithDescription("Optionally assigned at once to users. Audited.")
                 .Produces<LocationResponse>(StatusCodes.Status201Created)
                 .RequireFeature(SalePointsModule.MaintainLocations);
     }

@@ -35,6 +35,9 @@ internal static class GetLocation
                 )
                 .WithTags("Sale points")
                 .WithName("GetSalePoint")
+                .WithSummary("Read a sale point")
+                .WithDescription("Answers the sale point with an `ETag`.")
+                .AnswersWithETag()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.SeeLocations);
             app.MapGet(
@@ -44,6 +47,9 @@ internal static class GetLocation
                 )
                 .WithTags("Stores")
                 .WithName("GetStore")
+                .WithSummary("Read a store")
+                .WithDescription("Answers the store with an `ETag`.")
+                .AnswersWithETag()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.SeeLocations);
         }

@@ -40,12 +40,16 @@ internal static class ListLocations
                 )
                 .WithTags("Sale points")
                 .WithName("ListSalePoints")
+                .WithSummary("List sale points")
+                .WithDescription("The sale points of the tenant, paged and searchable.")
                 .RequireFeature(SalePointsModule.SeeLocations);
             app.MapGet("/api/tenants/{tenant}/stores", (string? status, IMediator m, CancellationToken ct) =>
                     m.Send(new Query(LocationKind.Store, QueryValues.Parse(status, Status.Active, "status")), ct)
                 )
                 .WithTags("Stores")
                 .WithName("ListStores")
+                .WithSummary("List stores")
+                .WithDescription("The stores of the tenant, paged and searchable.")
                 .RequireFeature(SalePointsModule.SeeLocations);
         }
     }

@@ -64,6 +64,10 @@ internal static class UpdateSalePoint
                 )
                 .WithTags("Sale points")
                 .WithName("UpdateSalePoint")
+                .WithSummary("Change a sale point")
+                .WithDescription("Send `If-Match` with the `ETag` you read: 412 when stale. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
     }

@@ -66,6 +66,10 @@ internal static class UpdateStore
                 )
                 .WithTags("Stores")
                 .WithName("UpdateStore")
+                .WithSummary("Change a store")
+                .WithDescription("Send `If-Match` with the `ETag` you read: 412 when stale. Audited.")
+                .AnswersWithETag()
+                .TakesIfMatch()
                 .Produces<LocationResponse>()
                 .RequireFeature(SalePointsModule.MaintainLocations);
     }
