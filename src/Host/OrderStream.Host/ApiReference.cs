@@ -24,6 +24,8 @@ public static class ApiReference
             o.Telemetry = false;
             o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
             o.DisableAgent();
+            // "Try it" sends the token pasted for the bearer scheme; it is not kept in the browser's storage.
+            o.AddPreferredSecuritySchemes(OpenApiOperations.Bearer);
         });
     }
 }

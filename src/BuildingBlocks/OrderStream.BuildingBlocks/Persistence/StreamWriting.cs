@@ -20,19 +20,7 @@ public static class StreamWriting
     )
         where T : class
     {
-        IEventStream<T> stream;
-        try
-        {
-            stream = expectedVersion is { } version
-                ? await session.Events.FetchForWriting<T>(id, version, ct)
-                : await session.Events.FetchForWriting<T>(id, ct);
-        }
-        catch (JasperFx.ConcurrencyException)
-        {
-            throw new PreconditionFailedException(
-                $"The {what} changed since you read it (If-Match is stale). Reload it and try again."
-            );
-        }
+        var stream = await session.FetchSettingsForUpdateAsync<T>(id, expectedVersion, what, ct);
         return stream.Aggregate is { } aggregate
             ? (stream, aggregate)
             : throw new NotFoundException(what, id.ToString());
@@ -60,7 +48,7 @@ public static class StreamWriting
         catch (JasperFx.ConcurrencyException)
         {
             throw new PreconditionFailedException(
-                $"The {what} changed since you read them (If-Match is stale). Reload them and try again."
+                $"The {what} changed since you read it (If-Match is stale). Reload and try again."
             );
         }
     }

@@ -36,20 +36,10 @@ internal static class ChangeAccessSettings
                     "/api/tenants/{tenant}/access-settings",
                     async (Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
                     {
-                        try
-                        {
-                            await mediator.Send(
-                                new Command(body.GrantOnlyWhatYouHold, ETags.ExpectedVersion(http.Request)),
-                                ct
-                            );
-                        }
-                        catch (JasperFx.ConcurrencyException)
-                        {
-                            throw new PreconditionFailedException(
-                                "The access settings changed since you read them (If-Match is stale). "
-                                    + "Reload and try again."
-                            );
-                        }
+                        await mediator.Send(
+                            new Command(body.GrantOnlyWhatYouHold, ETags.ExpectedVersion(http.Request)),
+                            ct
+                        );
                         return await GetAccessSettings.AnswerAsync(mediator, http, ct);
                     }
                 )
