@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Tests.TestKit;
 using Xunit;
 
@@ -92,6 +95,139 @@ public sealed class TwoInstanceTests
         await admin.PostAsync($"users/{user}/deactivate", null);
         Assert.True(await UntilAsync(async () => !(bool)(await Check())["allowed"]!) < TimeSpan.FromSeconds(1));
         Assert.Equal("user-inactive", (string)(await Check())["reasons"]![0]!["code"]!);
+    }
+
+    /// <summary>
+    /// Issue #22: a role changed on one instance while the other loads the tenant into its engine (at start-up, and
+    /// after every reconnect of its listener) was dropped by the other, which kept the old answer until the role
+    /// changed again. Here the second instance's load is held after its reads began, the role changes, then the load
+    /// goes on.
+    /// </summary>
+    [Fact]
+    public async Task A_role_changed_while_the_other_instance_loads_the_tenant_is_right_there_within_a_second()
+    {
+        var database = Database.Create();
+        await using var one = new ApiFactory(database, null, null);
+        var admin = await one.CreateTenantAsync();
+        var (user, role) = await MoverAsync(admin);
+
+        var hold = new HeldLoad();
+        await using var two = new ApiFactory(database, null, s =>
+            s.AddSingleton(hold)
+                .AddTransient<
+                    IPipelineBehavior<GetUserAccessFacts, IReadOnlyList<UserAccessFacts>>,
+                    HoldWholeTenantFacts
+                >()
+        );
+        var probe = two.CreateClient(); // starts the second instance, whose warm-up loads the tenant
+        await hold.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(500); // the load's other reads (the roles among them) are done by now
+        await ChangeQualifierAsync(admin, role, 5);
+        hold.Release.SetResult();
+
+        var other = new TenantClient(probe, admin.Tenant);
+        await other.LogInAsync("admin", TenantClient.AdminPassword);
+        var qualifier = async () => (int?)(await CheckAsync(other, user))["qualifier"];
+        Assert.True(await UntilAsync(async () => await qualifier() == 5) < TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>
+    /// Issue #22: when the other instance's listener loses its connection (as in a PostgreSQL restart), what is
+    /// committed meanwhile and right after it reconnects still reaches it within a second.
+    /// </summary>
+    [Fact]
+    public async Task Changes_made_as_the_other_instance_lost_its_listener_are_right_there_within_a_second()
+    {
+        var database = Database.Create();
+        await using var one = new ApiFactory(database, null, null);
+        await using var two = new ApiFactory(database, null, null);
+        var admin = await one.CreateTenantAsync();
+        var (user, role) = await MoverAsync(admin);
+        var other = new TenantClient(two.CreateClient(), admin.Tenant);
+        await other.LogInAsync("admin", TenantClient.AdminPassword);
+        Assert.Equal(1, (int?)(await CheckAsync(other, user))["qualifier"]);
+
+        for (var round = 2; round <= 4; round++)
+        {
+            // Every listening connection of this database is cut, as a PostgreSQL restart cuts them.
+            await using (var db = new NpgsqlConnection(database))
+            {
+                await db.OpenAsync();
+                await using var cut = new NpgsqlCommand(
+                    "select pg_terminate_backend(pid) from pg_stat_activity "
+                        + "where datname = current_database() and query like 'listen %'",
+                    db
+                );
+                Assert.True(await cut.ExecuteScalarAsync() is not null);
+            }
+            await ChangeQualifierAsync(admin, role, round);
+            var expected = round;
+            Assert.True(
+                await UntilAsync(async () => (int?)(await CheckAsync(other, user))["qualifier"] == expected)
+                    < TimeSpan.FromSeconds(1)
+            );
+        }
+    }
+
+    private static async Task<(string User, string Role)> MoverAsync(TenantClient admin)
+    {
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Two", "Places")))["id"]!;
+        var role = (string)
+            (
+                await (
+                    await admin.PostAsync(
+                        "roles",
+                        new
+                        {
+                            name = "Movers",
+                            grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)1 } },
+                        }
+                    )
+                ).ReadAsync()
+            )["id"]!;
+        await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null);
+        return (user, role);
+    }
+
+    private static async Task ChangeQualifierAsync(TenantClient admin, string role, int qualifier)
+    {
+        var read = await admin.GetAsync($"roles/{role}");
+        var body = new
+        {
+            name = "Movers",
+            grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)qualifier } },
+        };
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync($"roles/{role}", body, read.Headers.ETag!.Tag)).StatusCode
+        );
+    }
+
+    private static async Task<JsonObject> CheckAsync(TenantClient client, string user) =>
+        await (
+            await client.PostAsync("authorization/check", new { userId = user, feature = "can-move-stock" })
+        ).ReadAsync();
+
+    public sealed class HeldLoad
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Holds the first whole-tenant read of the users' facts (an engine load) until released.</summary>
+    public sealed class HoldWholeTenantFacts(HeldLoad hold)
+        : IPipelineBehavior<GetUserAccessFacts, IReadOnlyList<UserAccessFacts>>
+    {
+        public async Task<IReadOnlyList<UserAccessFacts>> Handle(
+            GetUserAccessFacts request,
+            CancellationToken cancellationToken,
+            RequestHandlerDelegate<IReadOnlyList<UserAccessFacts>> next
+        )
+        {
+            if (request.UserIds is null && request.AsOf is null && hold.Reached.TrySetResult())
+                await hold.Release.Task;
+            return await next();
+        }
     }
 
     [Fact]

@@ -106,7 +106,8 @@ internal sealed class CommitNotificationListener(
                     delay
                 );
                 await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
+                // At most a second: until it listens again, other instances' commits reach this one only by resync.
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1_000));
             }
         }
     }

@@ -26,7 +26,42 @@ internal sealed class AccessEngine
     private readonly IServiceScopeFactory _scopes;
     private readonly FeatureCatalogue _catalogue;
     private readonly TimeProvider _clock;
-    private readonly ConcurrentDictionary<string, Lazy<Task<TenantAccess>>> _tenants = new();
+    private readonly ConcurrentDictionary<string, Slot> _tenants = new();
+
+    /// <summary>
+    /// A tenant's load, and the commits seen while it runs: its reads may have missed them, so they are marked stale
+    /// on what it loaded before anyone decides from it (issue #22: dropped, they kept old answers indefinitely).
+    /// </summary>
+    private sealed class Slot
+    {
+        private readonly Lock _gate = new();
+        private List<Guid>? _missed = [];
+        private TenantAccess? _loaded;
+
+        public required Lazy<Task<TenantAccess>> Load { get; init; }
+
+        public bool IsLoaded => Volatile.Read(ref _loaded) is not null;
+
+        public void Committed(IReadOnlyList<Guid> streams)
+        {
+            lock (_gate)
+                if (_loaded is { } access)
+                    access.MarkStale(streams);
+                else
+                    _missed!.AddRange(streams);
+        }
+
+        public TenantAccess Loaded(TenantAccess access)
+        {
+            lock (_gate)
+            {
+                access.MarkStale(_missed!);
+                _missed = null;
+                _loaded = access;
+            }
+            return access;
+        }
+    }
 
     public AccessEngine(
         IDocumentStore store,
@@ -42,12 +77,8 @@ internal sealed class AccessEngine
         _clock = clock;
         committed.Committed += (tenant, streams) =>
         {
-            if (
-                _tenants.TryGetValue(tenant, out var loading)
-                && loading.IsValueCreated
-                && loading.Value.IsCompletedSuccessfully
-            )
-                loading.Value.Result.MarkStale(streams);
+            if (_tenants.TryGetValue(tenant, out var slot))
+                slot.Committed(streams);
         };
         committed.Resynchronise += () => _tenants.Clear();
     }
@@ -55,16 +86,16 @@ internal sealed class AccessEngine
     /// <summary>The tenant's access, up to date with every commit made on this instance.</summary>
     public async Task<TenantAccess> TenantAsync(string tenant, CancellationToken ct)
     {
-        var lazy = _tenants.GetOrAdd(tenant, t => new Lazy<Task<TenantAccess>>(() => LoadAsync(t)));
+        var slot = _tenants.GetOrAdd(tenant, NewSlot);
         TenantAccess access;
         try
         {
-            access = await lazy.Value.WaitAsync(ct);
+            access = await slot.Load.Value.WaitAsync(ct);
         }
         catch when (!ct.IsCancellationRequested)
         {
             // A failed load is tried again next time.
-            _tenants.TryRemove(new KeyValuePair<string, Lazy<Task<TenantAccess>>>(tenant, lazy));
+            _tenants.TryRemove(new KeyValuePair<string, Slot>(tenant, slot));
             throw;
         }
         // A time-boxed grant that began or lapsed since the holders were compiled: those users are compiled again.
@@ -76,10 +107,14 @@ internal sealed class AccessEngine
     }
 
     /// <summary>Whether the tenant is in memory (loaded, not failed), so its next decision reads nothing.</summary>
-    public bool IsLoaded(string tenant) =>
-        _tenants.TryGetValue(tenant, out var loading)
-        && loading.IsValueCreated
-        && loading.Value.IsCompletedSuccessfully;
+    public bool IsLoaded(string tenant) => _tenants.TryGetValue(tenant, out var slot) && slot.IsLoaded;
+
+    private Slot NewSlot(string tenant)
+    {
+        Slot? slot = null;
+        slot = new Slot { Load = new(() => LoadAsync(tenant, slot!)) };
+        return slot;
+    }
 
     /// <summary>
     /// The tenant as it was at <paramref name="asOf"/> (issue #6's time travel), rebuilt from the event history of the
@@ -126,7 +161,7 @@ internal sealed class AccessEngine
         );
     }
 
-    private async Task<TenantAccess> LoadAsync(string tenant)
+    private async Task<TenantAccess> LoadAsync(string tenant, Slot slot)
     {
         // Identity's facts, Sale Points' records and this module's: every read at once, each on its own connection,
         // since on one session they waited for each other (ADR 0024).
@@ -136,17 +171,19 @@ internal sealed class AccessEngine
         var roles = ReadAsync(tenant, s => s.Query<Role>().Where(r => !r.IsDeleted).ToListAsync());
         var access = ReadAsync(tenant, s => s.Query<UserAccess>().ToListAsync());
         var custom = ReadAsync(tenant, s => s.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync());
-        return new TenantAccess(
-            tenant,
-            _catalogue,
-            (await custom).Select(c => c.ToFeature()),
-            await roles,
-            await access,
-            await facts,
-            await locations,
-            await userLocations,
-            null,
-            _clock
+        return slot.Loaded(
+            new TenantAccess(
+                tenant,
+                _catalogue,
+                (await custom).Select(c => c.ToFeature()),
+                await roles,
+                await access,
+                await facts,
+                await locations,
+                await userLocations,
+                null,
+                _clock
+            )
         );
     }
 
