@@ -96,4 +96,35 @@ public sealed class UpdateUserTests(ApiFactory api) : IClassFixture<ApiFactory>
         var renames = await admin.GetAsync($"audit?subject={id}&type=user_renamed&pageSize=50");
         Assert.Equal(codes.Count(c => c == HttpStatusCode.OK), (long)(await renames.ReadAsync())["total"]!);
     }
+
+    /// <summary>
+    /// Issue #22: writers racing with the same If-Match pass the check at once; the losers, found stale only at
+    /// commit, answered 409 although the README promises 412 for a stale If-Match.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_puts_with_one_if_match_let_one_win_and_answer_412_to_every_other()
+    {
+        var admin = await api.CreateTenantAsync();
+        var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Eva", "Berger", "eberger")))["id"]!;
+        var etag = (await admin.GetAsync($"users/{id}")).Headers.ETag!.Tag;
+        var responses = await Task.WhenAll(
+            Enumerable
+                .Range(0, 12)
+                .Select(i =>
+                    admin.PutAsync(
+                        $"users/{id}",
+                        new
+                        {
+                            firstName = "Eva",
+                            lastName = $"Name{(char)('a' + i)}",
+                            loginCode = "eberger",
+                        },
+                        etag
+                    )
+                )
+        );
+        var codes = responses.Select(r => r.StatusCode).ToList();
+        Assert.Equal(1, codes.Count(c => c == HttpStatusCode.OK));
+        Assert.Equal(11, codes.Count(c => c == HttpStatusCode.PreconditionFailed));
+    }
 }

@@ -235,6 +235,64 @@ public sealed class ClientInputTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Status(HttpStatusCode.NotFound, await admin.PostAsync($"licenses/{zero}/resend", null), "license");
     }
 
+    /// <summary>
+    /// Issue #22: shared terminals and double submits log one user in at once; every attempt appends to the user's
+    /// login guard, and only one of a burst used to commit (the others 500 on a first login, 409 after).
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_right_logins_of_one_user_all_succeed_and_each_is_recorded()
+    {
+        var admin = await api.CreateTenantAsync();
+        var id = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser(login: "shared", password: "right-password-1")))["id"]!;
+        for (var burst = 0; burst < 2; burst++) // the first ever login starts the guard's stream; the second appends
+        {
+            var answers = await Task.WhenAll(
+                Enumerable
+                    .Range(0, 16)
+                    .Select(_ =>
+                        admin.Http.PostAsJsonAsync(
+                            admin.Url("auth/login"),
+                            new { loginCode = "shared", password = "right-password-1" }
+                        )
+                    )
+            );
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        }
+        var history = await (await admin.GetAsync($"users/{id}/history?pageSize=100")).ReadAsync();
+        Assert.Equal(32, history["items"]!.AsArray().Count(e => (string?)e!["type"] == "login_succeeded"));
+    }
+
+    /// <summary>
+    /// Issue #22: two first writes to a new stream at once (a user's first roles) collided and answered 500.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_first_role_assignments_of_one_user_never_answer_500()
+    {
+        var admin = await api.CreateTenantAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser(login: $"first{round}")))["id"]!;
+            var roles = new List<string>();
+            for (var r = 0; r < 4; r++)
+                roles.Add(
+                    (string)
+                        (
+                            await (
+                                await admin.PostAsync(
+                                    "roles",
+                                    TenantClient.RoleBody($"R{round}-{r}", ("can-move-stock", r))
+                                )
+                            ).ReadAsync()
+                        )["id"]!
+                );
+            var answers = await Task.WhenAll(
+                roles.Select(role => admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null))
+            );
+            Assert.All(answers, a => Assert.True((int)a.StatusCode < 500, $"{a.StatusCode}"));
+        }
+    }
+
     [Fact]
     public async Task Concurrent_failed_logins_are_each_counted_and_the_lock_engages()
     {

@@ -29,6 +29,16 @@ public sealed class ProblemDetailsExceptionHandler(
         if (exception is TooManyRequestsException t)
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(t.RetryAfter.TotalSeconds)).ToString();
         var problem = Map(exception);
+        // A version found stale at commit: with If-Match the client named the version it expected, so 412 as at once.
+        if (
+            problem.Status == StatusCodes.Status409Conflict
+            && IsConcurrency(exception)
+            && http.Request.Headers.IfMatch.Count > 0
+        )
+        {
+            problem.Status = StatusCodes.Status412PreconditionFailed;
+            problem.Title = "Precondition failed";
+        }
         if (problem.Status == StatusCodes.Status500InternalServerError)
             logger.LogError(
                 LoggedException.Safe(exception),
@@ -48,6 +58,18 @@ public sealed class ProblemDetailsExceptionHandler(
             }
         );
     }
+
+    /// <summary>
+    /// Another write to the same stream committed first: a stale version, or two first writes to a new stream (a
+    /// user's first roles, a first login).
+    /// </summary>
+    private static bool IsConcurrency(Exception e) =>
+        e
+            is ConcurrencyException
+                or EventStreamUnexpectedMaxEventIdException
+                or JasperFx.Events.ExistingStreamIdCollisionException
+                or Marten.Exceptions.ExistingStreamIdCollisionException
+        || e.InnerException is { } inner && IsConcurrency(inner);
 
     /// <summary>The problem details of an exception; also the answer of one failed row of a bulk change.</summary>
     internal static ProblemDetails Map(Exception exception)
@@ -80,7 +102,7 @@ public sealed class ProblemDetailsExceptionHandler(
                     foreach (var (key, value) in extensions)
                         problem.Extensions[key] = value;
                 return problem;
-            case ConcurrencyException or EventStreamUnexpectedMaxEventIdException:
+            case var concurrency when IsConcurrency(concurrency):
                 return Problem(
                     StatusCodes.Status409Conflict,
                     "Conflict",
