@@ -29,6 +29,11 @@ public sealed class ProblemDetailsExceptionHandler(
         if (exception is TooManyRequestsException t)
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(t.RetryAfter.TotalSeconds)).ToString();
         var problem = Map(exception);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            logger.LogWarning("The database did not answer, correlation id {CorrelationId}", http.TraceIdentifier);
+        }
         // A version found stale at commit: with If-Match the client named the version it expected, so 412 as at once.
         if (
             problem.Status == StatusCodes.Status409Conflict
@@ -122,6 +127,12 @@ public sealed class ProblemDetailsExceptionHandler(
                     [field] = ["This value is already used in this tenant."],
                 };
                 return duplicate;
+            case var down when Persistence.DatabaseFaults.IsUnavailable(down):
+                return Problem(
+                    StatusCodes.Status503ServiceUnavailable,
+                    "Service unavailable",
+                    "The database does not answer. Try again in a few seconds."
+                );
             default:
                 return Problem(
                     StatusCodes.Status500InternalServerError,

@@ -233,6 +233,17 @@ internal sealed class IntegrationEventSubscription : SubscriptionBase
                 await handle(handler);
                 return null;
             }
+            catch (Exception ex) when (!ct.IsCancellationRequested && Persistence.DatabaseFaults.IsUnavailable(ex))
+            {
+                // An outage is never a reason to set an event aside (issue #22): wait, then deliver it all the same.
+                _logger.LogWarning(
+                    "{Handler} could not reach the database on {Events}; delivery waits and tries again",
+                    name,
+                    what
+                );
+                attempt--;
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 var failure = ex is System.Reflection.TargetInvocationException { InnerException: { } inner }

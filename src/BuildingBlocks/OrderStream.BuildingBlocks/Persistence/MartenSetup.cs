@@ -90,6 +90,7 @@ public static class MartenSetup
         {
             marten.AddAsyncDaemon(DaemonMode.HotCold);
             marten.AddSubscriptionWithServices<IntegrationEventSubscription>(ServiceLifetime.Singleton);
+            services.AddHostedService<DeliverySupervisor>();
         }
     }
 }
