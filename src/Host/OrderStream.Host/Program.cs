@@ -16,7 +16,11 @@ using OrderStream.BuildingBlocks.Web;
 using OrderStream.Host;
 
 var bootstrap = args.Length > 0 && args[0] == "bootstrap";
-var builder = WebApplication.CreateBuilder(bootstrap ? args[1..] : args);
+
+// The content root is the service's own folder wherever it is started from: appsettings.json is read from there.
+var builder = WebApplication.CreateBuilder(
+    new WebApplicationOptions { Args = bootstrap ? args[1..] : args, ContentRootPath = AppContext.BaseDirectory }
+);
 
 builder.Services.AddModules(builder.Configuration, builder.Environment, Modules.Assemblies);
 builder.Services.AddOrderStreamMarten(builder.Configuration);

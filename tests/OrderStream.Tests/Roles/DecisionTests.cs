@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Tests.TestKit;
 using Xunit;
 
@@ -312,5 +314,53 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
         );
         Assert.Equal(HttpStatusCode.Forbidden, (await office.GetAsync("users")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync("audit")).StatusCode);
+    }
+
+    /// <summary>
+    /// Issue #22: users the engine had not loaded yet (created since the tenant's load) were read one at a time, each
+    /// with its own round trips: the first check-many about 1,000 freshly imported users took 7.8 s. Now one read.
+    /// </summary>
+    [Fact]
+    public async Task Many_checks_about_users_not_loaded_yet_read_them_together()
+    {
+        var reads = new FactsReads();
+        await using var counted = new ApiFactory(null, null, s =>
+            s.AddSingleton(reads)
+                .AddTransient<
+                    MediatR.IPipelineBehavior<GetUserAccessFacts, IReadOnlyList<UserAccessFacts>>,
+                    CountFactsReads
+                >()
+        );
+        var admin = await counted.CreateTenantAsync();
+        var users = new List<string>();
+        for (var i = 0; i < 40; i++)
+            users.Add((string)(await admin.CreateUserAsync(TenantClient.NewUser("New", "Comer")))["id"]!);
+
+        Interlocked.Exchange(ref reads.Count, 0);
+        var checks = users.Select(u => new { userId = u, feature = "can-move-stock" }).ToArray();
+        var many = await (await admin.PostAsync("authorization/check-many", new { checks })).ReadAsync();
+        Assert.Equal(40, many["decisions"]!.AsArray().Count);
+        Assert.Equal(1, reads.Count);
+    }
+
+    public sealed class FactsReads
+    {
+        public int Count;
+    }
+
+    /// <summary>Counts the reads of some users' facts (an engine's reload), not the whole tenant's.</summary>
+    public sealed class CountFactsReads(FactsReads reads)
+        : MediatR.IPipelineBehavior<GetUserAccessFacts, IReadOnlyList<UserAccessFacts>>
+    {
+        public Task<IReadOnlyList<UserAccessFacts>> Handle(
+            GetUserAccessFacts request,
+            CancellationToken cancellationToken,
+            MediatR.RequestHandlerDelegate<IReadOnlyList<UserAccessFacts>> next
+        )
+        {
+            if (request.UserIds is not null && request.AsOf is null)
+                Interlocked.Increment(ref reads.Count);
+            return next();
+        }
     }
 }
