@@ -96,6 +96,7 @@ app.UseMiddleware<Correlation>();
 app.UseMiddleware<SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<RetryReadOnLostConnection>();
 app.UseMiddleware<RequestGuard>();
 app.UseAuthentication();
 app.UseMiddleware<TenancyMiddleware>();
