@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OrderStream.BuildingBlocks.Errors;
+using OrderStream.BuildingBlocks.Events;
 using OrderStream.BuildingBlocks.Modules;
 using OrderStream.BuildingBlocks.Persistence;
 using OrderStream.BuildingBlocks.Security;
@@ -83,7 +84,10 @@ builder.Services.AddOpenApi(o =>
     o.AddOperationTransformer(OpenApiOperations.DescribeOperation);
     o.AddDocumentTransformer(OpenApiOperations.DescribeService);
 });
-builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+builder
+    .Services.AddHealthChecks()
+    .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+    .AddCheck<SetAsideEvents>("events-set-aside", tags: ["ready"]);
 
 var app = builder.Build();
 

@@ -215,4 +215,76 @@ public sealed class IntegrationEventDeliveryTests
         );
         Assert.All(changes, e => Assert.Equal(admin.Tenant, e.Tenant));
     }
+
+    public sealed class Repair
+    {
+        public volatile bool Fixed;
+        public ConcurrentBag<string> Taken { get; } = [];
+    }
+
+    /// <summary>Fails on "Fail Me" until the test fixes it.</summary>
+    private sealed class BrokenUntilFixed(Repair repair) : INotificationHandler<UserCreated>
+    {
+        public Task Handle(UserCreated notification, CancellationToken cancellationToken)
+        {
+            if (notification.EmployeeName == "Fail Me" && !repair.Fixed)
+                throw new InvalidOperationException("handler is broken");
+            repair.Taken.Add(notification.UserId);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// Issue #22: an event set aside was visible only in the database and could not be handed over again; now it is
+    /// listed, readiness says so, and an administrator re-delivers it once the handler is fixed.
+    /// </summary>
+    [Fact]
+    public async Task An_event_set_aside_is_listed_reported_and_re_delivered_once_the_handler_is_fixed()
+    {
+        var repair = new Repair();
+        await using var api = new ApiFactory(null, null, s =>
+            s.AddSingleton(repair).AddTransient<INotificationHandler<UserCreated>, BrokenUntilFixed>()
+        );
+        var admin = await api.CreateTenantAsync();
+        var id = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Fail", "Me")))["id"]!;
+
+        System.Text.Json.Nodes.JsonArray aside = [];
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (aside.Count == 0 && DateTime.UtcNow < until)
+        {
+            var listed = await admin.GetAsync("integration-events/set-aside");
+            aside = System.Text.Json.Nodes.JsonNode.Parse(await listed.Content.ReadAsStringAsync())!.AsArray();
+            if (aside.Count == 0)
+                await Task.Delay(100);
+        }
+        var entry = Assert.Single(aside)!;
+        Assert.Equal(nameof(UserCreated), (string)entry["eventType"]!);
+        Assert.Contains(nameof(BrokenUntilFixed), (string)entry["handler"]!);
+        Assert.Equal("handler is broken", (string)entry["error"]!);
+        var ready = await api.CreateClient().GetStringAsync("/health/ready");
+        Assert.Equal("Degraded", ready);
+
+        var redeliver = $"integration-events/set-aside/{entry["id"]}/redeliver";
+        var again = await admin.PostAsync(redeliver, null);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode); // still broken: stays aside
+        Assert.Single(
+            System
+                .Text.Json.Nodes.JsonNode.Parse(
+                    await admin.Http.GetStringAsync(admin.Url("integration-events/set-aside"))
+                )!
+                .AsArray()
+        );
+
+        repair.Fixed = true;
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await admin.PostAsync(redeliver, null)).StatusCode);
+        Assert.Contains(id, repair.Taken);
+        Assert.Empty(
+            System
+                .Text.Json.Nodes.JsonNode.Parse(
+                    await admin.Http.GetStringAsync(admin.Url("integration-events/set-aside"))
+                )!
+                .AsArray()
+        );
+        Assert.Equal("Healthy", await api.CreateClient().GetStringAsync("/health/ready"));
+    }
 }

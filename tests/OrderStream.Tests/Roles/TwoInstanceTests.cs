@@ -37,21 +37,7 @@ public sealed class TwoInstanceTests
         await using var one = new ApiFactory(database, null, null);
         await using var two = new ApiFactory(database, null, null);
         var admin = await one.CreateTenantAsync();
-        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Two", "Places")))["id"]!;
-        var role = (string)
-            (
-                await (
-                    await admin.PostAsync(
-                        "roles",
-                        new
-                        {
-                            name = "Movers",
-                            grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)1 } },
-                        }
-                    )
-                ).ReadAsync()
-            )["id"]!;
-        await admin.Http.PutAsync(admin.Url($"users/{user}/roles/{role}"), null);
+        var (user, role) = await MoverAsync(admin);
 
         var other = new TenantClient(two.CreateClient(), admin.Tenant);
         await other.LogInAsync("admin", TenantClient.AdminPassword);
@@ -70,21 +56,7 @@ public sealed class TwoInstanceTests
         Assert.True((bool)(await Check(1))["allowed"]!); // the second instance loads the tenant and knows the user
 
         // A role edit on the first instance...
-        var read = await admin.GetAsync($"roles/{role}");
-        Assert.Equal(
-            HttpStatusCode.OK,
-            (
-                await admin.PutAsync(
-                    $"roles/{role}",
-                    new
-                    {
-                        name = "Movers",
-                        grants = new[] { new { featureCode = "can-move-stock", qualifier = (int?)5 } },
-                    },
-                    read.Headers.ETag!.Tag
-                )
-            ).StatusCode
-        );
+        await ChangeQualifierAsync(admin, role, 5);
         Assert.True(await UntilAsync(async () => (int?)(await Check())["qualifier"] == 5) < TimeSpan.FromSeconds(1));
 
         // ...a direct grant...

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using OrderStream.Tests.SalePoints;
 using OrderStream.Tests.TestKit;
 using Xunit;
@@ -71,6 +72,8 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["GetAccessSettings"] = Roles,
         ["ChangeAccessSettings"] = Roles,
         ["ListAuditEntries"] = ["can-view-audit-log"],
+        ["ListSetAsideEvents"] = ["can-view-audit-log"],
+        ["RedeliverSetAsideEvent"] = ["can-view-audit-log"],
         ["UserHistory"] = ["can-view-audit-log", .. ManageUsers],
         ["DormantUsers"] = ViewBilling,
         ["SameNameWarnings"] = ViewBilling,
@@ -377,6 +380,30 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
 
     private Task<string> StoreAsync() => AssignmentTests.StoreAsync(_admin, $"ST{++_n}");
 
+    /// <summary>A user's creation set aside for Billing's handler, as if it had failed on it.</summary>
+    private async Task<Guid> SetAsideAsync()
+    {
+        var user = Guid.Parse(await CreatedAsync("users", TenantClient.NewUser("Set", "Aside")));
+        var store = api.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using var events = store.QuerySession(_admin.Tenant);
+        var created = (await events.Events.FetchStreamAsync(user))[0];
+        await using var session = store.LightweightSession();
+        var aside = new OrderStream.BuildingBlocks.Events.UndeliveredIntegrationEvent
+        {
+            Id = Guid.NewGuid(),
+            EventId = created.Id,
+            Tenant = _admin.Tenant,
+            EventType = "UserCreated",
+            Handler = "OrderStream.Modules.Billing.Accounts.UserLifecycleEventsHandler",
+            Sequence = created.Sequence,
+            Error = "test",
+            FailedAt = api.Clock.GetUtcNow(),
+        };
+        session.Store(aside);
+        await session.SaveChangesAsync();
+        return aside.Id;
+    }
+
     private Task<string> RoleAsync() => CreatedAsync("roles", TenantClient.RoleBody($"Role {++_n}"));
 
     private string PastMonth() => api.Clock.GetUtcNow().AddMonths(-(++_n + 1)).ToString("yyyy-MM");
@@ -408,6 +435,9 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             ["ChangeAccessSettings"] = _ =>
                 Task.FromResult(Put("access-settings", new { grantOnlyWhatYouHold = false })),
             ["ListAuditEntries"] = _ => Get("audit"),
+            ["ListSetAsideEvents"] = _ => Get("integration-events/set-aside"),
+            ["RedeliverSetAsideEvent"] = async _ =>
+                Post($"integration-events/set-aside/{await SetAsideAsync()}/redeliver"),
             ["UserHistory"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}/history"),
             ["FeatureHolders"] = _ => Get("authorization/holders?feature=pos-login"),
             ["CheckAuthorization"] = async a =>

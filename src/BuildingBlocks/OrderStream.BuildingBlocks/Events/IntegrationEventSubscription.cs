@@ -132,7 +132,16 @@ internal sealed class IntegrationEventSubscription : SubscriptionBase
             }
         );
         foreach (var record in undelivered)
+        {
+            _logger.LogError(
+                "{EventType} {EventId} set aside: {Handler} failed on it {Attempts} times; re-deliver it once fixed",
+                record.EventType,
+                record.EventId,
+                record.Handler,
+                Attempts
+            );
             operations.Store(record);
+        }
         return NullChangeListener.Instance;
     }
 
@@ -286,12 +295,14 @@ internal sealed class IntegrationEventSubscription : SubscriptionBase
             .Handles;
     }
 
+    private AsyncServiceScope Scope(IEvent e, bool single = true) => Scope(_scopes, e, single);
+
     /// <summary>
     /// A scope as the event's tenant, acting as the delivery (caused by the event, in its correlation).
     /// </summary>
-    private AsyncServiceScope Scope(IEvent e, bool single = true)
+    internal static AsyncServiceScope Scope(IServiceScopeFactory scopes, IEvent e, bool single)
     {
-        var scope = _scopes.CreateAsyncScope();
+        var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(e.TenantId);
         var actor = scope.ServiceProvider.GetRequiredService<ActorContext>();
         actor.SystemActor = "integration-events";

@@ -92,6 +92,7 @@ public static class MartenSetup
             marten.AddSubscriptionWithServices<IntegrationEventSubscription>(ServiceLifetime.Singleton);
             services.AddHostedService<DeliverySupervisor>();
         }
+        services.AddSingleton<SetAsideEvents>();
     }
 }
 
