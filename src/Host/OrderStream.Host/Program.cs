@@ -126,6 +126,11 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
             await command.ExecuteScalarAsync(ct);
             return HealthCheckResult.Healthy();
         }
+        // Every pooled connection busy is not a database that is down: a load balancer should keep this instance.
+        catch (NpgsqlException e) when (e.Message.Contains("pool has been exhausted", StringComparison.Ordinal))
+        {
+            return HealthCheckResult.Degraded("Saturated: every pooled connection is in use.");
+        }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("PostgreSQL does not answer.");

@@ -27,6 +27,10 @@ public static class MartenSetup
     {
         var connectionString = configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
+        // A request waits at most 5 s for a pooled connection (Npgsql's default is 15), then answers 503: a saturated
+        // instance sheds load early instead of queueing it (issue #22). A Timeout in the connection string wins.
+        if (!new NpgsqlConnectionStringBuilder(connectionString).ContainsKey("Timeout"))
+            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5 }.ConnectionString;
         // No session state is ever set on a connection, so the pool's DISCARD ALL on every checkout is pure cost; and
         // the same few statements run all day, so preparing them once per connection spares PostgreSQL the parsing and
         // planning (ADR 0003).

@@ -44,8 +44,11 @@ internal static class BackOfficeUsersReport
                                 u.CreatedAt,
                                 u.LastStatusChangeAt
                             ));
+                        // Read whole before answering (about 200 bytes a user): a slow reader must not hold a
+                        // pooled connection while it reads (issue #22: 120 of them exhausted the pool).
+                        var read = await rows.ToListAsync(ct);
                         if (!csv)
-                            return Results.Ok(await rows.ToListAsync(ct));
+                            return Results.Ok(read);
 
                         http.Response.ContentType = "text/csv; charset=utf-8";
                         http.Response.Headers.ContentDisposition = "attachment; filename=\"back-office-users.csv\"";
@@ -53,7 +56,7 @@ internal static class BackOfficeUsersReport
                         await writer.WriteAsync(
                             "id,firstName,lastName,loginCode,email,type,status,createdAt,lastStatusChangeAt\r\n"
                         );
-                        await foreach (var r in rows)
+                        foreach (var r in read)
                             await writer.WriteAsync(
                                 Csv.Line(
                                     r.Id,
