@@ -83,7 +83,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         Assert.True(recovery < TimeSpan.FromSeconds(5), $"recovered after {recovery}");
         // The first search after the restart: its pool's connections died idle, and must not fail the request.
         Assert.Equal(HttpStatusCode.OK, searchAfter.StatusCode);
-        await AssertEveryUserStoredAndBilledOnceAsync(admin, acknowledged);
+        await Ledger.AssertEveryUserStoredAndBilledOnceAsync(output, admin, acknowledged);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         await pg.StartAgainAsync();
         var client = new TenantClient(api.CreateClient(), tenant);
         await client.LogInAsync("admin", TenantClient.AdminPassword);
-        await AssertEveryUserStoredAndBilledOnceAsync(client, created);
+        await Ledger.AssertEveryUserStoredAndBilledOnceAsync(output, client, created);
     }
 
     public sealed class DeliveryBegun
@@ -150,62 +150,4 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
     /// <summary>A name for a number: names hold letters only.</summary>
     private static string Letters(int n) =>
         n < 26 ? ((char)('A' + n)).ToString() : Letters(n / 26 - 1) + (char)('a' + n % 26);
-
-    /// <summary>
-    /// Every acknowledged user is stored, none twice, and Billing has exactly one account for every stored user. (A
-    /// write answered 503 may still have committed, if the connection broke after the commit: it was not acknowledged,
-    /// so it may be there or not, but then it must be billed too.)
-    /// </summary>
-    private async Task AssertEveryUserStoredAndBilledOnceAsync(
-        TenantClient admin,
-        IReadOnlyCollection<string> acknowledged
-    )
-    {
-        Assert.Equal(acknowledged.Count, acknowledged.Distinct().Count());
-        var watch = Stopwatch.StartNew();
-        var stored = new List<string>();
-        for (var page = 1; ; page++)
-        {
-            var response = await admin.GetAsync($"users?pageSize=100&page={page}&sort=createdAt");
-            if (response.StatusCode != HttpStatusCode.OK && watch.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(200);
-                page--;
-                continue;
-            }
-            var items = (await response.ReadAsync())["items"]!.AsArray();
-            stored.AddRange(items.Select(u => (string)u!["id"]!));
-            if (items.Count < 100)
-                break;
-        }
-        Assert.Equal(stored.Count, stored.Distinct().Count());
-        Assert.Empty(acknowledged.Except(stored));
-
-        // Created this month, a user is billed from the next (ADR 0008): its provisional statement lists every account.
-        var month = DateTimeOffset.UtcNow.AddMonths(1).ToString("yyyy-MM");
-        List<string> billed = [];
-        while (watch.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            var statement = await admin.GetAsync($"billing/statements/{month}");
-            if (statement.StatusCode == HttpStatusCode.OK)
-            {
-                billed =
-                [
-                    .. (await statement.ReadAsync())["employees"]!
-                        .AsArray()
-                        .SelectMany(e => e!["accounts"]!.AsArray())
-                        .Select(a => (string)a!["userId"]!),
-                ];
-                if (billed.Count >= stored.Count)
-                    break;
-            }
-            await Task.Delay(500);
-        }
-        output.WriteLine(
-            $"{acknowledged.Count} acknowledged, {stored.Count} stored (the administrator among them), "
-                + $"{billed.Count} billed, after {watch.Elapsed.TotalSeconds:0.0} s"
-        );
-        Assert.Equal(billed.Count, billed.Distinct().Count());
-        Assert.Equal(stored.Order(), billed.Order());
-    }
 }
