@@ -7,6 +7,10 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using OrderStream.BuildingBlocks;
 using OrderStream.BuildingBlocks.Errors;
 using OrderStream.BuildingBlocks.Events;
 using OrderStream.BuildingBlocks.Modules;
@@ -84,6 +88,21 @@ builder.Services.AddOpenApi(o =>
     o.AddOperationTransformer(OpenApiOperations.DescribeOperation);
     o.AddDocumentTransformer(OpenApiOperations.DescribeService);
 });
+
+// Traces and metrics: ASP.NET Core's, HttpClient's, the runtime's, Npgsql's and the service's own (Telemetry), sent
+// over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT says where; without it nothing listens, and nothing costs.
+if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+    builder
+        .Services.AddOpenTelemetry()
+        .ConfigureResource(r => r.AddService("orderstream"))
+        .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql().AddOtlpExporter())
+        .WithMetrics(m =>
+            m.AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Npgsql", Telemetry.MeterName)
+                .AddOtlpExporter()
+        );
 builder
     .Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])

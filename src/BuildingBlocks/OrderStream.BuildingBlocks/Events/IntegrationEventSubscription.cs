@@ -141,6 +141,7 @@ internal sealed class IntegrationEventSubscription : SubscriptionBase
                 Attempts
             );
             operations.Store(record);
+            Telemetry.EventsSetAside.Add(1);
         }
         return NullChangeListener.Instance;
     }
@@ -240,6 +241,7 @@ internal sealed class IntegrationEventSubscription : SubscriptionBase
                 var handler = resolve(scope.ServiceProvider);
                 name = handler.GetType().FullName!;
                 await handle(handler);
+                Telemetry.EventsDelivered.Add(1);
                 return null;
             }
             catch (Exception ex) when (!ct.IsCancellationRequested && Persistence.DatabaseFaults.IsUnavailable(ex))
@@ -251,6 +253,7 @@ internal sealed class IntegrationEventSubscription : SubscriptionBase
                     what
                 );
                 attempt--;
+                Telemetry.DeliveryWaits.Add(1);
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)

@@ -133,7 +133,10 @@ internal sealed class LoginGuard
         guard.AppendOne(new LoginFailed(userId, now, channel, failures, address));
         var lockFor = LockFor(failures);
         if (lockFor > TimeSpan.Zero)
+        {
             guard.AppendOne(new LoginLockedOut(userId, now, channel, now + lockFor));
+            OrderStream.BuildingBlocks.Telemetry.Lockouts.Add(1);
+        }
         // Saved here: the refusal that follows must not roll the count back.
         await session.SaveChangesAsync(ct);
         throw lockFor > TimeSpan.Zero

@@ -94,6 +94,7 @@ internal static class CheckAuthorization
             // Users not loaded yet (imported since the load, say) are read together, not one round trip each (#22).
             if (checks.Count > 1)
                 await now.LoadUsersAsync(engine, checks.Where(c => c.AsOf is null).Select(c => c.UserId!.Value), ct);
+            OrderStream.BuildingBlocks.Telemetry.Decisions.Add(checks.Count);
             var decisions = new List<Decision>(checks.Count);
             for (var i = 0; i < checks.Count; i++)
             {

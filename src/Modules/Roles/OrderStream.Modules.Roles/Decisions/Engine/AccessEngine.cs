@@ -163,6 +163,7 @@ internal sealed class AccessEngine
 
     private async Task<TenantAccess> LoadAsync(string tenant, Slot slot)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         // Identity's facts, Sale Points' records and this module's: every read at once, each on its own connection,
         // since on one session they waited for each other (ADR 0024).
         var facts = AskAsync(tenant, new GetUserAccessFacts(null), CancellationToken.None);
@@ -171,7 +172,7 @@ internal sealed class AccessEngine
         var roles = ReadAsync(tenant, s => s.Query<Role>().Where(r => !r.IsDeleted).ToListAsync());
         var access = ReadAsync(tenant, s => s.Query<UserAccess>().ToListAsync());
         var custom = ReadAsync(tenant, s => s.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync());
-        return slot.Loaded(
+        var loaded = slot.Loaded(
             new TenantAccess(
                 tenant,
                 _catalogue,
@@ -185,6 +186,10 @@ internal sealed class AccessEngine
                 _clock
             )
         );
+        OrderStream.BuildingBlocks.Telemetry.EngineLoads.Record(
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds
+        );
+        return loaded;
     }
 
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string tenant, Func<IQuerySession, Task<IReadOnlyList<T>>> read)

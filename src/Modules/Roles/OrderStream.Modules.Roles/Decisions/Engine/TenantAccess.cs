@@ -364,6 +364,7 @@ internal sealed partial class TenantAccess
             return;
         foreach (var id in ids)
             _stale.TryRemove(id, out _);
+        OrderStream.BuildingBlocks.Telemetry.EngineReloads.Add(1);
         try
         {
             await ReloadAsync(engine, ids, ct);

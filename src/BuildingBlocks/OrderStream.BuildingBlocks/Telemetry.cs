@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+
+namespace OrderStream.BuildingBlocks;
+
+/// <summary>
+/// The service's own metrics (meter <c>OrderStream</c>), exported with the runtime's and ASP.NET Core's over OTLP when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (issue #22). An instrument no one listens to costs nothing.
+/// </summary>
+public static class Telemetry
+{
+    public const string MeterName = "OrderStream";
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> Decisions = Meter.CreateCounter<long>(
+        "orderstream.decisions",
+        description: "Authorization decisions answered"
+    );
+
+    public static readonly Histogram<double> EngineLoads = Meter.CreateHistogram<double>(
+        "orderstream.engine.load.duration",
+        "ms",
+        "Time to load a tenant into the decision engine"
+    );
+
+    public static readonly Counter<long> EngineReloads = Meter.CreateCounter<long>(
+        "orderstream.engine.reloads",
+        description: "Reloads of stale entries of a tenant in the decision engine"
+    );
+
+    public static readonly Counter<long> EventsDelivered = Meter.CreateCounter<long>(
+        "orderstream.events.delivered",
+        description: "Integration events handed to a module"
+    );
+
+    public static readonly Counter<long> EventsSetAside = Meter.CreateCounter<long>(
+        "orderstream.events.set_aside",
+        description: "Integration events set aside after their handler failed"
+    );
+
+    public static readonly Counter<long> DeliveryWaits = Meter.CreateCounter<long>(
+        "orderstream.events.delivery_waits",
+        description: "Times delivery waited for the database to answer"
+    );
+
+    public static readonly Counter<long> Lockouts = Meter.CreateCounter<long>(
+        "orderstream.logins.lockouts",
+        description: "Login codes locked after repeated failures"
+    );
+}
