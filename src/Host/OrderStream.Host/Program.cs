@@ -106,7 +106,8 @@ if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
 builder
     .Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
-    .AddCheck<SetAsideEvents>("events-set-aside", tags: ["ready"]);
+    .AddCheck<SetAsideEvents>("events-set-aside", tags: ["ready"])
+    .AddCheck<DeliveryLag>("event-delivery", tags: ["ready"]);
 
 var app = builder.Build();
 
@@ -129,7 +130,10 @@ app.UseAuthorization();
 if (ApiReference.Enabled(builder.Configuration, builder.Environment.EnvironmentName))
     ApiReference.Map(app);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapHealthChecks(
+    "/health/ready",
+    new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = ReadinessAnswer.WriteAsync }
+);
 app.MapGroup("").AddEndpointFilterFactory(UtcInstants.Filter).MapCarter();
 
 await app.RunAsync();

@@ -89,7 +89,17 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
             ready = await client.GetAsync("/health/ready");
         }
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        var body = await ready.ReadAsync();
+        Assert.Equal("Healthy", (string)body["status"]!);
+        Assert.Equal(
+            ["decision-engine", "event-delivery", "events-set-aside", "postgres"],
+            body["checks"]!.AsObject().Select(c => c.Key).Order()
+        );
+        // How many depends on what the class's other tests committed a moment ago.
+        Assert.Matches(
+            @"^\d+ event\(s\) not delivered yet\.$",
+            (string)body["checks"]!["event-delivery"]!["description"]!
+        );
     }
 
     [Fact]
@@ -104,7 +114,9 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        var body = await ready.ReadAsync();
+        Assert.Equal("Unhealthy", (string)body["status"]!);
+        Assert.Equal("PostgreSQL does not answer.", (string)body["checks"]!["postgres"]!["description"]!);
     }
 
     [Fact]
