@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using OrderStream.Tests.TestKit;
 using Xunit;
@@ -38,7 +37,7 @@ public sealed class KillTests(ITestOutputHelper output)
             await bootstrap.WaitForExitAsync();
             Assert.Equal(0, bootstrap.ExitCode);
         }
-        var port = FreePort();
+        var port = OwnPostgres.FreePort();
         var acknowledged = new ConcurrentBag<string>();
         var service = Service(environment, $"--urls http://127.0.0.1:{port}");
         try
@@ -134,14 +133,5 @@ public sealed class KillTests(ITestOutputHelper output)
         var admin = new TenantClient(http, "killed");
         await admin.LogInAsync("admin", TenantClient.AdminPassword);
         return admin;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

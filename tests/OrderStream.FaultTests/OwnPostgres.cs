@@ -28,16 +28,22 @@ public sealed class OwnPostgres : IAsyncDisposable
                 .OrderBy(d => int.Parse(Path.GetFileName(Path.GetDirectoryName(d))!))
                 .Last();
         var root = Directory.CreateTempSubdirectory("pg-fault-").FullName;
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var pg = new OwnPostgres(bin, root, port);
+        var pg = new OwnPostgres(bin, root, FreePort());
         if (Environment.UserName == "root")
             await pg.RunAsync("chown", $"postgres:postgres {root}", asPostgres: false);
         await pg.RunAsync(Path.Combine(bin, "initdb"), $"-D {root}/data -U postgres -A trust -E UTF8 --no-locale");
         await pg.StartAgainAsync();
         return pg;
+    }
+
+    /// <summary>A port nothing listens on now: for a cluster, or a service process, of a test's own.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>A fast shutdown, as an operator's restart or a crash of the server process looks to clients.</summary>
