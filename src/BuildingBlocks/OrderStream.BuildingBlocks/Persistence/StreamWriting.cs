@@ -20,17 +20,17 @@ public static class StreamWriting
     )
         where T : class
     {
-        var stream = await session.FetchSettingsForUpdateAsync<T>(id, expectedVersion, what, ct);
+        var stream = await session.FetchStreamForUpdateAsync<T>(id, expectedVersion, what, ct);
         return stream.Aggregate is { } aggregate
             ? (stream, aggregate)
             : throw new NotFoundException(what, id.ToString());
     }
 
     /// <summary>
-    /// Opens a tenant's settings for a change, like <see cref="FetchForUpdateAsync{T}"/>; but settings never saved
-    /// have no stream yet, and their ETag is <c>"0"</c>.
+    /// Opens a stream for a change, like <see cref="FetchForUpdateAsync{T}"/>, whether or not it exists yet: a
+    /// tenant's settings never saved have none, and their ETag is <c>"0"</c>.
     /// </summary>
-    public static async Task<IEventStream<T>> FetchSettingsForUpdateAsync<T>(
+    public static async Task<IEventStream<T>> FetchStreamForUpdateAsync<T>(
         this IDocumentSession session,
         Guid id,
         long? expectedVersion,

@@ -34,7 +34,7 @@ internal static class SaveBillingSettings
         public async Task<Unit> Handle(Command s, CancellationToken ct)
         {
             var id = BillingSettings.StreamId(tenant.Tenant);
-            var stream = await session.FetchSettingsForUpdateAsync<BillingSettings>(
+            var stream = await session.FetchStreamForUpdateAsync<BillingSettings>(
                 id,
                 s.ExpectedVersion,
                 "billing settings",

@@ -16,7 +16,7 @@ internal static class ChangeAccessSettings
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var stream = await session.FetchSettingsForUpdateAsync<AccessSettings>(
+            var stream = await session.FetchStreamForUpdateAsync<AccessSettings>(
                 AccessSettings.StreamId,
                 c.ExpectedVersion,
                 "access settings",
