@@ -29,6 +29,9 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     {
         ["LogIn"] = "anonymous: the login itself",
         ["PosLogIn"] = "anonymous: the login at a POS",
+        ["SignIn"] = "anonymous: the login, answered with the console's session cookie",
+        ["GetSession"] = "self-service: the caller's own session",
+        ["SignOut"] = "self-service: ends the caller's own session",
         ["ConfirmLicense"] = "anonymous: the mail's one-time token is the proof",
         ["GetMyPermissions"] = "self-service: the caller's own permissions",
         ["GetUserListPreferences"] = "self-service: the caller's own layout of the user list",

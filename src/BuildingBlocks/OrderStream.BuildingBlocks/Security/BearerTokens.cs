@@ -58,8 +58,8 @@ public sealed class BearerTokens(TokenIssuer issuer, TimeProvider clock)
 }
 
 /// <summary>
-/// Reads <c>Authorization: Bearer</c>; a 401 says <c>WWW-Authenticate: Bearer</c> (RFC 6750), with <c>invalid_token</c>
-/// when one was refused.
+/// Reads <c>Authorization: Bearer</c>, or else the console's session cookie; a 401 says
+/// <c>WWW-Authenticate: Bearer</c> (RFC 6750), with <c>invalid_token</c> when one was refused.
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -75,11 +75,21 @@ public sealed class BearerTokenHandler(
         // The header's own string when it has one value: nothing is copied until a token must be validated.
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return NoToken;
+            return FromSessionCookie();
         var token = header.AsSpan(7).Trim();
         if (token.IsEmpty)
             return NoToken;
         return tokens.Remembered(token) ?? tokens.ValidateAsync(token.ToString());
+    }
+
+    // The console's session (ADR 0027): the same token, kept in a cookie; its writes need the anti-forgery header.
+    private Task<AuthenticateResult> FromSessionCookie()
+    {
+        var token = Request.Cookies[SessionCookie.Name];
+        if (string.IsNullOrEmpty(token))
+            return NoToken;
+        Context.Items[SessionCookie.FromCookie] = true;
+        return tokens.Remembered(token) ?? tokens.ValidateAsync(token);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -30,6 +30,8 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
             new(CurrentUser.TenantClaim, tenant),
             new(CurrentUser.NameClaim, name),
             new(CurrentUser.ChannelClaim, channel),
+            // Two logins in one second are two sessions, each with an anti-forgery token of its own (ADR 0027).
+            new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };
         if (extra is not null)
             claims.AddRange(extra);
