@@ -9,6 +9,10 @@ source .ci/maildev.sh
 trap 'maildev_stop; pg_stop' EXIT
 pg_start
 maildev_start   # a real SMTP server: the license tests send mail to it and read it back (MAIL_SMTP_PORT, MAILDEV_URL)
+# The browser tests drive Debian's Chromium (never a browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 
 dotnet restore OrderStream.sln

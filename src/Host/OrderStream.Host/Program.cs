@@ -46,6 +46,7 @@ var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(jwt);
 builder.Services.AddSingleton<TokenIssuer>();
 builder.Services.AddSingleton<BearerTokens>();
+builder.Services.AddSingleton<SessionCookie>();
 builder
     .Services.AddAuthentication(BearerTokens.Scheme)
     .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokens.Scheme, null);
@@ -123,6 +124,7 @@ app.UseStatusCodePages();
 app.UseMiddleware<RetryReadOnLostConnection>();
 app.UseMiddleware<RequestGuard>();
 app.UseAuthentication();
+app.UseMiddleware<SessionAntiforgery>();
 app.UseMiddleware<TenancyMiddleware>();
 app.UseRateLimiter();
 app.UseAuthorization();
@@ -135,6 +137,12 @@ app.MapHealthChecks(
     new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = ReadinessAnswer.WriteAsync }
 );
 app.MapGroup("").AddEndpointFilterFactory(UtcInstants.Filter).MapCarter();
+
+// The admin console (ADR 0027): its files, and its page for every address that is not the API's (whose unknown
+// addresses stay 404, and whose endpoints' own refusals, such as 415, must not lose to a fallback).
+app.MapStaticAssets();
+app.MapFallbackToFile("/", "index.html");
+app.MapFallbackToFile("{*path:regex(^(?!(api|health|openapi|scalar)(/|$)).*$)}", "index.html");
 
 await app.RunAsync();
 return 0;

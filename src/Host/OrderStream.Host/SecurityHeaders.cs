@@ -27,7 +27,7 @@ internal sealed class SecurityHeaders(RequestDelegate next)
         var nonce = http.Items[ScalarOptions.NonceHttpContextItemKey] is string n ? $" 'nonce-{n}'" : "";
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy =
-            $"default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
+            $"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
             + "form-action 'self'; "
             + "frame-ancestors 'none'";

@@ -161,7 +161,7 @@ public sealed class TenancyAndAccessTests(ApiFactory api) : IClassFixture<ApiFac
             (() => new(HttpMethod.Get, admin.Url("users")), HttpStatusCode.OK),
             (() => new(HttpMethod.Get, admin.Url($"users/{Guid.NewGuid()}")), HttpStatusCode.NotFound),
             (() => new(HttpMethod.Get, "/api/tenants/no-such-tenant/users"), HttpStatusCode.NotFound),
-            (() => new(HttpMethod.Get, "/no/such/page"), HttpStatusCode.NotFound),
+            (() => new(HttpMethod.Get, "/api/no/such/page"), HttpStatusCode.NotFound),
             (() => new(HttpMethod.Get, admin.Url("users?search=a%00b")), HttpStatusCode.BadRequest),
             (() => Json(HttpMethod.Post, admin.Url("users"), "{}"), HttpStatusCode.BadRequest),
             (

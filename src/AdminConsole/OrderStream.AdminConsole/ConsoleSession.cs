@@ -1,0 +1,111 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using OrderStream.Client;
+
+namespace OrderStream.AdminConsole;
+
+/// <summary>
+/// Who is signed in (from the session cookie, which script cannot read), what they may do (from
+/// <c>GET /me/permissions</c>), and the anti-forgery token the API asks for with every change (ADR 0027).
+/// </summary>
+public sealed class ConsoleSession(IServiceProvider services, NavigationManager navigation)
+{
+    private HashSet<string> _features = [];
+
+    public string? Tenant { get; private set; }
+    public SessionResponse? Current { get; private set; }
+    public EffectivePermissionsResponse? Permissions { get; private set; }
+    public bool SignedIn => Current is not null;
+
+    public event Action? Changed;
+
+    private IOrderStreamClient Api => services.GetRequiredService<IOrderStreamClient>();
+
+    /// <summary>Whether the signed-in user holds a feature (System Administrators hold them all).</summary>
+    public bool Has(string feature) => Permissions is { IsSystemAdministrator: true } || _features.Contains(feature);
+
+    /// <summary>The Users menu and list: seed 001 gives them to these two features.</summary>
+    public bool MaySeeUsers => Has("may-access-back-office-users") || Has("can-maintain-employee-data");
+
+    /// <summary>At start: the session of the tenant in the address, if its cookie is still good.</summary>
+    public async Task ResumeAsync()
+    {
+        var path = navigation.ToBaseRelativePath(navigation.Uri).Split('?')[0];
+        var tenant = path.Split('/')[0];
+        if (tenant.Length == 0)
+            return;
+        try
+        {
+            Tenant = tenant;
+            await UseAsync((await Api.GetSessionAsync(tenant)).Result);
+            // Only now, before the first render: Blazor loads the words of the culture the console starts in.
+            var culture = CultureInfo.GetCultureInfo(Language(Current!.Language));
+            CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = culture;
+        }
+        catch (ApiException)
+        {
+            Current = null;
+        }
+    }
+
+    public async Task<SessionResponse> SignInAsync(string tenant, string loginCode, string password)
+    {
+        Tenant = tenant;
+        var session = (
+            await Api.SignInAsync(tenant, new LogInRequest { LoginCode = loginCode, Password = password })
+        ).Result;
+        await UseAsync(session);
+        return session;
+    }
+
+    public async Task SignOutAsync()
+    {
+        if (Tenant is not null && Current is not null)
+        {
+            try
+            {
+                await Api.SignOutAsync(Tenant);
+            }
+            catch (ApiException e) when (e.StatusCode == 401)
+            {
+                // Already over: nothing to end.
+            }
+        }
+        Forget();
+    }
+
+    /// <summary>The API said 401: the session ended; sign in again and come back to this page.</summary>
+    public void Expired()
+    {
+        if (Tenant is null)
+            return;
+        var here = navigation.ToBaseRelativePath(navigation.Uri);
+        Forget();
+        if (!here.Contains("/sign-in", StringComparison.Ordinal))
+            navigation.NavigateTo($"{Tenant}/sign-in?returnUrl={Uri.EscapeDataString("/" + here)}");
+    }
+
+    /// <summary>Whether the words on screen are in the user's language; if not, the page must load again.</summary>
+    public bool SpeaksUsersLanguage =>
+        Current is null || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == Language(Current.Language);
+
+    private async Task UseAsync(SessionResponse session)
+    {
+        Current = session;
+        Permissions = (await Api.GetMyPermissionsAsync(session.Tenant, null)).Result;
+        _features = Permissions.Permissions.Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        Changed?.Invoke();
+    }
+
+    private void Forget()
+    {
+        Current = null;
+        Permissions = null;
+        _features = [];
+        Changed?.Invoke();
+    }
+
+    // The console speaks English and German; any other language of a user gets English.
+    private static string Language(string language) =>
+        language.StartsWith("de", StringComparison.Ordinal) ? "de" : "en";
+}

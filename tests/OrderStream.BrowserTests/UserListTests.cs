@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using OrderStream.Tests.TestKit;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrderStream.BrowserTests;
+
+/// <summary>The user list (seed 002, items 1–6): search, filters, hover, layout; who sees it (issue #21).</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class UserListTests(ConsoleHost host)
+{
+    [Fact]
+    public async Task Search_as_you_type_filters_and_focusing_a_name_shows_its_sale_points_and_stores()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var role = await FirstRoleAsync(admin);
+        var point = await CreateAsync(admin, "sale-points", "SP1", "Vienna Centre");
+        var store = await CreateAsync(admin, "stores", "ST1", "Vienna Depot");
+        var anna = await admin.CreateUserAsync(TenantClient.NewUser("Anna", "Lindqvist", login: "alind"));
+        await admin.CreateUserAsync(TenantClient.NewUser("Zoe", "Xu", login: "zxu"));
+        var id = (string)anna["id"]!;
+        (
+            await admin.PostAsync($"users/{id}/sale-points", new { salePointId = point, roleId = role })
+        ).EnsureSuccessStatusCode();
+        (await admin.PostAsync($"users/{id}/stores", new { storeId = store })).EnsureSuccessStatusCode();
+
+        var page = await SignedInAsync(admin.Tenant, "admin", TenantClient.AdminPassword);
+        var list = page.GetByTestId("user-list");
+        await Expect(list.GetByText("Xu", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("user-total")).ToHaveTextAsync("Users found: 3");
+
+        await page.GetByLabel("Search").PressSequentiallyAsync("lindq", new() { Delay = 40 });
+        await Expect(list.GetByText("Xu", new() { Exact = true })).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("user-total")).ToHaveTextAsync("Users found: 1");
+
+        await list.GetByText("Lindqvist", new() { Exact = true }).FocusAsync();
+        var places = page.GetByTestId("user-places");
+        await Expect(places).ToContainTextAsync("Vienna Centre");
+        await Expect(places).ToContainTextAsync("Vienna Depot");
+        await Screens.CheckAsync(page, "users-search-and-hover");
+
+        await page.GetByLabel("Search").FillAsync("");
+        await page.GetByLabel("Sale point").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Vienna Centre" }).ClickAsync();
+        await Expect(page.GetByTestId("user-total")).ToHaveTextAsync("Users found: 1");
+        await Expect(list.GetByText("Lindqvist", new() { Exact = true })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_chosen_columns_stay_for_that_administrator()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var page = await SignedInAsync(admin.Tenant, "admin", TenantClient.AdminPassword);
+        var list = page.GetByTestId("user-list");
+        await Expect(list.GetByRole(AriaRole.Columnheader, new() { Name = "E-mail" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Columns" }).ClickAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "E-mail" }).UncheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "City" }).CheckAsync();
+        await Screens.CheckAsync(page, "users-layout");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save layout" }).ClickAsync();
+        await Expect(list.GetByRole(AriaRole.Columnheader, new() { Name = "City" })).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        await Expect(list.GetByRole(AriaRole.Columnheader, new() { Name = "City" })).ToBeVisibleAsync();
+        await Expect(list.GetByRole(AriaRole.Columnheader, new() { Name = "E-mail" })).ToBeHiddenAsync();
+        var saved = await (await admin.GetAsync("me/preferences/user-list")).ReadAsync();
+        Assert.Contains("city", saved["columns"]!.AsArray().Select(c => (string)c!));
+    }
+
+    [Fact]
+    public async Task A_user_without_the_users_features_has_no_users_menu_and_reads_german()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var body = TenantClient.NewUser("Greta", "Huber", login: "ghuber", password: "greta-password-1");
+        var user = await admin.CreateUserAsync(body);
+        (
+            await admin.PutAsync(
+                $"users/{user["id"]}",
+                new
+                {
+                    firstName = "Greta",
+                    lastName = "Huber",
+                    loginCode = "ghuber",
+                    language = "de",
+                }
+            )
+        ).EnsureSuccessStatusCode();
+
+        var page = await SignedInAsync(admin.Tenant, "ghuber", "greta-password-1");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Mein Konto" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Benutzer" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Abmelden" })).ToBeVisibleAsync();
+        await Screens.CheckAsync(page, "my-account-de");
+
+        await page.GotoAsync($"/{admin.Tenant}/users");
+        await Expect(page.GetByText("Sie dürfen die Benutzer dieser Firma nicht sehen.")).ToBeVisibleAsync();
+        Assert.Equal(403, (int)(await page.APIRequest.GetAsync($"/api/tenants/{admin.Tenant}/users")).Status);
+    }
+
+    private async Task<IPage> SignedInAsync(string tenant, string login, string password)
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/{tenant}/sign-in");
+        await SignInTests.SignInAsync(page, login, password);
+        await Expect(page.GetByRole(AriaRole.Navigation)).ToBeVisibleAsync();
+        return page;
+    }
+
+    private static async Task<string> FirstRoleAsync(TenantClient admin) =>
+        (string)(await (await admin.GetAsync("roles")).ReadAsync())["items"]![0]!["id"]!;
+
+    private static async Task<string> CreateAsync(TenantClient admin, string what, string code, string name)
+    {
+        var response = await admin.PostAsync(what, new { code, name });
+        response.EnsureSuccessStatusCode();
+        return (string)(await response.ReadAsync())["id"]!;
+    }
+}
