@@ -4,6 +4,7 @@ using Marten;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Identity;
 using OrderStream.Modules.Roles;
+using OrderStream.Modules.SalePoints;
 
 namespace OrderStream.Host;
 
@@ -61,15 +62,16 @@ public static partial class Bootstrap
             if (demo && admin)
             {
                 var users = await IdentityBootstrap.SeedDemoUsersAsync(services, tenant.Id);
-                await RolesBootstrap.GiveDemoRightsAsync(
+                var given = await RolesBootstrap.GiveDemoRightsAsync(
                     services,
                     tenant.Id,
                     users.Select(u => (u.Id, u.Type, u.ReportCodes)).ToList()
                 );
+                var locations = await SalePointsBootstrap.SeedDemoAsync(services, tenant.Id, adminId, given);
                 Console.WriteLine(
                     "Seeded the demo users, each with the default role of their type: "
-                        + string.Join(", ", users.Select(u => $"{u.LoginCode} ({u.Type})"))
-                        + "."
+                        + string.Join(", ", users.Select(u => $"{u.LoginCode} ({NameOf(u.Type)})"))
+                        + $"; {locations} sale points and stores, and the users at them."
                 );
             }
             if (demo)
@@ -112,15 +114,19 @@ public static partial class Bootstrap
             $"""
 
             OrderStream demo
+              Admin console : {url}/{tenant}/sign-in
               API reference : {url}/scalar
               Tenant        : {tenant}
               Administrator : {login} / {password}
               Demo users    : bgruber, pkoch, aegger, jmuller, osteiner / {demo} (POS PIN {IdentityBootstrap.DemoPin})
+              POS cashiers  : lbauer (reads German), fwagner, mhofer, lpichler, smoser, emayr, hberger, dfuchs
               Log in        : curl -s -X POST {url}/api/tenants/{tenant}/auth/login \
                                 -H 'Content-Type: application/json' -d '{loginBody}'
             """
         );
     }
+
+    private static string NameOf(string type) => type.Length == 0 ? "POS cashier" : type;
 
     private static void Validate(Tenant tenant, string password)
     {

@@ -62,6 +62,18 @@ public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
             ["online-store-report-open-orders", "online-store-report-sales-summary"],
             (await Rights("osteiner")).Order()
         );
+
+        // Sale points and stores, and the users at them: the managers at all, a cashier at one, with a default store.
+        Assert.Equal(3, (int)(await (await admin.GetAsync("sale-points")).ReadAsync())["total"]!);
+        Assert.Equal(2, (int)(await (await admin.GetAsync("stores")).ReadAsync())["total"]!);
+        var places = users["items"]!.AsArray().ToDictionary(u => (string)u!["loginCode"]!, u => u!);
+        Assert.Equal(3, places["bgruber"]["salePoints"]!.AsArray().Count);
+        Assert.Equal(8, places.Values.Count(u => u["type"] is null && !(bool)u["isSystemAdministrator"]!));
+        var cashier = places["lbauer"];
+        Assert.Equal("de", (string)cashier["language"]!);
+        Assert.Single(cashier["salePoints"]!.AsArray());
+        var stores = await (await admin.GetAsync($"users/{cashier["id"]}/stores")).ReadAsync();
+        Assert.False(string.IsNullOrEmpty((string?)stores["defaultStoreId"]));
     }
 
     [Theory]

@@ -51,7 +51,9 @@ public static class IdentityBootstrap
             return (true, admin.Id);
         });
 
-    /// <summary>A handful of users of every back-office type, with an online store for the OSA.</summary>
+    /// <summary>
+    /// A handful of users of every back-office type, with an online store for the OSA, and POS cashiers (type "").
+    /// </summary>
     public static Task<
         IReadOnlyList<(Guid Id, string LoginCode, string Type, IReadOnlyList<string> ReportCodes)>
     > SeedDemoUsersAsync(IServiceProvider services, string tenant) =>
@@ -116,7 +118,43 @@ public static class IdentityBootstrap
                     onlineStore: store
                 )
             );
-            return users.Select(u => (u.Id, u.LoginCode, u.Type!.Value.ToString(), u.Profile.ReportCodes)).ToList();
+            // Cashiers, who work at the POS only: the sale points and the user list have people to show.
+            (string First, string Last)[] cashiers =
+            [
+                ("Lena", "Bauer"),
+                ("Felix", "Wagner"),
+                ("Mia", "Hofer"),
+                ("Lukas", "Pichler"),
+                ("Sophie", "Moser"),
+                ("Elias", "Mayr"),
+                ("Hannah", "Berger"),
+                ("David", "Fuchs"),
+            ];
+            foreach (var (first, last) in cashiers)
+                users.Add(
+                    await mediator.Send(
+                        new RegisterUser.Command(
+                            first,
+                            last,
+                            null,
+                            (first[0] + last).ToLowerInvariant(),
+                            first == "Lena" ? "de" : "en",
+                            null,
+                            DemoPassword,
+                            DemoPin,
+                            true,
+                            false,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null
+                        )
+                    )
+                );
+            return users.Select(u => (u.Id, u.LoginCode, u.Type?.ToString() ?? "", u.Profile.ReportCodes)).ToList();
         });
 
     private static async Task<T> InTenant<T>(

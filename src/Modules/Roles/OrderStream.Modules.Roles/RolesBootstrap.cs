@@ -14,6 +14,8 @@ public static class RolesBootstrap
     public const string AdministratorRole = "Administrator";
 
     /// <summary>The default role of each back-office user type.</summary>
+    private const string CashierRole = "POS Cashier";
+
     private static readonly Dictionary<string, string> TypeRoles = new()
     {
         ["BusinessGroupManager"] = "Business Group Manager",
@@ -63,9 +65,11 @@ public static class RolesBootstrap
 
     /// <summary>
     /// The demo users' rights: each back-office type's default role; an Online Store Administrator with reports only
-    /// gets just the features of their reports (the role would give full store access).
+    /// gets just the features of their reports (the role would give full store access). Cashiers (type "") get the POS
+    /// Cashier's role.
     /// </summary>
-    public static async Task GiveDemoRightsAsync(
+    /// <returns>Each user's role, for their role at the demo sale points.</returns>
+    public static async Task<IReadOnlyList<(Guid UserId, Guid RoleId)>> GiveDemoRightsAsync(
         IServiceProvider services,
         string tenant,
         IReadOnlyList<(Guid UserId, string Type, IReadOnlyList<string> Reports)> users
@@ -74,19 +78,25 @@ public static class RolesBootstrap
         await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession(tenant);
         session.LastModifiedBy = "bootstrap";
         var roles = (await session.Query<Role>().Where(r => !r.IsDeleted).ToListAsync()).ToDictionary(r => r.Name);
+        var given = new List<(Guid, Guid)>();
         foreach (var (userId, type, reports) in users)
         {
             var stream = UserAccess.StreamId(userId);
+            var name = type.Length == 0 ? CashierRole : TypeRoles.GetValueOrDefault(type);
             if (type == "OnlineStoreAdministrator" && reports.Count > 0)
                 foreach (var report in reports)
                     session.Events.Append(
                         stream,
                         new FeatureGranted(userId, $"online-store-report-{report}", null, false, null)
                     );
-            else if (TypeRoles.TryGetValue(type, out var name) && roles.GetValueOrDefault(name) is { } role)
+            else if (name is not null && roles.GetValueOrDefault(name) is { } role)
+            {
                 session.Events.Append(stream, new RoleAssigned(userId, role.Id, role.Name));
+                given.Add((userId, role.Id));
+            }
         }
         await session.SaveChangesAsync();
+        return given;
     }
 
     private static IEnumerable<(string Name, string Description, IReadOnlyList<string> Features)> Defaults(
@@ -124,7 +134,7 @@ public static class RolesBootstrap
             ForType("OnlineStoreAdministrator")
         );
         yield return (
-            "POS Cashier",
+            CashierRole,
             "Logs in to the POS at their sale points and runs the till.",
             ["pos-login", "is-pos-till-operator"]
         );
