@@ -97,15 +97,19 @@ public sealed class ConsoleCollection : ICollectionFixture<ConsoleHost>
 /// <summary>What every screen is held to: axe finds no serious or critical violation; a screenshot is kept.</summary>
 public static class Screens
 {
+    private static string Why(AxeResultNode node) => string.Join("; ", node.Any.Select(check => check.Message));
+
     public static async Task CheckAsync(IPage page, string name)
     {
+        // A screen as the user reads it: after its fades (axe would measure a half-faded message's contrast).
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
         await page.ScreenshotAsync(
             new() { Path = Path.Combine(ConsoleHost.Screenshots, name + ".png"), FullPage = true }
         );
         var result = await page.RunAxe();
         var serious = result
             .Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target))}")
+            .SelectMany(v => v.Nodes.Select(n => $"{v.Id} ({v.Impact}) at {n.Target}: {Why(n)}"))
             .ToList();
         Assert.True(serious.Count == 0, $"{name}: axe found\n" + string.Join("\n", serious));
         Assert.DoesNotContain(ConsoleHost.Errors, e => e.StartsWith(page.Url + ": ", StringComparison.Ordinal));

@@ -99,7 +99,10 @@ public sealed class UserListTests(ConsoleHost host)
         Assert.Equal(403, (int)(await page.APIRequest.GetAsync($"/api/tenants/{admin.Tenant}/users")).Status);
     }
 
-    private async Task<IPage> SignedInAsync(string tenant, string login, string password)
+    private Task<IPage> SignedInAsync(string tenant, string login, string password) =>
+        SignedInAsync(host, tenant, login, password);
+
+    internal static async Task<IPage> SignedInAsync(ConsoleHost host, string tenant, string login, string password)
     {
         var page = await host.NewPageAsync();
         await page.GotoAsync($"/{tenant}/sign-in");

@@ -15,6 +15,9 @@ public static class Theme
             TextSecondary = "rgba(0,0,0,0.68)",
             ActionDefault = "rgba(0,0,0,0.68)",
             Error = "#b00020",
+            Success = "#1b5e20",
+            Info = "#0b5cad",
+            Warning = "#8a4b00",
         },
         Typography = new Typography
         {
