@@ -124,6 +124,8 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["RegisterUser"] = Users,
         ["GetUser"] = Users,
         ["UpdateUser"] = Users,
+        ["SaveUserForm"] = Users,
+        ["GetUserAccess"] = Rights,
         ["DeactivateUser"] = Users,
         ["ReactivateUser"] = Users,
         ["BulkChangeUsers"] = Users,
@@ -148,7 +150,13 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["ClearDefaultStore"] = Users,
     };
 
-    private sealed record Call(HttpMethod Method, string Path, object? Json = null, string? Csv = null);
+    private sealed record Call(
+        HttpMethod Method,
+        string Path,
+        object? Json = null,
+        string? Csv = null,
+        string? IfMatch = null
+    );
 
     /// <summary>The caller of a call: a user holding exactly one feature through a role of its own.</summary>
     private sealed record Actor(TenantClient Client, string Id, string RoleId, string Feature, string? Type);
@@ -309,6 +317,8 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             request.Content = JsonContent.Create(call.Json);
         if (call.Csv is not null)
             request.Content = new StringContent(call.Csv, Encoding.UTF8, "text/csv");
+        if (call.IfMatch is not null)
+            request.Headers.TryAddWithoutValidation("If-Match", call.IfMatch);
         return await client.Http.SendAsync(request);
     }
 
@@ -574,6 +584,20 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                         type = a.Type,
                     }
                 ),
+            ["SaveUserForm"] = async a =>
+            {
+                var id = await UserAsync(a.Type);
+                var version = (await _admin.GetAsync($"users/{id}")).Headers.ETag!.Tag;
+                var form = new
+                {
+                    firstName = "Re",
+                    lastName = "Named",
+                    loginCode = $"f{++_n}",
+                    type = a.Type,
+                };
+                return new Call(HttpMethod.Put, $"users/{id}/form", form, IfMatch: version);
+            },
+            ["GetUserAccess"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}/access"),
             ["DeactivateUser"] = async a => Post($"users/{await UserAsync(a.Type)}/deactivate"),
             ["ReactivateUser"] = async a =>
             {

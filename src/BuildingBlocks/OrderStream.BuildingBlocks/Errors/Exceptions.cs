@@ -17,6 +17,9 @@ public sealed class ConflictException(string detail, string? field = null) : Dom
 
 public sealed class PreconditionFailedException(string detail) : DomainException("Precondition failed", detail);
 
+/// <summary>A change that must say which version it was made on, and did not (RFC 6585: 428).</summary>
+public sealed class PreconditionRequiredException(string detail) : DomainException("Precondition required", detail);
+
 public sealed class ForbiddenException(string detail) : DomainException("Forbidden", detail);
 
 public sealed class UnauthorizedException(string detail) : DomainException("Unauthorized", detail);

@@ -96,6 +96,7 @@ public sealed class ProblemDetailsExceptionHandler(
                     NotFoundException => StatusCodes.Status404NotFound,
                     ConflictException => StatusCodes.Status409Conflict,
                     PreconditionFailedException => StatusCodes.Status412PreconditionFailed,
+                    PreconditionRequiredException => StatusCodes.Status428PreconditionRequired,
                     ForbiddenException => StatusCodes.Status403Forbidden,
                     UnauthorizedException => StatusCodes.Status401Unauthorized,
                     _ => StatusCodes.Status400BadRequest,

@@ -61,7 +61,8 @@ public sealed record PosAccess(
 /// user already has with another role is a conflict, the default store cannot be removed. Adding what the user has
 /// (with the same window) or removing what they do not have changes nothing. <c>UserChecked</c>: Identity, which owns
 /// users, has just read the user or is creating them in the same transaction, so it need not be looked up again.
-/// Answers what changed, in words.
+/// <c>DefaultStoreId</c> (one of the user's stores once the stores are added) is set before stores are removed, so
+/// the old default can go in the same change. Answers what changed, in words.
 /// </summary>
 public sealed record ChangeUserLocations(
     Guid UserId,
@@ -69,7 +70,8 @@ public sealed record ChangeUserLocations(
     IReadOnlyList<SalePointToAdd> AddSalePoints,
     IReadOnlyList<Guid> RemoveSalePoints,
     IReadOnlyList<Guid> AddStores,
-    IReadOnlyList<Guid> RemoveStores
+    IReadOnlyList<Guid> RemoveStores,
+    Guid? DefaultStoreId = null
 ) : IRequest<IReadOnlyList<string>>;
 
 /// <summary>A sale point to add with the user's role there, optionally time-boxed.</summary>

@@ -77,6 +77,17 @@ internal sealed class ChangeUserLocationsHandler(
             state = state with { StoreIds = [.. state.StoreIds, id] };
             changes.Add($"added {UserLocationsStore.Label(store)}");
         }
+        if (c.DefaultStoreId is { } defaultId && state.DefaultStoreId != defaultId)
+        {
+            var store = await UserLocationsStore.LocationAsync(session, LocationKind.Store, defaultId, ct);
+            if (!state.StoreIds.Contains(defaultId))
+                throw new FieldRuleException(
+                    "defaultStoreId",
+                    $"{UserLocationsStore.Label(store)} is not one of the user's stores: add it to the user first."
+                );
+            state = state with { DefaultStoreId = defaultId };
+            changes.Add($"default store set to {UserLocationsStore.Label(store)}");
+        }
         foreach (var id in c.RemoveStores)
         {
             var store = await UserLocationsStore.LocationAsync(session, LocationKind.Store, id, ct);
