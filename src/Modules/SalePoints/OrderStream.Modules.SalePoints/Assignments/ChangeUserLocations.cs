@@ -32,6 +32,15 @@ internal sealed class ChangeUserLocationsHandler(
         var now = clock.GetUtcNow();
         var state = before;
         var changes = new List<string>();
+        // Removed first: a sale point removed and added again in one change is its role changed (the user form).
+        foreach (var id in c.RemoveSalePoints)
+        {
+            var salePoint = await UserLocationsStore.LocationAsync(session, LocationKind.SalePoint, id, ct);
+            if (state.SalePoints.All(s => s.SalePointId != id))
+                continue;
+            state = state with { SalePoints = [.. state.SalePoints.Where(s => s.SalePointId != id)] };
+            changes.Add($"removed {UserLocationsStore.Label(salePoint)}");
+        }
         foreach (var add in c.AddSalePoints)
         {
             var salePoint = await UserLocationsStore.LocationAsync(
@@ -60,14 +69,6 @@ internal sealed class ChangeUserLocationsHandler(
                 $"added {UserLocationsStore.Label(salePoint)} with role "
                     + $"{role.Name}{Validity.Describe(add.ValidFrom, add.ValidUntil)}"
             );
-        }
-        foreach (var id in c.RemoveSalePoints)
-        {
-            var salePoint = await UserLocationsStore.LocationAsync(session, LocationKind.SalePoint, id, ct);
-            if (state.SalePoints.All(s => s.SalePointId != id))
-                continue;
-            state = state with { SalePoints = [.. state.SalePoints.Where(s => s.SalePointId != id)] };
-            changes.Add($"removed {UserLocationsStore.Label(salePoint)}");
         }
         foreach (var id in c.AddStores)
         {

@@ -1,0 +1,111 @@
+using Microsoft.Playwright;
+using OrderStream.Tests.TestKit;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrderStream.BrowserTests;
+
+/// <summary>The user form (seed 002, items 1–12): one save, refusals by field, stale saves, leaving.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class UserFormTests(ConsoleHost host)
+{
+    [Fact]
+    public async Task A_new_user_gets_a_name_a_sale_point_with_a_role_and_a_default_store_in_one_save()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        await admin.PostAsync("sale-points", new { code = "SP1", name = "Vienna Centre" });
+        await admin.PostAsync("stores", new { code = "ST1", name = "Vienna Depot" });
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "New user" }).ClickAsync();
+        await page.Locator("#first-name").FillAsync("Nora");
+        await page.Locator("#last-name").FillAsync("Wolf");
+        await page.Locator("#login").FillAsync("nwolf");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Nora Wolf" })).ToBeVisibleAsync();
+        await Screens.CheckAsync(page, "user-form");
+
+        await page.Locator("#first-name").FillAsync("Norah");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Sale points" }).ClickAsync();
+        await page.GetByLabel("Sale point", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Vienna Centre (SP1)" }).ClickAsync();
+        await page.GetByLabel("Role there", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "POS Cashier" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("user-sale-points")).ToContainTextAsync("Vienna Centre");
+        await Screens.CheckAsync(page, "user-form-sale-points");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Stores" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add all" }).ClickAsync();
+        await Expect(page.GetByTestId("user-stores")).ToContainTextAsync("Vienna Depot (default)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Norah Wolf" })).ToBeVisibleAsync();
+
+        var id = page.Url.Split('/')[^1];
+        Assert.Equal("Norah", (string)(await (await admin.GetAsync($"users/{id}")).ReadAsync())["firstName"]!);
+        var salePoints = await (await admin.GetAsync($"users/{id}/sale-points")).ReadAsync();
+        Assert.Equal("Vienna Centre", (string)salePoints["salePoints"]![0]!["name"]!);
+        Assert.Equal("POS Cashier", (string)salePoints["salePoints"]![0]!["roleName"]!);
+        var stores = await (await admin.GetAsync($"users/{id}/stores")).ReadAsync();
+        Assert.Equal("Vienna Depot", (string)stores["stores"]![0]!["name"]!);
+        Assert.True((bool)stores["stores"]![0]!["isDefault"]!);
+    }
+
+    [Fact]
+    public async Task A_refusal_shows_beside_its_field_and_a_stale_save_says_who_changed_the_user()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var created = await admin.CreateUserAsync(TenantClient.NewUser("Ida", "Roth", login: "iroth"));
+        var id = (string)created["id"]!;
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+        await page.GetByTestId("user-list").GetByRole(AriaRole.Link, new() { Name = "Roth" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ida Roth" })).ToBeVisibleAsync();
+
+        await page.Locator("#email").FillAsync("not-an-address");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByTestId("form-problem")).ToContainTextAsync("Please correct the fields marked.");
+        await Expect(page.Locator("#email")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#first-name")).ToHaveAttributeAsync("aria-invalid", "false");
+        await Screens.CheckAsync(page, "user-form-refused");
+
+        var etag = (await admin.GetAsync($"users/{id}")).Headers.ETag!.Tag;
+        (
+            await admin.PutAsync(
+                $"users/{id}",
+                new
+                {
+                    firstName = "Ida",
+                    lastName = "Roth-Lang",
+                    loginCode = "iroth",
+                },
+                etag
+            )
+        ).EnsureSuccessStatusCode();
+        await page.Locator("#email").FillAsync("ida@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByTestId("form-problem")).ToContainTextAsync("System Administrator changed this user");
+        Assert.Null((await (await admin.GetAsync($"users/{id}")).ReadAsync())["email"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
+        await Expect(page.Locator("#last-name")).ToHaveValueAsync("Roth-Lang");
+    }
+
+    [Fact]
+    public async Task Leaving_with_unsaved_changes_asks_first()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var created = await admin.CreateUserAsync(TenantClient.NewUser("Jan", "Kurz", login: "jkurz"));
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+        await page.GotoAsync($"/{admin.Tenant}/users/{created["id"]}");
+        await page.Locator("#last-name").FillAsync("Lang");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("without saving");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Stay" }).ClickAsync();
+        await Expect(page.Locator("#last-name")).ToHaveValueAsync("Lang");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Leave" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
+        Assert.Equal("Kurz", (string)(await (await admin.GetAsync($"users/{created["id"]}")).ReadAsync())["lastName"]!);
+    }
+}
