@@ -1,0 +1,163 @@
+using OrderStream.AdminConsole.Users;
+using OrderStream.Client;
+using Xunit;
+
+namespace OrderStream.AdminConsole.Tests;
+
+/// <summary>What one "Save changes" of the user form sends: the fields as they are, the rest as differences.</summary>
+public sealed class UserFormStateTests
+{
+    internal const string Cashier = "11111111-1111-1111-1111-111111111111";
+    internal const string Manager = "22222222-2222-2222-2222-222222222222";
+    internal const string Vienna = "33333333-3333-3333-3333-333333333333";
+    internal const string Graz = "44444444-4444-4444-4444-444444444444";
+    internal const string Depot = "55555555-5555-5555-5555-555555555555";
+    internal const string Warehouse = "66666666-6666-6666-6666-666666666666";
+
+    internal static UserFormState Loaded(bool active = true) =>
+        UserFormState.From(
+            new UserResponse
+            {
+                Id = Guid.NewGuid().ToString(),
+                Version = 7,
+                FirstName = "Eva",
+                LastName = "Berger",
+                LoginCode = "eberger",
+                Language = "en",
+                IsActive = active,
+                AllowLogin = true,
+            },
+            new UserAccessResponse { Roles = [new RoleAssignment { RoleId = Guid.Parse(Manager) }] },
+            new UserLocationsResponse
+            {
+                SalePoints =
+                [
+                    new UserSalePointItem
+                    {
+                        SalePointId = Vienna,
+                        RoleId = Cashier,
+                        Name = "Vienna",
+                    },
+                ],
+                Stores =
+                [
+                    new UserStoreItem
+                    {
+                        StoreId = Depot,
+                        Name = "Depot",
+                        IsDefault = true,
+                    },
+                ],
+                DefaultStoreId = Depot,
+            }
+        );
+
+    [Fact]
+    public void A_form_as_loaded_is_clean_and_sends_no_difference()
+    {
+        var form = Loaded();
+        Assert.False(form.IsDirty);
+        Assert.Equal("\"7\"", form.IfMatch);
+        var request = form.ToRequest();
+        Assert.Equal("Eva", request.FirstName);
+        Assert.Empty(request.AssignRoles!);
+        Assert.Empty(request.RemoveRoles!);
+        Assert.Empty(request.AddSalePoints!);
+        Assert.Empty(request.RemoveSalePoints!);
+        Assert.Empty(request.AddStores!);
+        Assert.Empty(request.RemoveStores!);
+        Assert.Null(request.DefaultStoreId);
+        Assert.Null(request.Reason);
+    }
+
+    [Fact]
+    public void Every_kind_of_change_makes_the_form_dirty_and_reset_makes_it_clean()
+    {
+        foreach (var change in Changes())
+        {
+            var form = Loaded();
+            change(form);
+            Assert.True(form.IsDirty);
+            form.Reset();
+            Assert.False(form.IsDirty);
+        }
+    }
+
+    [Fact]
+    public void A_role_changed_at_a_sale_point_is_that_sale_point_removed_and_added_with_the_new_role()
+    {
+        var form = Loaded();
+        form.SalePoints[Vienna] = Manager;
+        form.SalePoints[Graz] = Cashier;
+
+        var request = form.ToRequest();
+
+        Assert.Equal([Guid.Parse(Vienna)], request.RemoveSalePoints);
+        Assert.Equal(
+            [(Guid.Parse(Vienna), Guid.Parse(Manager)), (Guid.Parse(Graz), Guid.Parse(Cashier))],
+            request.AddSalePoints!.Select(s => (s.SalePointId, s.RoleId)).OrderBy(s => s.SalePointId)
+        );
+    }
+
+    [Fact]
+    public void Removing_the_default_store_leaves_no_default_and_a_new_one_is_sent()
+    {
+        var form = Loaded();
+        form.RemoveStore(Depot);
+        Assert.Null(form.DefaultStore);
+        form.Stores.Add(Warehouse);
+        form.DefaultStore = Warehouse;
+
+        var request = form.ToRequest();
+
+        Assert.Equal([Guid.Parse(Warehouse)], request.AddStores);
+        Assert.Equal([Guid.Parse(Depot)], request.RemoveStores);
+        Assert.Equal(Guid.Parse(Warehouse), request.DefaultStoreId);
+    }
+
+    [Fact]
+    public void A_reason_goes_only_with_a_change_of_status()
+    {
+        var form = Loaded();
+        form.Reason = "left the company";
+        Assert.Null(form.ToRequest().Reason);
+        form.Edited.IsActive = false;
+        Assert.True(form.ChangesStatus);
+        Assert.Equal("left the company", form.ToRequest().Reason);
+        Assert.False(form.ToRequest().IsActive);
+    }
+
+    [Fact]
+    public void Roles_given_and_taken_are_sent_as_such()
+    {
+        var form = Loaded();
+        form.Roles.Remove(Manager);
+        form.Roles.Add(Cashier);
+        var request = form.ToRequest();
+        Assert.Equal([Guid.Parse(Cashier)], request.AssignRoles);
+        Assert.Equal([Guid.Parse(Manager)], request.RemoveRoles);
+    }
+
+    private static IEnumerable<Action<UserFormState>> Changes() =>
+        [
+            f => f.Edited.FirstName = "Evelyn",
+            f => f.Edited.LastName = "Gruber",
+            f => f.Edited.Email = "eva@example.com",
+            f => f.Edited.LoginCode = "eva",
+            f => f.Edited.Language = "de",
+            f => f.Edited.Phone = "+43 1 234",
+            f => f.Edited.AllowLogin = false,
+            f => f.Edited.IsActive = false,
+            f => f.Edited.IsSystemAdministrator = true,
+            f => f.Edited.Type = "AccountExecutive",
+            f => f.Roles.Add(Cashier),
+            f => f.Roles.Remove(Manager),
+            f => f.SalePoints[Graz] = Cashier,
+            f => f.SalePoints[Vienna] = Manager,
+            f => f.SalePoints.Clear(),
+            f => f.Stores.Add(Warehouse),
+            f => f.RemoveStore(Depot),
+            f => f.DefaultStore = null,
+            f => f.Pin = "4826",
+        ];
+}
