@@ -67,11 +67,16 @@ public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(3, (int)(await (await admin.GetAsync("sale-points")).ReadAsync())["total"]!);
         Assert.Equal(2, (int)(await (await admin.GetAsync("stores")).ReadAsync())["total"]!);
         var places = users["items"]!.AsArray().ToDictionary(u => (string)u!["loginCode"]!, u => u!);
-        Assert.Equal(3, places["bgruber"]["salePoints"]!.AsArray().Count);
+        // The list's sale points are Identity's read model, brought up to date by events: asked of their owner instead.
+        async Task<int> SalePoints(string login) =>
+            (await (await admin.GetAsync($"users/{places[login]["id"]}/sale-points")).ReadAsync())["salePoints"]!
+                .AsArray()
+                .Count;
+        Assert.Equal(3, await SalePoints("bgruber"));
         Assert.Equal(8, places.Values.Count(u => u["type"] is null && !(bool)u["isSystemAdministrator"]!));
         var cashier = places["lbauer"];
         Assert.Equal("de", (string)cashier["language"]!);
-        Assert.Single(cashier["salePoints"]!.AsArray());
+        Assert.Equal(1, await SalePoints("lbauer"));
         var stores = await (await admin.GetAsync($"users/{cashier["id"]}/stores")).ReadAsync();
         Assert.False(string.IsNullOrEmpty((string?)stores["defaultStoreId"]));
     }
