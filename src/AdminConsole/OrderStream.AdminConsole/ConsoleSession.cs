@@ -105,6 +105,17 @@ public sealed class ConsoleSession(IServiceProvider services, NavigationManager 
         Changed?.Invoke();
     }
 
+    /// <summary>An instant on the tenant's clocks, in the user's format ("d" a date, "g" date and time).</summary>
+    public string Show(DateTimeOffset? at, string format = "g")
+    {
+        if (at is not { } instant)
+            return "";
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(Current?.TimeZone ?? "UTC", out var found)
+            ? found
+            : TimeZoneInfo.Utc;
+        return TimeZoneInfo.ConvertTime(instant, zone).ToString(format, CultureInfo.CurrentCulture);
+    }
+
     // The console speaks English and German; any other language of a user gets English.
     private static string Language(string language) =>
         language.StartsWith("de", StringComparison.Ordinal) ? "de" : "en";

@@ -25,6 +25,7 @@ public sealed class SessionTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Null(body["token"]);
         Assert.Equal("admin", (string)body["loginCode"]!);
         Assert.Equal(admin.Tenant, (string)body["tenant"]!);
+        Assert.Equal(("Europe/Vienna", "EUR"), ((string)body["timeZone"]!, (string)body["currency"]!));
         Assert.False(string.IsNullOrEmpty((string)body["antiforgeryToken"]!));
         Assert.DoesNotContain(
             cookie.Split(';')[0]["orderstream-session=".Length..],

@@ -5,8 +5,9 @@ using OrderStream.Modules.Identity.Users;
 namespace OrderStream.Modules.Identity.Authentication;
 
 /// <summary>
-/// The console's session (ADR 0027): who is signed in, in which language, until when, and the anti-forgery token that
-/// the console sends with every write. The token itself stays in the cookie, out of reach of script.
+/// The console's session (ADR 0027): who is signed in, in which language, the tenant's time zone and currency, until
+/// when, and the anti-forgery token that the console sends with every write. The token itself stays in the cookie,
+/// out of reach of script.
 /// </summary>
 internal static class GetSession
 {
@@ -14,6 +15,9 @@ internal static class GetSession
 
     public sealed record SessionResponse(
         string Tenant,
+        string TenantName,
+        string TimeZone,
+        string Currency,
         string UserId,
         string Name,
         string LoginCode,
@@ -23,15 +27,23 @@ internal static class GetSession
         string AntiforgeryToken
     );
 
-    internal sealed class Handler(IQuerySession session, TenantContext tenant, SessionCookie cookie)
-        : IRequestHandler<Query, SessionResponse>
+    internal sealed class Handler(
+        IQuerySession session,
+        TenantContext tenant,
+        TenantDirectory tenants,
+        SessionCookie cookie
+    ) : IRequestHandler<Query, SessionResponse>
     {
         public async Task<SessionResponse> Handle(Query q, CancellationToken ct)
         {
             var user = await session.LoadAsync<User>(q.UserId, ct)
                 ?? throw new NotFoundException("User", q.UserId.ToString());
+            var company = await tenants.FindAsync(tenant.Tenant, ct);
             return new SessionResponse(
                 tenant.Tenant,
+                company?.Name ?? tenant.Tenant,
+                company?.TimeZone ?? "UTC",
+                company?.Currency ?? "EUR",
                 user.Id.ToString(),
                 user.EmployeeName(),
                 user.LoginCode,

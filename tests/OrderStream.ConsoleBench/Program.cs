@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+// Usage: OrderStream.ConsoleBench <url> <tenant> <login> <password> [trials]
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: <url> <tenant> <login> <password> [trials]");
+    return 2;
+}
+var (url, tenant, login, password) = (args[0].TrimEnd('/'), args[1], args[2], args[3]);
+var trials = args.Length > 4 ? int.Parse(args[4]) : 40;
+const int Debounce = 300; // the user list's DebounceInterval: the typing pause the figures start after
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(
+    new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    }
+);
+
+// 1. First load with a cold cache: every byte the browser fetched, and the time until the sign-in form can be used.
+var loads = new List<double>();
+var sizes = new List<long>();
+for (var i = 0; i < 5; i++)
+{
+    await using var cold = await browser.NewContextAsync(new() { BaseURL = url });
+    var page = await cold.NewPageAsync();
+    long bytes = 0;
+    var pending = new List<Task>();
+    page.RequestFinished += (_, request) =>
+        pending.Add(
+            Task.Run(async () =>
+            {
+                var size = await request.SizesAsync();
+                Interlocked.Add(ref bytes, size.ResponseBodySize + size.ResponseHeadersSize);
+            })
+        );
+    var started = Stopwatch.StartNew();
+    await page.GotoAsync($"/{tenant}/sign-in");
+    await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).WaitForAsync();
+    loads.Add(started.Elapsed.TotalMilliseconds);
+    await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    await Task.WhenAll(pending.ToArray());
+    sizes.Add(bytes);
+}
+Console.WriteLine(
+    $"first load, cold cache: {sizes.Average() / 1_000_000:F2} MB transferred "
+        + $"({sizes.Min() / 1_000_000.0:F2}–{sizes.Max() / 1_000_000.0:F2}); interactive after "
+        + $"{Median(loads):F0} ms median ({loads.Min():F0}–{loads.Max():F0})"
+);
+
+// 2. Signed in, on the user list: search as you type, then opening user forms.
+await using var context = await browser.NewContextAsync(
+    new()
+    {
+        BaseURL = url,
+        ViewportSize = new() { Width = 1280, Height = 800 },
+    }
+);
+var list = await context.NewPageAsync();
+await list.GotoAsync($"/{tenant}/sign-in");
+await list.GetByLabel("Login code").FillAsync(login);
+await list.GetByLabel("Password").FillAsync(password);
+await list.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+var total = list.GetByTestId("user-total");
+await total.WaitForAsync();
+string[] terms = ["gruber", "huber", "mül", "wagner", "stein", "moser", "anna", "bernd", "clara", "dieter", "eva"];
+var searches = new List<double>();
+var search = list.GetByLabel("Search");
+for (var i = 0; i < trials; i++)
+{
+    var term = terms[i % terms.Length];
+    await search.FillAsync("");
+    await list.WaitForTimeoutAsync(Debounce + 200);
+    var before = await total.TextContentAsync();
+    await search.PressSequentiallyAsync(term, new() { Delay = 60 });
+    var typed = Stopwatch.StartNew();
+    await list.WaitForFunctionAsync(
+        "before => document.querySelector('[data-testid=user-total]').textContent !== before",
+        before,
+        new() { PollingInterval = 5 }
+    );
+    searches.Add(typed.Elapsed.TotalMilliseconds - Debounce);
+}
+Report("search as you type, result on screen after the typing pause", searches);
+
+var opens = new List<double>();
+await search.FillAsync("");
+for (var i = 0; i < trials; i++)
+{
+    await list.GotoAsync($"/{tenant}/users");
+    var link = list.GetByTestId("user-list").Locator("a.user-name").Nth(i % 20);
+    await link.WaitForAsync();
+    var clicked = Stopwatch.StartNew();
+    await link.ClickAsync();
+    await list.Locator("#first-name").WaitForAsync();
+    await list.WaitForFunctionAsync("() => document.querySelector('#first-name').value.length > 0");
+    opens.Add(clicked.Elapsed.TotalMilliseconds);
+}
+Report("opening a user form from the list, until its fields show the user", opens);
+return 0;
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+static void Report(string what, List<double> samples)
+{
+    var sorted = samples.Order().ToList();
+    double At(double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+    Console.WriteLine(
+        $"{what}: p50 {At(0.50):F0} ms, p95 {At(0.95):F0} ms, max {sorted[^1]:F0} ms ({samples.Count} trials)"
+    );
+}
