@@ -23,7 +23,6 @@ internal sealed class DeliverySupervisor(
             try
             {
                 var daemon = coordinator.DaemonForMainDatabase();
-                logger.LogWarning(string.Join(",", daemon.CurrentAgents().Select(a => $"{a.Name}={a.Status}")));
                 foreach (var agent in daemon.CurrentAgents().Where(a => a.Status == JasperFx.AgentStatus.Paused))
                 {
                     logger.LogWarning("Event delivery {Shard} was paused by an error; starting it again", agent.Name);
