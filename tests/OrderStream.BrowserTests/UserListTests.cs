@@ -70,7 +70,7 @@ public sealed class UserListTests(ConsoleHost host)
     }
 
     [Fact]
-    public async Task A_user_without_the_users_features_has_no_users_menu_and_reads_german()
+    public async Task A_user_without_the_users_features_has_no_users_menu_reads_german_and_sets_a_pin()
     {
         var admin = await host.Api.CreateTenantAsync();
         var body = TenantClient.NewUser("Greta", "Huber", login: "ghuber", password: "greta-password-1");
@@ -93,6 +93,10 @@ public sealed class UserListTests(ConsoleHost host)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Benutzer" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Abmelden" })).ToBeVisibleAsync();
         await Screens.CheckAsync(page, "my-account-de");
+        await page.Locator("#my-pin").FillAsync("4826");
+        await page.GetByRole(AriaRole.Button, new() { Name = "PIN setzen" }).ClickAsync();
+        await Expect(page.GetByText("Ihre PIN ist geändert.")).ToBeVisibleAsync();
+        Assert.True((bool)(await (await admin.GetAsync($"users/{user["id"]}")).ReadAsync())["hasPin"]!);
 
         await page.GotoAsync($"/{admin.Tenant}/users");
         await Expect(page.GetByText("Sie dürfen die Benutzer dieser Firma nicht sehen.")).ToBeVisibleAsync();
