@@ -103,6 +103,49 @@ public sealed class UserListTests(ConsoleHost host)
         Assert.Equal(403, (int)(await page.APIRequest.GetAsync($"/api/tenants/{admin.Tenant}/users")).Status);
     }
 
+    [Fact]
+    public async Task Selected_users_are_deactivated_after_a_dry_run_shown_row_by_row()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var one = await admin.CreateUserAsync(TenantClient.NewUser("Paula", "Ast", login: "past"));
+        var two = await admin.CreateUserAsync(TenantClient.NewUser("Quirin", "Bast", login: "qbast"));
+        var page = await SignedInAsync(admin.Tenant, "admin", TenantClient.AdminPassword);
+        var list = page.GetByTestId("user-list");
+        await Expect(list.GetByText("Bast", new() { Exact = true })).ToBeVisibleAsync();
+
+        foreach (var row in new[] { "Select row Paula Ast past", "Select row Quirin Bast qbast" })
+            await list.GetByRole(AriaRole.Row, new() { Name = row }).GetByRole(AriaRole.Checkbox).CheckAsync();
+        var bulk = page.GetByTestId("bulk-actions");
+        await Expect(bulk).ToContainTextAsync("2 selected");
+        await page.Locator("#bulk-reason").FillAsync("season over");
+        await bulk.GetByRole(AriaRole.Button, new() { Name = "Preview (nothing is saved)" }).ClickAsync();
+        await Expect(page.GetByTestId("bulk-result")).ToContainTextAsync("Would change");
+        await Expect(bulk).ToContainTextAsync("Preview: 2 would change, 0 unchanged, 0 refused");
+        await Screens.CheckAsync(page, "users-bulk-preview");
+        Assert.True((bool)(await (await admin.GetAsync($"users/{one["id"]}")).ReadAsync())["isActive"]!);
+
+        await bulk.GetByRole(AriaRole.Button, new() { Name = "Apply to 2 users" }).ClickAsync();
+        await Expect(bulk).ToContainTextAsync("Done: 2 changed");
+        foreach (var user in new[] { one, two })
+            Assert.False((bool)(await (await admin.GetAsync($"users/{user["id"]}")).ReadAsync())["isActive"]!);
+        await bulk.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(bulk).ToBeHiddenAsync();
+        await Expect(list.GetByText("Bast", new() { Exact = true })).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task The_user_list_works_at_768_pixels_wide()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var page = await host.NewPageAsync(768, 1024);
+        await page.GotoAsync($"/{admin.Tenant}/sign-in");
+        await SignInTests.SignInAsync(page, "admin", TenantClient.AdminPassword);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("user-list").GetByText("admin", new() { Exact = true })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 768"));
+        await Screens.CheckAsync(page, "users-768");
+    }
+
     private Task<IPage> SignedInAsync(string tenant, string login, string password) =>
         SignedInAsync(host, tenant, login, password);
 
