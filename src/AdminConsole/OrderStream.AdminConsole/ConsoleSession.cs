@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using OrderStream.Client;
 
 namespace OrderStream.AdminConsole;
@@ -38,9 +39,6 @@ public sealed class ConsoleSession(IServiceProvider services, NavigationManager 
         {
             Tenant = tenant;
             await UseAsync((await Api.GetSessionAsync(tenant)).Result);
-            // Only now, before the first render: Blazor loads the words of the culture the console starts in.
-            var culture = CultureInfo.GetCultureInfo(Language(Current!.Language));
-            CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = culture;
         }
         catch (ApiException)
         {
@@ -88,6 +86,22 @@ public sealed class ConsoleSession(IServiceProvider services, NavigationManager 
     /// <summary>Whether the words on screen are in the user's language; if not, the page must load again.</summary>
     public bool SpeaksUsersLanguage =>
         Current is null || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == Language(Current.Language);
+
+    /// <summary>
+    /// Remembers the user's language for the next start (js/start.js); whether loading the page again will change the
+    /// language on screen (not when the language was remembered already and the console still started in another).
+    /// </summary>
+    public async Task<bool> RememberLanguageAsync(IJSRuntime js)
+    {
+        if (Current is null || SpeaksUsersLanguage)
+            return false;
+        var wanted = Language(Current.Language);
+        var remembered = await js.InvokeAsync<string?>("localStorage.getItem", LanguageKey);
+        await js.InvokeVoidAsync("localStorage.setItem", LanguageKey, wanted);
+        return remembered != wanted;
+    }
+
+    private const string LanguageKey = "orderstream.language";
 
     private async Task UseAsync(SessionResponse session)
     {
