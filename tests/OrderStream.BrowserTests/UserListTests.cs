@@ -40,6 +40,14 @@ public sealed class UserListTests(ConsoleHost host)
         await Expect(places).ToContainTextAsync("Vienna Depot");
         await Screens.CheckAsync(page, "users-search-and-hover");
 
+        // The report downloads the list on screen: the search applied.
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync()
+        );
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains(",Anna,Lindqvist,alind,", csv);
+        Assert.DoesNotContain("zxu", csv);
+
         await page.GetByLabel("Search").FillAsync("");
         await page.GetByLabel("Sale point").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Vienna Centre" }).ClickAsync();

@@ -46,6 +46,26 @@ public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<Api
             ["format"],
             (await (await admin.GetAsync("reports/back-office-users?format=pdf")).ErrorsAsync()).Keys
         );
+
+        // With the user list's filters (issue #21: the console downloads the list it shows).
+        async Task<string[]> Logins(string filters) =>
+            (
+                await (
+                    await admin.GetAsync($"reports/back-office-users?format=csv&{filters}")
+                ).Content.ReadAsStringAsync()
+            )
+                .Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
+                .Skip(1)
+                .Select(l => new[] { "admin", "azeller", "lver" }.Single(code => l.Contains($",{code},")))
+                .Order()
+                .ToArray();
+        Assert.Equal(["lver"], await Logins("status=inactive"));
+        Assert.Equal(["azeller"], await Logins("status=active&search=zell"));
+        Assert.Equal(["admin", "azeller"], await Logins("type=BusinessGroupManager"));
+        Assert.Equal(
+            ["status"],
+            (await (await admin.GetAsync("reports/back-office-users?status=gone")).ErrorsAsync()).Keys
+        );
     }
 
     [Fact]

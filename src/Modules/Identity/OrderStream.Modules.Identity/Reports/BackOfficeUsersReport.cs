@@ -25,11 +25,35 @@ internal static class BackOfficeUsersReport
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet(
                     "/api/tenants/{tenant}/reports/back-office-users",
-                    async (string? format, IQuerySession session, HttpContext http, CancellationToken ct) =>
+                    async (
+                        string? format,
+                        string? search,
+                        string? status,
+                        string? type,
+                        bool? needsAssignment,
+                        Guid? salePointId,
+                        IQuerySession session,
+                        HttpContext http,
+                        CancellationToken ct
+                    ) =>
                     {
                         var csv = QueryValues.Parse(format, ReportFormat.Json, "format") == ReportFormat.Csv;
-                        var rows = session
-                            .Query<UserListEntry>()
+                        if (search?.Length > 100)
+                            throw new FieldRuleException("search", "The search is at most 100 characters.");
+                        // The user list's filters, so that the report is the list an administrator is looking at.
+                        var filter = new ListUsers.Query(
+                            search,
+                            QueryValues.Parse(status, ListUsers.Status.All, "status"),
+                            type is null ? null : QueryValues.Parse(type, default(BackOfficeUserType), "type"),
+                            needsAssignment,
+                            ListUsers.SortBy.LastName,
+                            false,
+                            1,
+                            1,
+                            salePointId
+                        );
+                        var rows = ListUsers
+                            .Handler.Filter(session, filter, User.SearchKey(search ?? ""))
                             .OrderBy(u => u.SortName)
                             .ThenBy(u => u.Id)
                             .ToAsyncEnumerable(ct)
@@ -77,7 +101,11 @@ internal static class BackOfficeUsersReport
                 .WithName("BackOfficeUsersReport")
                 .Produces<List<Row>>()
                 .WithSummary("Report the back-office users")
-                .WithDescription("The List Back Office Users report, as JSON or CSV (`format=csv`).")
+                .WithDescription(
+                    "The List Back Office Users report, as JSON or CSV (`format=csv`), of every user or of those the "
+                        + "user list's filters choose (`search`, `status` — all by default —, `type`, "
+                        + "`needsAssignment`, `salePointId`)."
+                )
                 .RequireFeature(IdentityModule.ManageUsers);
     }
 }

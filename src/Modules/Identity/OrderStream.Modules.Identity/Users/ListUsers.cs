@@ -257,7 +257,8 @@ internal static class ListUsers
             return plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
         }
 
-        private static IQueryable<UserListEntry> Filter(IQuerySession session, Query q, string term)
+        /// <summary>The list's filters, which the List Back Office Users report applies too.</summary>
+        internal static IQueryable<UserListEntry> Filter(IQuerySession session, Query q, string term)
         {
             IQueryable<UserListEntry> users = session.Query<UserListEntry>();
             if (q.Status != Status.All)
