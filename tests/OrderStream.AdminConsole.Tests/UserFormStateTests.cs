@@ -138,6 +138,21 @@ public sealed class UserFormStateTests
         Assert.Equal([Guid.Parse(Manager)], request.RemoveRoles);
     }
 
+    [Fact]
+    public void Only_taking_ones_own_way_in_locks_one_out()
+    {
+        var form = Loaded();
+        var me = form.User.Id;
+        form.Edited.FirstName = "Evelyn";
+        Assert.False(form.LocksOut(me));
+        form.Edited.AllowLogin = false;
+        Assert.True(form.LocksOut(me));
+        Assert.False(form.LocksOut(Guid.NewGuid().ToString()));
+        form.Reset();
+        form.Edited.IsActive = false;
+        Assert.True(form.LocksOut(me));
+    }
+
     private static IEnumerable<Action<UserFormState>> Changes() =>
         [
             f => f.Edited.FirstName = "Evelyn",

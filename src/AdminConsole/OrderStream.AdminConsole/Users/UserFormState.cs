@@ -106,6 +106,18 @@ public sealed class UserFormState
     /// <summary>Whether saving would deactivate or reactivate the user (a reason goes with it).</summary>
     public bool ChangesStatus => Edited.IsActive != _loaded.IsActive;
 
+    /// <summary>
+    /// Whether saving would take from the signed-in user their own way in: deactivating themselves, forbidding their
+    /// own login, or giving up their own System Administrator flag.
+    /// </summary>
+    public bool LocksOut(string signedInUserId) =>
+        _user.Id == signedInUserId
+        && (
+            (_loaded.IsActive && !Edited.IsActive)
+            || (_loaded.AllowLogin && !Edited.AllowLogin)
+            || (_loaded.IsSystemAdministrator && !Edited.IsSystemAdministrator)
+        );
+
     public void RemoveStore(string id)
     {
         Stores.Remove(id);
