@@ -56,7 +56,7 @@ public sealed class UserFormState
     public string? Pin { get; set; }
     public string? Reason { get; set; }
 
-    public string IfMatch => $"\"{_user.Version}\"";
+    public string IfMatch => AdminConsole.IfMatch.Of(_user.Version);
     public UserResponse User => _user;
 
     public static UserFormState From(UserResponse user, UserAccessResponse access, UserLocationsResponse locations)
