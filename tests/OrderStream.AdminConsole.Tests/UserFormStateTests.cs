@@ -153,6 +153,61 @@ public sealed class UserFormStateTests
         Assert.True(form.LocksOut(me));
     }
 
+    [Fact]
+    public void A_new_type_drops_the_old_profile_and_the_rights_bound_to_other_types_only()
+    {
+        var form = Loaded();
+        form.ChangeType("ProductionCoordinator", _ => null);
+        form.Counterparts.Add(Manager);
+        form.Rights.UnionWith(["may-add-edit-suppliers", "can-maintain-locations"]);
+        var request = form.ToRequest();
+        Assert.Equal([Manager], request.AccountExecutiveIds);
+        Assert.Null(request.ProductionCoordinatorIds);
+        Assert.Equal(
+            ["can-maintain-locations", "may-add-edit-suppliers"],
+            request.GrantFeatures!.Select(g => g.FeatureCode).Order(StringComparer.Ordinal)
+        );
+
+        form.ChangeType("OnlineStoreAdministrator", code =>
+            code == "may-add-edit-suppliers" ? ["ProductionCoordinator"] : null
+        );
+
+        // The supplier right is a coordinator's: it goes; a right bound to no type stays.
+        Assert.Equal(["can-maintain-locations"], form.Rights);
+        Assert.Empty(form.Counterparts);
+        request = form.ToRequest();
+        Assert.Null(request.AccountExecutiveIds);
+        Assert.Equal(OsaAccessMode.FullStoreAccess, request.AccessMode);
+        Assert.Empty(request.ReportCodes!);
+        Assert.Null(request.SalespersonId);
+    }
+
+    [Fact]
+    public void Future_sale_points_and_stores_are_sent_only_when_changed_and_stopping_is_said()
+    {
+        var form = Loaded();
+        Assert.Null(form.ToRequest().FutureSalePointsRoleId);
+        Assert.Null(form.ToRequest().StopFutureSalePoints);
+        Assert.Null(form.ToRequest().FutureStores);
+
+        form.FutureSalePointsRole = Cashier;
+        form.FutureStores = true;
+        Assert.Equal(Guid.Parse(Cashier), form.ToRequest().FutureSalePointsRoleId);
+        Assert.True(form.ToRequest().FutureStores);
+
+        var loadedWithFuture = UserFormState.From(
+            form.User,
+            new UserAccessResponse { Roles = [] },
+            new UserLocationsResponse { FutureSalePointsRoleId = Cashier, FutureStores = true }
+        );
+        loadedWithFuture.FutureSalePointsRole = null;
+        loadedWithFuture.FutureStores = false;
+        var stop = loadedWithFuture.ToRequest();
+        Assert.True(stop.StopFutureSalePoints);
+        Assert.Null(stop.FutureSalePointsRoleId);
+        Assert.False(stop.FutureStores);
+    }
+
     private static IEnumerable<Action<UserFormState>> Changes() =>
         [
             f => f.Edited.FirstName = "Evelyn",
@@ -174,5 +229,13 @@ public sealed class UserFormStateTests
             f => f.RemoveStore(Depot),
             f => f.DefaultStore = null,
             f => f.Pin = "4826",
+            f => f.Rights.Add("may-access-catalog"),
+            f => f.Counterparts.Add(Manager),
+            f => f.Reports.Add("invoices"),
+            f => f.Edited.SalespersonId = "S-17",
+            f => f.Edited.OnlineStoreId = Depot,
+            f => f.Edited.AccessMode = "ReportsOnly",
+            f => f.FutureSalePointsRole = Cashier,
+            f => f.FutureStores = true,
         ];
 }

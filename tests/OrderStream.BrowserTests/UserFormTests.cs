@@ -108,4 +108,52 @@ public sealed class UserFormTests(ConsoleHost host)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
         Assert.Equal("Kurz", (string)(await (await admin.GetAsync($"users/{created["id"]}")).ReadAsync())["lastName"]!);
     }
+
+    [Fact]
+    public async Task A_coordinator_gets_an_account_executive_rights_and_future_sale_points_in_one_save()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var executive = await admin.CreateUserAsync(
+            TenantClient.NewUser("Anna", "Seller", login: "aseller", type: "AccountExecutive")
+        );
+        var created = await admin.CreateUserAsync(TenantClient.NewUser("Paul", "Maker", login: "pmaker"));
+        var id = (string)created["id"]!;
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+        await page.GotoAsync($"/{admin.Tenant}/users/{id}");
+
+        await page.GetByLabel("Back-office type").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Production Coordinator" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Profile and rights" }).ClickAsync();
+        await page.GetByLabel("Account executives").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Anna Seller" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        var rights = page.GetByTestId("type-rights");
+        await rights.GetByLabel("May add and edit suppliers").CheckAsync();
+        await rights.GetByLabel("May save orders as invoiced").CheckAsync();
+        await Screens.CheckAsync(page, "user-form-profile");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Sale points" }).ClickAsync();
+        await page.GetByLabel("Role there", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "POS Cashier" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add all, future ones too" }).ClickAsync();
+        await Expect(page.GetByTestId("future-sale-points")).ToContainTextAsync("POS Cashier");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+
+        var user = await (await admin.GetAsync($"users/{id}")).ReadAsync();
+        Assert.Equal("ProductionCoordinator", (string)user["type"]!);
+        Assert.Equal([(string)executive["id"]!], user["accountExecutiveIds"]!.AsArray().Select(a => (string)a!));
+        var grants = (await (await admin.GetAsync($"users/{id}/access")).ReadAsync())["grants"]!.AsArray();
+        Assert.Equal(
+            ["may-add-edit-suppliers", "may-save-orders-invoiced"],
+            grants.Select(g => (string)g!["featureCode"]!).Order(StringComparer.Ordinal)
+        );
+        var newSalePoint = await (
+            await admin.PostAsync("sale-points", new { code = "SP9", name = "Linz" })
+        ).ReadAsync();
+        var salePoints = await (await admin.GetAsync($"users/{id}/sale-points")).ReadAsync();
+        Assert.Contains(
+            (string)newSalePoint["id"]!,
+            salePoints["salePoints"]!.AsArray().Select(s => (string)s!["salePointId"]!)
+        );
+    }
 }

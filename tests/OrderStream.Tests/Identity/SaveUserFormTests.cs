@@ -109,6 +109,103 @@ public sealed class SaveUserFormTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.Contains("If-Match", (string)(await without.ReadAsync())["detail"]!);
     }
 
+    [Fact]
+    public async Task The_back_office_type_and_its_rights_are_saved_together_and_a_right_of_another_type_refuses_all()
+    {
+        var (admin, id, _) = await SetUpAsync();
+        var (version, _) = await ReadAsync(admin, id);
+
+        // The type is given in the same save as its rights: they are judged by the type the save gives.
+        var saved = await SaveAsync(
+            admin,
+            id,
+            version,
+            Form(
+                first: "Eva",
+                extra: new()
+                {
+                    ["type"] = "BusinessGroupManager",
+                    ["grantFeatures"] = new JsonArray(
+                        new JsonObject { ["featureCode"] = "may-define-credit-limits" },
+                        new JsonObject { ["featureCode"] = "may-access-catalog" }
+                    ),
+                }
+            )
+        );
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(["may-access-catalog", "may-define-credit-limits"], await GrantsAsync(admin, id));
+
+        // A Production Coordinator's right for a user who stays a Business Group Manager: refused, nothing written.
+        var refused = await SaveAsync(
+            admin,
+            id,
+            saved.Headers.ETag!.Tag,
+            Form(
+                first: "Changed",
+                extra: new()
+                {
+                    ["type"] = "BusinessGroupManager",
+                    ["grantFeatures"] = new JsonArray(new JsonObject { ["featureCode"] = "may-add-edit-suppliers" }),
+                    ["revokeFeatures"] = new JsonArray("may-access-catalog"),
+                }
+            )
+        );
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(["grantFeatures"], (await refused.ErrorsAsync()).Keys);
+        Assert.Contains("only for ProductionCoordinator users", (string)(await refused.ReadAsync())["detail"]!);
+        Assert.Equal("Eva", (string)(await ReadAsync(admin, id)).User["firstName"]!);
+        Assert.Equal(["may-access-catalog", "may-define-credit-limits"], await GrantsAsync(admin, id));
+    }
+
+    [Fact]
+    public async Task Future_sale_points_and_stores_chosen_in_the_form_are_added_when_created()
+    {
+        var (admin, id, place) = await SetUpAsync();
+        var (version, _) = await ReadAsync(admin, id);
+
+        var saved = await SaveAsync(
+            admin,
+            id,
+            version,
+            Form(first: "Eva", extra: new() { ["futureSalePointsRoleId"] = place.RoleId, ["futureStores"] = true })
+        );
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var newSalePoint = (string)
+            (await (await admin.PostAsync("sale-points", new { code = "SP2", name = "Two" })).ReadAsync())["id"]!;
+        var newStore = (string)
+            (await (await admin.PostAsync("stores", new { code = "ST2", name = "Annex" })).ReadAsync())["id"]!;
+
+        var locations = await (await admin.GetAsync($"users/{id}/sale-points")).ReadAsync();
+        Assert.Equal(place.RoleId, (string)locations["futureSalePointsRoleId"]!);
+        Assert.True((bool)locations["futureStores"]!);
+        Assert.Contains(newSalePoint, locations["salePoints"]!.AsArray().Select(s => (string)s!["salePointId"]!));
+        Assert.Contains(newStore, locations["stores"]!.AsArray().Select(s => (string)s!["storeId"]!));
+        // The sale point that was there before is not added by choosing future ones.
+        Assert.DoesNotContain(
+            place.SalePointId,
+            locations["salePoints"]!.AsArray().Select(s => (string)s!["salePointId"]!)
+        );
+
+        var stopped = await SaveAsync(
+            admin,
+            id,
+            (await ReadAsync(admin, id)).Version,
+            Form(first: "Eva", extra: new() { ["stopFutureSalePoints"] = true, ["futureStores"] = false })
+        );
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        var after = await (await admin.GetAsync($"users/{id}/sale-points")).ReadAsync();
+        Assert.Null(after["futureSalePointsRoleId"]);
+        Assert.False((bool)after["futureStores"]!);
+    }
+
+    private static async Task<string[]> GrantsAsync(TenantClient admin, string id) =>
+        [
+            .. (await (await admin.GetAsync($"users/{id}/access")).ReadAsync())["grants"]!
+                .AsArray()
+                .Select(g => (string)g!["featureCode"]!)
+                .Order(StringComparer.Ordinal),
+        ];
+
     private sealed record Place(string RoleId, string SalePointId, string StoreId);
 
     private async Task<(TenantClient Admin, string Id, Place Place)> SetUpAsync()

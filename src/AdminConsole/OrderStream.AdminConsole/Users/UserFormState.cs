@@ -20,6 +20,9 @@ public sealed class UserFormState
         public bool IsActive { get; set; } = true;
         public bool IsSystemAdministrator { get; set; }
         public string Type { get; set; } = "";
+        public string? SalespersonId { get; set; }
+        public string? OnlineStoreId { get; set; }
+        public string AccessMode { get; set; } = "";
 
         public Fields Copy() => (Fields)MemberwiseClone();
 
@@ -35,12 +38,18 @@ public sealed class UserFormState
                     o.AllowLogin,
                     o.IsActive
                 )
-            && (IsSystemAdministrator, Type) == (o.IsSystemAdministrator, o.Type);
+            && (IsSystemAdministrator, Type, SalespersonId ?? "", OnlineStoreId, AccessMode)
+                == (o.IsSystemAdministrator, o.Type, o.SalespersonId ?? "", o.OnlineStoreId, o.AccessMode);
     }
 
     private UserResponse _user = null!;
     private Fields _loaded = new();
     private HashSet<string> _loadedRoles = [];
+    private HashSet<string> _loadedRights = [];
+    private HashSet<string> _loadedCounterparts = [];
+    private HashSet<string> _loadedReports = [];
+    private string? _loadedFutureSalePointsRole;
+    private bool _loadedFutureStores;
     private Dictionary<string, string> _loadedSalePoints = [];
     private HashSet<string> _loadedStores = [];
     private string? _loadedDefaultStore;
@@ -48,11 +57,25 @@ public sealed class UserFormState
     public Fields Edited { get; private set; } = new();
     public HashSet<string> Roles { get; private set; } = [];
 
+    /// <summary>Codes of the features given to the user directly (the type's rights are check boxes).</summary>
+    public HashSet<string> Rights { get; private set; } = [];
+
+    /// <summary>A Production Coordinator's account executives, or an Account Executive's coordinators.</summary>
+    public HashSet<string> Counterparts { get; private set; } = [];
+
+    /// <summary>An Online Store Administrator's reports.</summary>
+    public HashSet<string> Reports { get; private set; } = [];
+
     /// <summary>Sale point id → the id of the user's role there.</summary>
     public Dictionary<string, string> SalePoints { get; private set; } = [];
 
     public HashSet<string> Stores { get; private set; } = [];
     public string? DefaultStore { get; set; }
+
+    /// <summary>The role every sale point created from now on is added with; null: none is added.</summary>
+    public string? FutureSalePointsRole { get; set; }
+
+    public bool FutureStores { get; set; }
     public string? Pin { get; set; }
     public string? Reason { get; set; }
 
@@ -74,7 +97,15 @@ public sealed class UserFormState
             IsActive = user.IsActive,
             IsSystemAdministrator = user.IsSystemAdministrator,
             Type = user.Type?.ToString() ?? "",
+            SalespersonId = user.SalespersonId,
+            OnlineStoreId = user.OnlineStoreId,
+            AccessMode = user.AccessMode?.ToString() ?? "",
         };
+        state._loadedRights = access.Grants.Select(g => g.FeatureCode).ToHashSet();
+        state._loadedCounterparts = [.. user.AccountExecutiveIds ?? [], .. user.ProductionCoordinatorIds ?? []];
+        state._loadedReports = [.. user.ReportCodes ?? []];
+        state._loadedFutureSalePointsRole = locations.FutureSalePointsRoleId;
+        state._loadedFutureStores = locations.FutureStores;
         state._loadedRoles = access.Roles.Select(r => r.RoleId.ToString()).ToHashSet();
         state._loadedSalePoints = locations.SalePoints.ToDictionary(s => s.SalePointId, s => s.RoleId);
         state._loadedStores = locations.Stores.Select(s => s.StoreId).ToHashSet();
@@ -88,6 +119,11 @@ public sealed class UserFormState
     {
         Edited = _loaded.Copy();
         Roles = [.. _loadedRoles];
+        Rights = [.. _loadedRights];
+        Counterparts = [.. _loadedCounterparts];
+        Reports = [.. _loadedReports];
+        FutureSalePointsRole = _loadedFutureSalePointsRole;
+        FutureStores = _loadedFutureStores;
         SalePoints = new Dictionary<string, string>(_loadedSalePoints);
         Stores = [.. _loadedStores];
         DefaultStore = _loadedDefaultStore;
@@ -97,6 +133,11 @@ public sealed class UserFormState
     public bool IsDirty =>
         !Edited.SameAs(_loaded)
         || !Roles.SetEquals(_loadedRoles)
+        || !Rights.SetEquals(_loadedRights)
+        || !Counterparts.SetEquals(_loadedCounterparts)
+        || !Reports.SetEquals(_loadedReports)
+        || FutureSalePointsRole != _loadedFutureSalePointsRole
+        || FutureStores != _loadedFutureStores
         || SalePoints.Count != _loadedSalePoints.Count
         || SalePoints.Any(s => _loadedSalePoints.GetValueOrDefault(s.Key) != s.Value)
         || !Stores.SetEquals(_loadedStores)
@@ -117,6 +158,23 @@ public sealed class UserFormState
             || (_loaded.AllowLogin && !Edited.AllowLogin)
             || (_loaded.IsSystemAdministrator && !Edited.IsSystemAdministrator)
         );
+
+    /// <summary>
+    /// A new back-office type: the profile of the old one goes (each profile field belongs to one type), and so do the
+    /// direct grants of rights bound to other types (<paramref name="boundTo"/>: a feature code's types, if bound).
+    /// </summary>
+    public void ChangeType(string type, Func<string, ICollection<string>?> boundTo)
+    {
+        if (type == Edited.Type)
+            return;
+        Edited.Type = type;
+        Counterparts.Clear();
+        Reports.Clear();
+        (Edited.SalespersonId, Edited.OnlineStoreId) = (null, null);
+        Edited.AccessMode =
+            type == nameof(BackOfficeUserType.OnlineStoreAdministrator) ? nameof(OsaAccessMode.FullStoreAccess) : "";
+        Rights.RemoveWhere(code => boundTo(code) is { } types && !types.Contains(type));
+    }
 
     public void RemoveStore(string id)
     {
@@ -143,17 +201,26 @@ public sealed class UserFormState
             Pin = string.IsNullOrEmpty(Pin) ? null : Pin,
             AllowLogin = Edited.AllowLogin,
             Type = Enum.TryParse<BackOfficeUserType>(Edited.Type, out var type) ? type : null,
-            AccountExecutiveIds = _user.AccountExecutiveIds,
-            ProductionCoordinatorIds = _user.ProductionCoordinatorIds,
-            SalespersonId = _user.SalespersonId,
-            OnlineStoreId = _user.OnlineStoreId,
-            AccessMode = _user.AccessMode,
-            ReportCodes = _user.ReportCodes,
+            AccountExecutiveIds = Is(BackOfficeUserType.ProductionCoordinator) ? [.. Counterparts] : null,
+            ProductionCoordinatorIds = Is(BackOfficeUserType.AccountExecutive) ? [.. Counterparts] : null,
+            SalespersonId = Is(BackOfficeUserType.AccountExecutive) ? Trimmed(Edited.SalespersonId) : null,
+            OnlineStoreId = Is(BackOfficeUserType.OnlineStoreAdministrator) ? Edited.OnlineStoreId : null,
+            AccessMode =
+                Is(BackOfficeUserType.OnlineStoreAdministrator)
+                && Enum.TryParse<OsaAccessMode>(Edited.AccessMode, out var mode)
+                    ? mode
+                    : null,
+            ReportCodes = Is(BackOfficeUserType.OnlineStoreAdministrator) ? [.. Reports] : null,
             IsActive = Edited.IsActive,
             Reason = ChangesStatus && !string.IsNullOrWhiteSpace(Reason) ? Reason.Trim() : null,
             IsSystemAdministrator = Edited.IsSystemAdministrator,
             AssignRoles = Roles.Except(_loadedRoles).Select(Guid.Parse).ToList(),
             RemoveRoles = _loadedRoles.Except(Roles).Select(Guid.Parse).ToList(),
+            GrantFeatures = Rights
+                .Except(_loadedRights)
+                .Select(code => new SaveUserFormGrantBody { FeatureCode = code })
+                .ToList(),
+            RevokeFeatures = _loadedRights.Except(Rights).ToList(),
             // A role changed at a sale point is the sale point removed and added again with the new role.
             RemoveSalePoints = _loadedSalePoints
                 .Keys.Where(id => !SalePoints.ContainsKey(id) || changedRole.Contains(id))
@@ -167,12 +234,23 @@ public sealed class UserFormState
                     RoleId = Guid.Parse(s.Value),
                 })
                 .ToList(),
+            FutureSalePointsRoleId =
+                FutureSalePointsRole != _loadedFutureSalePointsRole && FutureSalePointsRole is { } future
+                    ? Guid.Parse(future)
+                    : null,
+            StopFutureSalePoints =
+                FutureSalePointsRole is null && _loadedFutureSalePointsRole is not null ? true : null,
+            FutureStores = FutureStores != _loadedFutureStores ? FutureStores : null,
             AddStores = Stores.Except(_loadedStores).Select(Guid.Parse).ToList(),
             RemoveStores = _loadedStores.Except(Stores).Select(Guid.Parse).ToList(),
             DefaultStoreId =
                 DefaultStore != _loadedDefaultStore && DefaultStore is { } store ? Guid.Parse(store) : null,
         };
     }
+
+    private bool Is(BackOfficeUserType type) => Edited.Type == type.ToString();
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     // The phone as edited; the rest of the contact details as they were (the form does not show them yet).
     private ContactBody? Contact()

@@ -49,7 +49,7 @@ public sealed class IdentityModule : IModule
             Consumes: [typeof(UserLocationsChanged), typeof(LocationUpdated), typeof(LocationStatusChanged)],
             Asks:
             [
-                typeof(ChangeUserRoles),
+                typeof(ChangeUserRights),
                 typeof(ListRoles),
                 typeof(RequireMayChangeUser),
                 typeof(LoadUsersForDecisions),

@@ -25,18 +25,39 @@ public sealed record AccessAnswer(bool Allowed, string Why);
 public sealed record ListRoles : IRequest<IReadOnlyList<RoleFacts>>;
 
 /// <summary>
-/// Gives and takes a user's tenant-wide roles inside the sender's transaction (bulk changes), by the rules of giving
-/// one: the caller's right to manage roles, the tier rules, "grant only what you hold". Giving a role the user holds
-/// with the same window, or taking one they do not hold, changes nothing. <c>UserChecked</c>: Identity, which owns
-/// users, has just read the user or is creating them in the same transaction, so it need not be looked up again.
-/// Answers what changed, in words.
+/// Gives and takes a user's tenant-wide roles and direct grants inside the sender's transaction (bulk changes, the user
+/// form), by the rules of giving one: the caller's right to manage roles, the tier rules, "grant only what you hold",
+/// type-bound features only for users of that type. Giving what the user holds with the same window, or taking what
+/// they do not hold, changes nothing. <c>UserChecked</c>: Identity, which owns users, has just read the user or is
+/// creating them in the same transaction, so it need not be looked up again. Answers what changed, in words.
 /// </summary>
-public sealed record ChangeUserRoles(
+public sealed record ChangeUserRights(
     Guid UserId,
     bool UserChecked,
     IReadOnlyList<RoleToGive> Give,
     IReadOnlyList<Guid> Take
-) : IRequest<IReadOnlyList<string>>;
+) : IRequest<IReadOnlyList<string>>
+{
+    /// <summary>Features given to the user directly (seed 000's rights check boxes).</summary>
+    public IReadOnlyList<FeatureToGrant> Grant { get; init; } = [];
+
+    /// <summary>Codes of direct grants taken back.</summary>
+    public IReadOnlyList<string> Revoke { get; init; } = [];
+
+    /// <summary>
+    /// The user's back-office type as the sender's transaction leaves it ("" for none), when the sender changes it in
+    /// the same transaction: type-bound grants are judged by it. Null: the type as committed.
+    /// </summary>
+    public string? UserType { get; init; }
+}
+
+/// <summary>A feature to give one user directly, with its qualifier, optionally time-boxed.</summary>
+public sealed record FeatureToGrant(
+    string FeatureCode,
+    int? Qualifier = null,
+    DateTimeOffset? ValidFrom = null,
+    DateTimeOffset? ValidUntil = null
+);
 
 /// <summary>A role to give, optionally time-boxed (from <c>ValidFrom</c> until <c>ValidUntil</c>).</summary>
 public sealed record RoleToGive(Guid RoleId, DateTimeOffset? ValidFrom = null, DateTimeOffset? ValidUntil = null);

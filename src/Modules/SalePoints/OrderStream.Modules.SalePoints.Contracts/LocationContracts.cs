@@ -72,7 +72,17 @@ public sealed record ChangeUserLocations(
     IReadOnlyList<Guid> AddStores,
     IReadOnlyList<Guid> RemoveStores,
     Guid? DefaultStoreId = null
-) : IRequest<IReadOnlyList<string>>;
+) : IRequest<IReadOnlyList<string>>
+{
+    /// <summary>Every sale point created from now on is added with this role (seed 002: "future ones too").</summary>
+    public Guid? FutureSalePointsRoleId { get; init; }
+
+    /// <summary>Sale points created from now on are no longer added.</summary>
+    public bool StopFutureSalePoints { get; init; }
+
+    /// <summary>Whether every store created from now on is added. Null: unchanged.</summary>
+    public bool? FutureStores { get; init; }
+}
 
 /// <summary>A sale point to add with the user's role there, optionally time-boxed.</summary>
 public sealed record SalePointToAdd(

@@ -160,7 +160,7 @@ internal static class BulkChangeUsers
             if (c.ChangesRoles)
                 changes.AddRange(
                     await mediator.Send(
-                        new ChangeUserRoles(
+                        new ChangeUserRights(
                             userId,
                             true,
                             [.. (c.AssignRoles ?? []).Select(r => new RoleToGive(r.RoleId, r.ValidFrom, r.ValidUntil))],

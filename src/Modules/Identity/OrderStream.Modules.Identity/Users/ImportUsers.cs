@@ -187,7 +187,7 @@ internal static class ImportUsers
             if (roles.Count > 0)
                 changes.AddRange(
                     await mediator.Send(
-                        new ChangeUserRoles(user.Id, true, [.. roles.Select(r => new RoleToGive(r.RoleId))], []),
+                        new ChangeUserRights(user.Id, true, [.. roles.Select(r => new RoleToGive(r.RoleId))], []),
                         ct
                     )
                 );

@@ -13,6 +13,8 @@ internal static class SaveUserForm
 {
     public sealed record SalePointBody(Guid SalePointId, Guid RoleId);
 
+    public sealed record GrantBody(string FeatureCode, int? Qualifier);
+
     public sealed record Body(
         string FirstName,
         string LastName,
@@ -34,10 +36,15 @@ internal static class SaveUserForm
         bool? IsSystemAdministrator,
         IReadOnlyList<Guid>? AssignRoles,
         IReadOnlyList<Guid>? RemoveRoles,
+        IReadOnlyList<GrantBody>? GrantFeatures,
+        IReadOnlyList<string>? RevokeFeatures,
         IReadOnlyList<SalePointBody>? AddSalePoints,
         IReadOnlyList<Guid>? RemoveSalePoints,
+        Guid? FutureSalePointsRoleId,
+        bool? StopFutureSalePoints,
         IReadOnlyList<Guid>? AddStores,
         IReadOnlyList<Guid>? RemoveStores,
+        bool? FutureStores,
         Guid? DefaultStoreId
     );
 
@@ -50,6 +57,14 @@ internal static class SaveUserForm
             RuleFor(c => c.Form.Reason).MaximumLength(500).OverridePropertyName("reason");
             RuleForEach(c => c.Form.AssignRoles).NotEmpty().OverridePropertyName("assignRoles");
             RuleForEach(c => c.Form.RemoveRoles).NotEmpty().OverridePropertyName("removeRoles");
+            RuleForEach(c => c.Form.GrantFeatures)
+                .NotNull()
+                .ChildRules(g => g.RuleFor(x => x.FeatureCode).NotEmpty().MaximumLength(100))
+                .OverridePropertyName("grantFeatures");
+            RuleForEach(c => c.Form.RevokeFeatures)
+                .NotEmpty()
+                .MaximumLength(100)
+                .OverridePropertyName("revokeFeatures");
             RuleForEach(c => c.Form.AddSalePoints)
                 .NotNull()
                 .ChildRules(s =>
@@ -100,16 +115,20 @@ internal static class SaveUserForm
             );
             if (f.IsSystemAdministrator is { } admin && admin != user.IsSystemAdministrator)
                 await mediator.Send(new SetSystemAdministrator.Command(c.Id, admin, null), ct);
-            if (f.AssignRoles is { Count: > 0 } || f.RemoveRoles is { Count: > 0 })
-                await mediator.Send(
-                    new ChangeUserRoles(
-                        c.Id,
-                        true,
-                        [.. (f.AssignRoles ?? []).Select(r => new RoleToGive(r))],
-                        f.RemoveRoles ?? []
-                    ),
-                    ct
-                );
+            var rights = new ChangeUserRights(
+                c.Id,
+                true,
+                [.. (f.AssignRoles ?? []).Select(r => new RoleToGive(r))],
+                f.RemoveRoles ?? []
+            )
+            {
+                Grant = [.. (f.GrantFeatures ?? []).Select(g => new FeatureToGrant(g.FeatureCode, g.Qualifier))],
+                Revoke = f.RevokeFeatures ?? [],
+                // The type this very save gives decides which type-bound rights the user may hold.
+                UserType = f.Type?.ToString() ?? "",
+            };
+            if (rights is not { Give: [], Take: [], Grant: [], Revoke: [] })
+                await mediator.Send(rights, ct);
             var locations = new ChangeUserLocations(
                 c.Id,
                 true,
@@ -118,10 +137,18 @@ internal static class SaveUserForm
                 f.AddStores ?? [],
                 f.RemoveStores ?? [],
                 f.DefaultStoreId
-            );
+            )
+            {
+                FutureSalePointsRoleId = f.FutureSalePointsRoleId,
+                StopFutureSalePoints = f.StopFutureSalePoints == true,
+                FutureStores = f.FutureStores,
+            };
             var changesLocations =
                 locations is not { AddSalePoints: [], RemoveSalePoints: [], AddStores: [], RemoveStores: [] }
-                || f.DefaultStoreId is not null;
+                || f.DefaultStoreId is not null
+                || f.FutureSalePointsRoleId is not null
+                || f.StopFutureSalePoints == true
+                || f.FutureStores is not null;
             if (changesLocations)
                 await mediator.Send(locations, ct);
             // Last, so that a deactivation is judged with everything else of the form already in place.
@@ -161,8 +188,9 @@ internal static class SaveUserForm
                 .WithSummary("Save the user form")
                 .WithDescription(
                     "Everything the console's user form changes, in one transaction: the fields of `PUT /users/{id}`, "
-                        + "`isActive` (with a `reason`), `isSystemAdministrator`, roles to assign and remove, sale "
-                        + "points (with the role there) and stores to add and remove, and the default store. Applied "
+                        + "`isActive` (with a `reason`), `isSystemAdministrator`, roles to assign and remove, rights "
+                        + "granted and revoked, sale points (with the role there) and stores to add and remove, "
+                        + "whether future ones are added, and the default store. Applied "
                         + "whole or refused whole, each part by the rules of its own endpoint; the problem names each "
                         + "field refused. Needs `If-Match`; a stale one answers 412 saying who changed the user."
                 )

@@ -27,15 +27,15 @@ internal static class AssignRole
         public Validator(TimeProvider clock) => Validity.Rules(this, c => c.ValidFrom, c => c.ValidUntil, clock);
     }
 
-    /// <summary>One role is a list of one: the rules live once, in <see cref="ChangeUserRolesHandler"/>.</summary>
+    /// <summary>One role is a list of one: the rules live once, in <see cref="ChangeUserRightsHandler"/>.</summary>
     internal sealed class Handler(IMediator mediator) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             await mediator.Send(
                 c.Assign
-                    ? new ChangeUserRoles(c.UserId, false, [new RoleToGive(c.RoleId, c.ValidFrom, c.ValidUntil)], [])
-                    : new ChangeUserRoles(c.UserId, false, [], [c.RoleId]),
+                    ? new ChangeUserRights(c.UserId, false, [new RoleToGive(c.RoleId, c.ValidFrom, c.ValidUntil)], [])
+                    : new ChangeUserRights(c.UserId, false, [], [c.RoleId]),
                 ct
             );
             return Unit.Value;
@@ -92,11 +92,11 @@ internal static class AssignRole
 }
 
 /// <summary>
-/// Gives and takes roles (a bulk row's, or the single PUT/DELETE's) on one read of the user's rights, so that every
-/// role of the change lands in the same transaction. Giving a role is giving each of its features: tier rules apply,
-/// and "grant only what you hold" when the tenant has it on.
+/// Gives and takes roles and direct grants (a bulk row's, the user form's, or the single PUT/DELETE's) on one read of
+/// the user's rights, so that every part of the change lands in the same transaction. Giving a role is giving each of
+/// its features: tier rules apply, and "grant only what you hold" when the tenant has it on.
 /// </summary>
-internal sealed class ChangeUserRolesHandler(
+internal sealed class ChangeUserRightsHandler(
     IDocumentSession session,
     AccessEngine engine,
     TenantContext tenant,
@@ -104,9 +104,9 @@ internal sealed class ChangeUserRolesHandler(
     IFeatureDecider features,
     IMediator mediator,
     TimeProvider clock
-) : IRequestHandler<ChangeUserRoles, IReadOnlyList<string>>
+) : IRequestHandler<ChangeUserRights, IReadOnlyList<string>>
 {
-    public async Task<IReadOnlyList<string>> Handle(ChangeUserRoles c, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> Handle(ChangeUserRights c, CancellationToken ct)
     {
         var caller = actor.RequireUser();
         // The HTTP routes check this too; a bulk change of another module reaches here without them.
@@ -120,7 +120,8 @@ internal sealed class ChangeUserRolesHandler(
         if (!c.UserChecked)
             _ = await access.UserAsync(engine, c.UserId, ct)
                 ?? throw new NotFoundException("User", c.UserId.ToString());
-        await mediator.Send(new RequireMayChangeUser(c.UserId, "roles"), ct);
+        var what = c is { Give: [], Take: [] } ? "rights" : "roles";
+        await mediator.Send(new RequireMayChangeUser(c.UserId, what), ct);
         var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
         // Read only: Marten applies the appended events to this very object when it commits.
         var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
@@ -164,6 +165,53 @@ internal sealed class ChangeUserRolesHandler(
                 continue;
             stream.AppendOne(new RoleUnassigned(c.UserId, role.Id, role.Name, null));
             changes.Add($"role '{role.Name}' taken");
+        }
+        foreach (var grant in c.Grant)
+        {
+            var feature = await access.FeatureAsync(engine, grant.FeatureCode, ct)
+                ?? throw new NotFoundException("Secure feature", grant.FeatureCode);
+            if (grant.Qualifier is < 0 or > GrantBodyValidator.MaxQualifier)
+                throw new FieldRuleException(
+                    "grantFeatures",
+                    $"The qualifier of '{feature.Name}' must be between 0 and {GrantBodyValidator.MaxQualifier}."
+                );
+            var held = current.Grants.FirstOrDefault(g => g.FeatureCode == feature.Code);
+            var window = (grant.Qualifier, grant.ValidFrom, grant.ValidUntil);
+            if (held is not null && (held.Qualifier, held.ValidFrom, held.ValidUntil) == window)
+                continue;
+            granter ??= await access.GranterAsync(engine, caller.UserId, ct);
+            if (Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why)
+                throw new ForbiddenException(why);
+            onlyWhatYouHold ??= await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct);
+            if (onlyWhatYouHold.Value && access.WhyNotHeldByGranter(granter, feature, grant.Qualifier) is { } notHeld)
+                throw new ForbiddenException(notHeld);
+            var user = await access.UserAsync(engine, c.UserId, ct)
+                ?? throw new NotFoundException("User", c.UserId.ToString());
+            var facts = c.UserType is { } type ? user.Facts with { Type = type.Length == 0 ? null : type } : user.Facts;
+            if (Rules.WhyNotHeld(feature, facts, access.IsSystemManager(user)) is { } cannot)
+                throw new ConflictException(cannot, "grantFeatures");
+            stream.AppendOne(
+                new FeatureGranted(
+                    c.UserId,
+                    feature.Code,
+                    grant.Qualifier,
+                    held is not null,
+                    held?.Qualifier,
+                    grant.ValidFrom,
+                    grant.ValidUntil,
+                    clock.GetUtcNow(),
+                    actor.Actor
+                )
+            );
+            changes.Add($"'{feature.Name}' granted{Validity.Describe(grant.ValidFrom, grant.ValidUntil)}");
+        }
+        foreach (var code in c.Revoke)
+        {
+            _ = await access.FeatureAsync(engine, code, ct) ?? throw new NotFoundException("Secure feature", code);
+            if (current.Grants.FirstOrDefault(g => g.FeatureCode == code) is not { } held)
+                continue;
+            stream.AppendOne(new FeatureRevoked(c.UserId, held.FeatureCode, held.Qualifier));
+            changes.Add($"'{held.FeatureCode}' revoked");
         }
         return changes;
     }

@@ -1,6 +1,5 @@
-using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.BuildingBlocks.TimeBoxes;
-using OrderStream.Modules.Roles.Decisions;
+using OrderStream.Modules.Roles.Contracts;
 using OrderStream.Modules.Roles.Roles;
 
 namespace OrderStream.Modules.Roles.Grants;
@@ -32,64 +31,19 @@ internal static class GrantFeature
         }
     }
 
-    internal sealed class Handler(
-        IDocumentSession session,
-        AccessEngine engine,
-        TenantContext tenant,
-        ActorContext actor,
-        IMediator mediator,
-        TimeProvider clock
-    ) : IRequestHandler<Command, Unit>
+    /// <summary>One grant is a list of one: the rules live once, in <see cref="ChangeUserRightsHandler"/>.</summary>
+    internal sealed class Handler(IMediator mediator) : IRequestHandler<Command, Unit>
     {
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
-            var access = await engine.TenantAsync(tenant.Tenant, ct);
-            var user = await access.UserAsync(engine, c.UserId, ct)
-                ?? throw new NotFoundException("User", c.UserId.ToString());
-            var feature = await access.FeatureAsync(engine, c.FeatureCode, ct)
-                ?? throw new NotFoundException("Secure feature", c.FeatureCode);
-            await mediator.Send(new Contracts.RequireMayChangeUser(user.Facts.UserId, "rights"), ct);
-            var stream = await session.Events.FetchForWriting<UserAccess>(UserAccess.StreamId(c.UserId), ct);
-            // Read only: Marten applies the appended events to this very object when it commits.
-            var current = stream.Aggregate ?? UserAccess.Empty(c.UserId);
-            var existing = current.Grants.FirstOrDefault(g => g.FeatureCode == feature.Code);
-            if (
-                c.Grant
-                && (
-                    existing is null
-                    || (existing.Qualifier, existing.ValidFrom, existing.ValidUntil)
-                        != (c.Qualifier, c.ValidFrom, c.ValidUntil)
-                )
-            )
-            {
-                var granter = await access.GranterAsync(engine, actor.RequireUser().UserId, ct);
-                if (Rules.WhyNotGrantable(feature, granter.Facts, access.IsSystemManager(granter)) is { } why)
-                    throw new ForbiddenException(why);
-                if (
-                    await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct)
-                    && access.WhyNotHeldByGranter(granter, feature, c.Qualifier) is { } notHeld
-                )
-                    throw new ForbiddenException(notHeld);
-                if (Rules.WhyNotHeld(feature, user.Facts, access.IsSystemManager(user)) is { } cannot)
-                    throw new ConflictException(cannot);
-                var e = new FeatureGranted(
-                    c.UserId,
-                    feature.Code,
-                    c.Qualifier,
-                    existing is not null,
-                    existing?.Qualifier,
-                    c.ValidFrom,
-                    c.ValidUntil,
-                    clock.GetUtcNow(),
-                    actor.Actor
-                );
-                stream.AppendOne(e);
-            }
-            else if (!c.Grant && existing is not null)
-            {
-                var e = new FeatureRevoked(c.UserId, feature.Code, existing.Qualifier);
-                stream.AppendOne(e);
-            }
+            await mediator.Send(
+                new ChangeUserRights(c.UserId, false, [], [])
+                {
+                    Grant = c.Grant ? [new FeatureToGrant(c.FeatureCode, c.Qualifier, c.ValidFrom, c.ValidUntil)] : [],
+                    Revoke = c.Grant ? [] : [c.FeatureCode],
+                },
+                ct
+            );
             return Unit.Value;
         }
     }

@@ -70,6 +70,22 @@ internal sealed class ChangeUserLocationsHandler(
                     + $"{role.Name}{Validity.Describe(add.ValidFrom, add.ValidUntil)}"
             );
         }
+        if (c.FutureSalePointsRoleId is { } futureRole && state.FutureSalePointsRoleId != futureRole)
+        {
+            var role = await UserLocationsStore.RoleAsync(mediator, futureRole, actor, ct);
+            state = state with { FutureSalePointsRoleId = role.RoleId };
+            changes.Add($"every future sale point added with role {role.Name}");
+        }
+        else if (c.StopFutureSalePoints && state.FutureSalePointsRoleId is not null)
+        {
+            state = state with { FutureSalePointsRoleId = null };
+            changes.Add("future sale points no longer added");
+        }
+        if (c.FutureStores is { } futureStores && futureStores != state.FutureStores)
+        {
+            state = state with { FutureStores = futureStores };
+            changes.Add(futureStores ? "every future store added" : "future stores no longer added");
+        }
         foreach (var id in c.AddStores)
         {
             var store = await UserLocationsStore.LocationAsync(session, LocationKind.Store, id, ct);
