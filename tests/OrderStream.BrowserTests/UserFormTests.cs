@@ -156,4 +156,35 @@ public sealed class UserFormTests(ConsoleHost host)
             salePoints["salePoints"]!.AsArray().Select(s => (string)s!["salePointId"]!)
         );
     }
+
+    [Fact]
+    public async Task Without_employee_data_the_login_code_and_allow_login_are_disabled_and_the_rest_saves()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var manager = await admin.CreateUserAsync(
+            TenantClient.NewUser(
+                "Bea",
+                "Boss",
+                login: "bboss",
+                password: "boss-password-1",
+                type: "BusinessGroupManager"
+            )
+        );
+        await admin.GiveRoleAsync((string)manager["id"]!, "Business Group Manager");
+        var created = await admin.CreateUserAsync(TenantClient.NewUser("Tom", "Till", login: "ttill"));
+        var id = (string)created["id"]!;
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "bboss", "boss-password-1");
+        await page.GotoAsync($"/{admin.Tenant}/users/{id}");
+
+        await Expect(page.Locator("#login")).ToBeDisabledAsync();
+        await Expect(page.GetByText("Changing this needs “Can Maintain Employee Data”.").First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Switch, new() { Name = "May log in to the web office" }))
+            .ToBeDisabledAsync();
+        await Screens.CheckAsync(page, "user-form-without-employee-data");
+        await page.Locator("#first-name").FillAsync("Thomas");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+
+        Assert.Equal("Thomas", (string)(await (await admin.GetAsync($"users/{id}")).ReadAsync())["firstName"]!);
+    }
 }

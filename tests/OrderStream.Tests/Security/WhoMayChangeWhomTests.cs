@@ -206,6 +206,39 @@ public sealed class WhoMayChangeWhomTests(ApiFactory api) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task Without_can_maintain_employee_data_the_login_code_and_allow_login_are_refused_by_field()
+    {
+        // The Business Group Manager role manages users (may-access-back-office-users) but lacks employee data.
+        var t = await TenantAsync();
+        var plain = await UserAsync(t.Admin, "pia");
+        var pia = await ReadUserAsync(t.Admin, plain);
+        var renamed = new
+        {
+            firstName = "Pia",
+            lastName = "Tester",
+            loginCode = "pia2",
+        };
+
+        var login = await t.Manager.PutAsync($"users/{plain}", renamed);
+        var allow = await t.Manager.PutAsync($"users/{plain}", Edit(pia, allowLogin: false));
+
+        Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
+        Assert.Equal(["loginCode"], (await login.ErrorsAsync()).Keys);
+        Assert.Equal(HttpStatusCode.Forbidden, allow.StatusCode);
+        Assert.Equal(["allowLogin"], (await allow.ErrorsAsync()).Keys);
+        Assert.Equal("pia", (string)(await ReadUserAsync(t.Admin, plain))["loginCode"]!);
+        // The rest of the details stay theirs to change; with the feature, the login code too.
+        var firstName = new
+        {
+            firstName = "Pina",
+            lastName = "Tester",
+            loginCode = "pia",
+        };
+        Assert.Equal(HttpStatusCode.OK, (await t.Manager.PutAsync($"users/{plain}", firstName)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await t.Admin.PutAsync($"users/{plain}", renamed)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_higher_qualifier_or_a_right_at_a_sale_point_is_holding_more()
     {
         var t = await TenantAsync();

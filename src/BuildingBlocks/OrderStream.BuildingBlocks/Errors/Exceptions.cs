@@ -20,7 +20,8 @@ public sealed class PreconditionFailedException(string detail) : DomainException
 /// <summary>A change that must say which version it was made on, and did not (RFC 6585: 428).</summary>
 public sealed class PreconditionRequiredException(string detail) : DomainException("Precondition required", detail);
 
-public sealed class ForbiddenException(string detail) : DomainException("Forbidden", detail);
+public sealed class ForbiddenException(string detail, string? field = null)
+    : DomainException("Forbidden", detail, field);
 
 public sealed class UnauthorizedException(string detail) : DomainException("Unauthorized", detail);
 

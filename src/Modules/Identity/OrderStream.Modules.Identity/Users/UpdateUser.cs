@@ -52,6 +52,8 @@ internal static class UpdateUser
         IDocumentSession session,
         CredentialHasher hasher,
         IMediator mediator,
+        ActorContext actor,
+        IFeatureDecider features,
         TimeProvider clock
     ) : IRequestHandler<Command, Guid>
     {
@@ -80,6 +82,15 @@ internal static class UpdateUser
                 c.Contact?.ToContact() ?? new Contact(null, null, null, null, null, null),
                 c.AllowLogin ?? user.AllowLogin
             );
+            // Seed 001: without Can Maintain Employee Data the login code and "allow login" are not the caller's.
+            if (
+                (details.LoginCode, details.AllowLogin) != (user.LoginCode, user.AllowLogin)
+                && !await features.HoldsAnyAsync(actor.RequireUser(), [SecureFeatureCodes.MaintainEmployeeData], ct)
+            )
+                throw new ForbiddenException(
+                    "Changing a login code or whether a user may log in needs 'Can Maintain Employee Data'.",
+                    details.LoginCode != user.LoginCode ? "loginCode" : "allowLogin"
+                );
             if (
                 details.Email != user.Email
                 || details.LoginCode != user.LoginCode
