@@ -46,10 +46,13 @@ public sealed class ChangeUserStatusTests(ApiFactory api) : IClassFixture<ApiFac
         var self = await admin.PostAsync($"users/{admin.UserId}/deactivate", null);
         Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
         Assert.Contains("yourself", (string)(await self.ReadAsync())["detail"]!);
+        // The console shows the refusal beside the switch it names.
+        Assert.Equal(["isActive"], (await self.ErrorsAsync()).Keys);
 
         var clear = await admin.PutAsync($"users/{admin.UserId}/system-administrator", new { value = false });
         Assert.Equal(HttpStatusCode.Conflict, clear.StatusCode);
         Assert.Contains("last active System Administrator", (string)(await clear.ReadAsync())["detail"]!);
+        Assert.Equal(["isSystemAdministrator"], (await clear.ErrorsAsync()).Keys);
 
         var second = (string)
             (await admin.CreateUserAsync(TenantClient.NewUser("Sys", "Two", "sys2", password: "second-admin-pw")))[

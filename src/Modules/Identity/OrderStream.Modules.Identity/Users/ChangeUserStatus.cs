@@ -37,11 +37,12 @@ internal static class ChangeUserStatus
             if (!user.IsActive)
                 throw new ConflictException($"{user.EmployeeName()} is already inactive.");
             if (user.Id == caller.UserId)
-                throw new ConflictException("You cannot deactivate yourself.");
+                throw new ConflictException("You cannot deactivate yourself.", "isActive");
             if (user.IsSystemAdministrator && await SystemAdministrators.IsLastActiveAsync(session, user.Id, ct))
                 throw new ConflictException(
                     $"{user.EmployeeName()} is the last active System Administrator of this tenant and cannot be "
-                        + $"deactivated."
+                        + $"deactivated.",
+                    "isActive"
                 );
             stream.AppendOne(new UserDeactivated(user.Id, at, caller.UserId.ToString(), c.Reason, user.EmployeeName()));
             return Unit.Value;

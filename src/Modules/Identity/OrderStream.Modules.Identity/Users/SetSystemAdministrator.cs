@@ -27,7 +27,8 @@ internal static class SetSystemAdministrator
                 return Unit.Value;
             if (!c.Value && user.IsActive && await SystemAdministrators.IsLastActiveAsync(session, user.Id, ct))
                 throw new ConflictException(
-                    $"{user.EmployeeName()} is the last active System Administrator of this tenant and keeps the flag."
+                    $"{user.EmployeeName()} is the last active System Administrator of this tenant and keeps the flag.",
+                    "isSystemAdministrator"
                 );
             stream.AppendOne(new SystemAdministratorFlagChanged(user.Id, clock.GetUtcNow(), c.Value));
             return Unit.Value;
