@@ -35,7 +35,7 @@ public sealed class UserFormTests(ConsoleHost host)
         await Expect(page.GetByTestId("user-sale-points")).ToContainTextAsync("Vienna Centre");
         await Screens.CheckAsync(page, "user-form-sale-points");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Stores" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add all" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add all", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("user-stores")).ToContainTextAsync("Vienna Depot (default)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Norah Wolf" })).ToBeVisibleAsync();

@@ -29,6 +29,7 @@ for (var i = 0; i < 5; i++)
     await using var cold = await browser.NewContextAsync(new() { BaseURL = url });
     var page = await cold.NewPageAsync();
     long bytes = 0;
+    var listing = i == 0 && Environment.GetEnvironmentVariable("BENCH_REQUESTS") == "1";
     var pending = new List<Task>();
     page.RequestFinished += (_, request) =>
         pending.Add(
@@ -36,6 +37,9 @@ for (var i = 0; i < 5; i++)
             {
                 var size = await request.SizesAsync();
                 Interlocked.Add(ref bytes, size.ResponseBodySize + size.ResponseHeadersSize);
+                // BENCH_REQUESTS=1: what the first load fetched, request by request (body + headers, bytes).
+                if (listing)
+                    Console.WriteLine($"{size.ResponseBodySize + size.ResponseHeadersSize, 9} {request.Url}");
             })
         );
     var started = Stopwatch.StartNew();

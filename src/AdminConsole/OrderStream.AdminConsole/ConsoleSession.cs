@@ -85,7 +85,7 @@ public sealed class ConsoleSession(IServiceProvider services, NavigationManager 
 
     /// <summary>Whether the words on screen are in the user's language; if not, the page must load again.</summary>
     public bool SpeaksUsersLanguage =>
-        Current is null || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == Language(Current.Language);
+        Current is null || Cultures.Of(CultureInfo.CurrentUICulture.Name) == Cultures.Of(Current.Language);
 
     /// <summary>
     /// Remembers the user's language for the next start (js/start.js); whether loading the page again will change the
@@ -95,13 +95,13 @@ public sealed class ConsoleSession(IServiceProvider services, NavigationManager 
     {
         if (Current is null || SpeaksUsersLanguage)
             return false;
-        var wanted = Language(Current.Language);
+        var wanted = Cultures.Of(Current.Language);
         var remembered = await js.InvokeAsync<string?>("localStorage.getItem", LanguageKey);
         await js.InvokeVoidAsync("localStorage.setItem", LanguageKey, wanted);
         return remembered != wanted;
     }
 
-    private const string LanguageKey = "orderstream.language";
+    public const string LanguageKey = "orderstream.language";
 
     private async Task UseAsync(SessionResponse session)
     {
@@ -129,8 +129,4 @@ public sealed class ConsoleSession(IServiceProvider services, NavigationManager 
             : TimeZoneInfo.Utc;
         return TimeZoneInfo.ConvertTime(instant, zone).ToString(format, CultureInfo.CurrentCulture);
     }
-
-    // The console speaks English and German; any other language of a user gets English.
-    private static string Language(string language) =>
-        language.StartsWith("de", StringComparison.Ordinal) ? "de" : "en";
 }
