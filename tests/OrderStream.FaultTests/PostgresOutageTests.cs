@@ -65,10 +65,13 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("users?search=eva&pageSize=5")).StatusCode);
         await pg.StopAsync();
         await Task.Delay(Outage);
+        // Readiness says the engine may be stale while it cannot hear other instances' commits.
+        var engineDuring = await EngineReadinessAsync(api);
         await pg.StartAgainAsync();
         backAt = DateTime.UtcNow;
         var searchAfter = await admin.GetAsync("users?search=eva&pageSize=5");
         await Task.Delay(TimeSpan.FromSeconds(6));
+        var engineAfter = await EngineReadinessAsync(api);
         await stop.CancelAsync();
         await Task.WhenAll(writers);
 
@@ -83,6 +86,10 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         Assert.True(recovery < TimeSpan.FromSeconds(5), $"recovered after {recovery}");
         // The first search after the restart: its pool's connections died idle, and must not fail the request.
         Assert.Equal(HttpStatusCode.OK, searchAfter.StatusCode);
+        Assert.Equal("Unhealthy", (string)engineDuring["status"]!);
+        Assert.Contains("Not hearing other instances' commits", (string)engineDuring["description"]!);
+        Assert.Equal("Healthy", (string)engineAfter["status"]!);
+        Assert.Contains("hearing other instances' commits", (string)engineAfter["description"]!);
         await Ledger.AssertEveryUserStoredAndBilledOnceAsync(output, admin, acknowledged);
     }
 
@@ -150,4 +157,11 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
     /// <summary>A name for a number: names hold letters only.</summary>
     private static string Letters(int n) =>
         n < 26 ? ((char)('A' + n)).ToString() : Letters(n / 26 - 1) + (char)('a' + n % 26);
+
+    // Readiness answers 503 while not ready, with the same body.
+    private static async Task<JsonNode> EngineReadinessAsync(ApiFactory api)
+    {
+        var ready = await api.CreateClient().GetAsync("/health/ready");
+        return JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!["decision-engine"]!;
+    }
 }

@@ -42,6 +42,37 @@ public static class Telemetry
         description: "Times delivery waited for the database to answer"
     );
 
+    private static readonly List<WeakReference<Persistence.CommittedStreams>> Listeners = [];
+
+    /// <summary>
+    /// Seconds an instance's decision engine has not heard other instances' commits (0 while it hears them), one
+    /// measurement per listener in this process (tests run several hosts in one).
+    /// </summary>
+    public static readonly ObservableGauge<double> EngineStaleness = Meter.CreateObservableGauge(
+        "orderstream.engine.staleness",
+        () =>
+        {
+            lock (Listeners)
+                return Listeners
+                    .Select(l => l.TryGetTarget(out var streams) ? streams.DeafSince : (DateTimeOffset?)null)
+                    .Select(since => new Measurement<double>(
+                        since is { } s ? (DateTimeOffset.UtcNow - s).TotalSeconds : 0
+                    ))
+                    .ToList();
+        },
+        "s",
+        "How long the decision engine has not heard other instances' commits"
+    );
+
+    internal static void ObserveEngineStaleness(Persistence.CommittedStreams streams)
+    {
+        lock (Listeners)
+        {
+            Listeners.RemoveAll(l => !l.TryGetTarget(out _));
+            Listeners.Add(new WeakReference<Persistence.CommittedStreams>(streams));
+        }
+    }
+
     public static readonly Counter<long> Lockouts = Meter.CreateCounter<long>(
         "orderstream.logins.lockouts",
         description: "Login codes locked after repeated failures"

@@ -33,6 +33,20 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
     /// </summary>
     public Task Listening => _listening.Task;
 
+    private long _deafSinceTicks = DateTimeOffset.UtcNow.UtcTicks;
+
+    /// <summary>
+    /// Since when this instance has not heard other instances' commits (null while it hears them): until it listens
+    /// again and reloads, its in-memory read models may answer as of that moment (issue #22: readiness and metrics).
+    /// </summary>
+    public DateTimeOffset? DeafSince =>
+        Interlocked.Read(ref _deafSinceTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    public CommittedStreams() => Telemetry.ObserveEngineStaleness(this);
+
+    /// <summary>The listening connection broke (the first moment counts, not each retry).</summary>
+    internal void Deaf(DateTimeOffset at) => Interlocked.CompareExchange(ref _deafSinceTicks, at.UtcTicks, 0);
+
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         var streams = session.PendingChanges.Streams().Select(s => s.Id).ToList();
@@ -68,6 +82,7 @@ public sealed class CommittedStreams : DocumentSessionListenerBase
     internal void Resynchronised()
     {
         Resynchronise?.Invoke();
+        Interlocked.Exchange(ref _deafSinceTicks, 0);
         _listening.TrySetResult();
     }
 }
@@ -100,6 +115,7 @@ internal sealed class CommitNotificationListener(
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                streams.Deaf(DateTimeOffset.UtcNow);
                 logger.LogWarning(
                     Errors.LoggedException.Safe(e),
                     "Listening for other instances' commits failed; retrying in {Delay}",

@@ -21,12 +21,28 @@ internal sealed class EngineWarmUp(
 {
     private volatile bool _done;
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
-        Task.FromResult(
-            _done
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("Loading the tenants into the decision engine.")
+    /// <summary>
+    /// Not ready while loading, or when the engine has not heard other instances' commits for more than a second (its
+    /// decisions may then be stale: issue #22 asks every instance to be right within a second of any commit).
+    /// </summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        if (!_done)
+            return Task.FromResult(HealthCheckResult.Unhealthy("Loading the tenants into the decision engine."));
+        if (committed.DeafSince is not { } since)
+            return Task.FromResult(
+                HealthCheckResult.Healthy($"{engine.LoadedTenants} tenant(s) loaded; hearing other instances' commits.")
+            );
+        var deaf = DateTimeOffset.UtcNow - since;
+        var description =
+            $"Not hearing other instances' commits for {deaf.TotalSeconds:F1} s: decisions may be that stale until "
+            + "it listens again and reloads.";
+        return Task.FromResult(
+            deaf > TimeSpan.FromSeconds(1)
+                ? HealthCheckResult.Unhealthy(description)
+                : HealthCheckResult.Degraded(description)
         );
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -28,6 +28,9 @@ internal sealed class AccessEngine
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, Slot> _tenants = new();
 
+    /// <summary>How many tenants are in memory (readiness says it).</summary>
+    public int LoadedTenants => _tenants.Values.Count(s => s.IsLoaded);
+
     /// <summary>
     /// A tenant's load, and the commits seen while it runs: its reads may have missed them, so they are marked stale
     /// on what it loaded before anyone decides from it (issue #22: dropped, they kept old answers indefinitely).
