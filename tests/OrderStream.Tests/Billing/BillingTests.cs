@@ -374,6 +374,52 @@ public sealed class BillingTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task An_account_is_active_on_the_day_it_was_opened_so_the_simulator_takes_a_same_day_change()
+    {
+        // Issue #23, item 7: on the last day of a month and on the first, an account opened that very day.
+        await using var clock = new ApiFactory(null, null);
+        var admin = await clock.CreateTenantAsync();
+        await admin.PutAsync("billing/settings", new { pricePerUser = 20m });
+        await At(clock, admin, 2028, 1, 31, 14);
+        var lea = await Create(admin, "Lea", "Neu");
+        await clock.WaitForDeliveryAsync();
+
+        var sameDay = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = lea, deactivateOn = "2028-01-31" } } }
+        );
+
+        Assert.Equal(HttpStatusCode.OK, sameDay.StatusCode);
+        var months = (await sameDay.ReadAsync())["months"]!;
+        Assert.Equal("2028-02", (string)months[1]!["month"]!);
+        // Gone on the day she came: February is not billed for her.
+        Assert.Equal(-20m, (decimal)months[1]!["difference"]!);
+
+        await At(clock, admin, 2028, 2, 1, 9);
+        var max = await Create(admin, "Max", "Frisch");
+        await clock.WaitForDeliveryAsync();
+        var firstDay = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = max, deactivateOn = "2028-02-01" } } }
+        );
+        Assert.Equal(HttpStatusCode.OK, firstDay.StatusCode);
+        // Deactivated and back on the same day: the simulator takes the return on that day too.
+        await Post(admin, $"users/{max}/deactivate");
+        await clock.WaitForDeliveryAsync();
+        var back = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = max, reactivateOn = "2028-02-01" } } }
+        );
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        // The day before the account was opened is still refused.
+        var before = await admin.PostAsync(
+            "billing/simulate",
+            new { changes = new[] { new { userId = lea, deactivateOn = "2028-01-30" } } }
+        );
+        Assert.Equal(["changes[0]"], (await before.ErrorsAsync()).Keys);
+    }
+
+    [Fact]
     public async Task Same_name_warnings_show_accounts_counted_as_one_and_names_that_differ_only_in_accents()
     {
         var admin = await api.CreateTenantAsync();

@@ -87,10 +87,18 @@ internal static class SimulateBilling
                         $"Billing knows no account of user '{userId}'."
                     );
                 var on = StartOfDay(change.DeactivateOn ?? change.ReactivateOn!, data.Zone);
-                if (change.DeactivateOn is not null && account.IsActive && on >= account.Periods[^1].From)
-                    account.Periods[^1] = account.Periods[^1] with { Until = on };
-                else if (change.ReactivateOn is not null && !account.IsActive && on >= account.Periods[^1].Until)
-                    account.Periods.Add(new ActivePeriod(on, null));
+                var last = account.Periods[^1];
+                // An account is active on the day it was opened (and inactive on the day it left): a change on that
+                // day takes effect at that moment, not at the day's midnight before it.
+                if (change.DeactivateOn is not null && account.IsActive && on >= DayOf(last.From, data.Zone))
+                    account.Periods[^1] = last with { Until = Max(on, last.From) };
+                else if (
+                    change.ReactivateOn is not null
+                    && !account.IsActive
+                    && last.Until is { } left
+                    && on >= DayOf(left, data.Zone)
+                )
+                    account.Periods.Add(new ActivePeriod(Max(on, left), null));
                 else
                     throw new FieldRuleException(
                         $"changes[{i}]",
@@ -140,6 +148,11 @@ internal static class SimulateBilling
                 Names = [.. a.Names],
                 SourceEvents = a.SourceEvents,
             };
+
+        private static DateTimeOffset DayOf(DateTimeOffset instant, TimeZoneInfo zone) =>
+            MonthWindow.LocalMidnight(TimeZoneInfo.ConvertTime(instant, zone).Date, zone);
+
+        private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
         private static DateTimeOffset StartOfDay(string date, TimeZoneInfo zone) =>
             MonthWindow.LocalMidnight(
