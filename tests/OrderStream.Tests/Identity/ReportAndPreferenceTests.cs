@@ -7,6 +7,32 @@ namespace OrderStream.Tests.Identity;
 public sealed class ReportAndPreferenceTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
+    public async Task Can_list_back_office_users_opens_the_report_on_its_own_and_nothing_else()
+    {
+        // Issue #23, item 3: the report's own feature gave nothing.
+        var admin = await api.CreateTenantAsync();
+        var clerk = (string)
+            (
+                await admin.CreateUserAsync(
+                    TenantClient.NewUser("Rita", "Report", login: "rreport", password: "report-password-1")
+                )
+            )["id"]!;
+        var asClerk = new TenantClient(api.CreateClient(), admin.Tenant);
+        await asClerk.LogInAsync("rreport", "report-password-1");
+        Assert.Equal(HttpStatusCode.Forbidden, (await asClerk.GetAsync("reports/back-office-users")).StatusCode);
+
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PutAsync($"users/{clerk}/grants/can-list-back-office-users", new { })).StatusCode
+        );
+
+        var report = await asClerk.GetAsync("reports/back-office-users?format=csv");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Contains("Report", await report.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await asClerk.GetAsync("users")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_back_office_users_report_lists_every_user_with_status_as_csv_and_json()
     {
         var admin = await api.CreateTenantAsync();

@@ -98,7 +98,7 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["CreateOnlineStore"] = Users,
         ["GetOnlineStore"] = Users,
         ["UpdateOnlineStore"] = Users,
-        ["BackOfficeUsersReport"] = Users,
+        ["BackOfficeUsersReport"] = [.. ManageUsers, "can-list-back-office-users"],
         ["PermissionMatrix"] = ["can-maintain-user-roles", "can-check-authorization", "may-access-back-office-users"],
         ["ListRoles"] = Rights,
         ["GetRole"] = Rights,

@@ -9,6 +9,7 @@ public static class SecureFeatureCodes
     public const string BackOfficeUsers = "may-access-back-office-users";
     public const string MaintainEmployeeData = "can-maintain-employee-data";
     public const string MaintainUserRoles = "can-maintain-user-roles";
+    public const string ListBackOfficeUsers = "can-list-back-office-users";
     public const string MaintainLocations = "can-maintain-locations";
     public const string ViewBilling = "can-view-billing";
     public const string ManageBilling = "can-manage-billing";

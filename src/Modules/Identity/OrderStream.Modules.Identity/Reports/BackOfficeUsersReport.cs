@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrderStream.Modules.Identity.Users;
+using OrderStream.Modules.Roles.Contracts;
 
 namespace OrderStream.Modules.Identity.Reports;
 
@@ -104,8 +105,9 @@ internal static class BackOfficeUsersReport
                 .WithDescription(
                     "The List Back Office Users report, as JSON or CSV (`format=csv`), of every user or of those the "
                         + "user list's filters choose (`search`, `status` — all by default —, `type`, "
-                        + "`needsAssignment`, `salePointId`)."
+                        + "`needsAssignment`, `salePointId`). `can-list-back-office-users` opens it on its own (seed "
+                        + "001: the report's own feature)."
                 )
-                .RequireFeature(IdentityModule.ManageUsers);
+                .RequireFeature([.. IdentityModule.ManageUsers, SecureFeatureCodes.ListBackOfficeUsers]);
     }
 }
