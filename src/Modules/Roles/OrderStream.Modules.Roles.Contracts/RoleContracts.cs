@@ -4,10 +4,12 @@ namespace OrderStream.Modules.Roles.Contracts;
 
 /// <summary>
 /// A role as other modules may name it. With <c>GranterId</c>, also whether that user may give it (every feature of the
-/// role passes the tier rules for them): when not, the Roles module answers with a 403 that names the rule. Null: no
-/// such role.
+/// role passes the tier rules for them): when not, the Roles module answers with a 403 that names the rule. With
+/// <c>HolderIds</c>, also whether those users may hold it (a role with features limited to System Administrators or
+/// System Managers is only for them): when not, a 409 that names the features and the user. Null: no such role.
 /// </summary>
-public sealed record DescribeRole(Guid RoleId, Guid? GranterId) : IRequest<RoleFacts?>;
+public sealed record DescribeRole(Guid RoleId, Guid? GranterId, IReadOnlyList<Guid>? HolderIds = null)
+    : IRequest<RoleFacts?>;
 
 public sealed record RoleFacts(Guid RoleId, string Name);
 

@@ -1,5 +1,6 @@
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.BuildingBlocks.TimeBoxes;
+using OrderStream.Modules.Identity.Contracts;
 using OrderStream.Modules.Roles.Contracts;
 using OrderStream.Modules.Roles.Decisions;
 using OrderStream.Modules.Roles.Roles;
@@ -137,6 +138,13 @@ internal sealed class ChangeUserRightsHandler(
             granter ??= await access.GranterAsync(engine, caller.UserId, ct);
             onlyWhatYouHold ??= await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct);
             access.RequireGivable(role, granter, onlyWhatYouHold.Value);
+            // A user created in the same transaction (an imported row) is not in the engine yet: no tier of theirs.
+            var holder = await access.UserAsync(engine, c.UserId, ct);
+            access.RequireHoldable(
+                role,
+                holder?.Facts ?? new UserAccessFacts(c.UserId, "a new user", true, false, null, [], null, null, []),
+                holder is not null && access.IsSystemManager(holder)
+            );
             stream.AppendOne(
                 new RoleAssigned(
                     c.UserId,

@@ -31,6 +31,9 @@ internal sealed class AnswerRoleContracts(AccessEngine engine, TenantContext ten
                 await access.GranterAsync(engine, granter, ct),
                 await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct)
             );
+        foreach (var holderId in q.HolderIds ?? [])
+            if (await access.UserAsync(engine, holderId, ct) is { } holder)
+                access.RequireHoldable(role, holder.Facts, access.IsSystemManager(holder));
         return new RoleFacts(role.Id, role.Name);
     }
 

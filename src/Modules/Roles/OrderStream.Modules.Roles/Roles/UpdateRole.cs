@@ -21,7 +21,12 @@ internal static class UpdateRole
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, RoleGrants roleGrants) : IRequestHandler<Command, Guid>
+    internal sealed class Handler(
+        IDocumentSession session,
+        RoleGrants roleGrants,
+        Decisions.Engine.AccessEngine engine,
+        BuildingBlocks.Tenancy.TenantContext tenant
+    ) : IRequestHandler<Command, Guid>
     {
         public async Task<Guid> Handle(Command c, CancellationToken ct)
         {
@@ -30,11 +35,41 @@ internal static class UpdateRole
                 throw new NotFoundException("Role", c.Id.ToString());
             var grants = await roleGrants.CheckAsync(c.Grants ?? [], role.Grants, ct);
             var (name, description) = (c.Name.Trim(), c.Description?.Trim());
+            await RequireHoldersMayHoldAsync(role, name, grants, ct);
             if (name != role.Name || description != role.Description || !grants.SequenceEqual(role.Grants))
                 stream.AppendOne(
                     new RoleEdited(role.Id, name, description, grants, role.Name, role.Description, role.Grants)
                 );
             return role.Id;
+        }
+
+        // A feature limited to a tier, added to a role held (tenant-wide or at a sale point) by users below that tier,
+        // would silently do nothing for them (issue #23): refused, naming them.
+        private async Task RequireHoldersMayHoldAsync(
+            Role role,
+            string name,
+            IReadOnlyList<Grant> grants,
+            CancellationToken ct
+        )
+        {
+            var added = grants.Select(g => g.FeatureCode).Except(role.Grants.Select(g => g.FeatureCode)).ToList();
+            if (added.Count == 0)
+                return;
+            var access = await engine.TenantAsync(tenant.Tenant, ct);
+            var codes = grants.Select(g => g.FeatureCode).ToList();
+            var refused = (await access.AllUsersAsync(engine, ct))
+                .Where(u =>
+                    u.Access.Roles.Any(r => r.RoleId == role.Id) || u.Locations.SalePoints.Any(s => s.RoleId == role.Id)
+                )
+                .Select(u => access.WhyNotHoldable(name, codes, u.Facts, access.IsSystemManager(u)))
+                .OfType<string>()
+                .ToList();
+            if (refused.Count > 0)
+                throw new ConflictException(
+                    $"Role '{name}' is held by users it would not be for with these features: "
+                        + string.Join(" ", refused.Take(20))
+                        + (refused.Count > 20 ? $" (and {refused.Count - 20} more)" : "")
+                );
         }
     }
 

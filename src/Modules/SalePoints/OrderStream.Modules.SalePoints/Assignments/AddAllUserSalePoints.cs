@@ -31,7 +31,7 @@ internal static class AddAllUserSalePoints
                 "sale points",
                 ct
             );
-            var role = await UserLocationsStore.RoleAsync(mediator, c.RoleId!.Value, actor, ct);
+            var role = await UserLocationsStore.RoleAsync(mediator, c.RoleId!.Value, actor, [c.UserId], ct);
             var now = clock.GetUtcNow();
             var all = await session
                 .Query<Location>()

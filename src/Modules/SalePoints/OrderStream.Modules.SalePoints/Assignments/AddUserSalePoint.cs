@@ -44,7 +44,7 @@ internal static class AddUserSalePoint
                 "sale points",
                 ct
             );
-            var role = await UserLocationsStore.RoleAsync(mediator, c.RoleId!.Value, actor, ct);
+            var role = await UserLocationsStore.RoleAsync(mediator, c.RoleId!.Value, actor, [c.UserId], ct);
             var salePoint = await UserLocationsStore.LocationAsync(
                 session,
                 LocationKind.SalePoint,

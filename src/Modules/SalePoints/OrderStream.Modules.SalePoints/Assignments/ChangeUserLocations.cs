@@ -49,7 +49,7 @@ internal sealed class ChangeUserLocationsHandler(
                 add.SalePointId,
                 ct
             );
-            var role = await UserLocationsStore.RoleAsync(mediator, add.RoleId, actor, ct);
+            var role = await UserLocationsStore.RoleAsync(mediator, add.RoleId, actor, [c.UserId], ct);
             if (
                 UserLocationsStore.WithSalePoint(
                     state,
@@ -72,7 +72,7 @@ internal sealed class ChangeUserLocationsHandler(
         }
         if (c.FutureSalePointsRoleId is { } futureRole && state.FutureSalePointsRoleId != futureRole)
         {
-            var role = await UserLocationsStore.RoleAsync(mediator, futureRole, actor, ct);
+            var role = await UserLocationsStore.RoleAsync(mediator, futureRole, actor, [c.UserId], ct);
             state = state with { FutureSalePointsRoleId = role.RoleId };
             changes.Add($"every future sale point added with role {role.Name}");
         }

@@ -41,7 +41,7 @@ internal static class ChangeUserSalePointRole
                 "sale points",
                 ct
             );
-            var role = await UserLocationsStore.RoleAsync(mediator, c.RoleId!.Value, actor, ct);
+            var role = await UserLocationsStore.RoleAsync(mediator, c.RoleId!.Value, actor, [c.UserId], ct);
             var salePoint = await UserLocationsStore.LocationAsync(session, LocationKind.SalePoint, c.SalePointId, ct);
             var held = before.SalePoints.FirstOrDefault(s => s.SalePointId == salePoint.Id)
                 ?? throw new NotFoundException(

@@ -22,7 +22,7 @@ internal static class NewLocationAssignments
     {
         var isSalePoint = location.Kind == LocationKind.SalePoint;
         var chosenRole = assign?.RoleId is { } roleId
-            ? await UserLocationsStore.RoleAsync(mediator, roleId, actor, ct)
+            ? await UserLocationsStore.RoleAsync(mediator, roleId, actor, assign.UserIds ?? [], ct)
             : null;
         // Only "every user who had all the others" needs every user's record; otherwise just those who take future
         // ones.

@@ -171,14 +171,16 @@ internal static class UserLocationsStore
     /// <summary>
     /// The role, if the caller may give it (the Roles module applies the tier rules and answers 403 when not).
     /// </summary>
+    /// <summary>The role, if the caller may give it and <paramref name="holders"/> may hold it.</summary>
     public static async Task<OrderStream.Modules.Roles.Contracts.RoleFacts> RoleAsync(
         IMediator mediator,
         Guid roleId,
         ActorContext actor,
+        IReadOnlyList<Guid> holders,
         CancellationToken ct
     ) =>
         await mediator.Send(
-            new OrderStream.Modules.Roles.Contracts.DescribeRole(roleId, actor.RequireUser().UserId),
+            new OrderStream.Modules.Roles.Contracts.DescribeRole(roleId, actor.RequireUser().UserId, holders),
             ct
         ) ?? throw new NotFoundException("Role", roleId.ToString());
 

@@ -278,6 +278,37 @@ internal sealed partial class TenantAccess
     }
 
     /// <summary>
+    /// Seed 001: a role with features limited to System Administrators is only for them, one with features limited to
+    /// System Managers only for System Managers (a role that itself makes its holder one counts). Given to anyone
+    /// else such a feature would silently do nothing (issue #23). Null: <paramref name="holder"/> may hold the role.
+    /// </summary>
+    public string? WhyNotHoldable(
+        string roleName,
+        IEnumerable<string> featureCodes,
+        UserAccessFacts holder,
+        bool holderIsSystemManager
+    )
+    {
+        var codes = featureCodes.ToList();
+        var manager = holderIsSystemManager || codes.Contains(RolesModule.SystemManager);
+        var why = codes
+            .Select(Feature)
+            .OfType<SecureFeature>()
+            .Where(f => f.Tier is Tier.SystemAdministrator or Tier.SystemManager)
+            .Select(f => Rules.WhyNotHeld(f, holder, manager))
+            .OfType<string>()
+            .ToList();
+        return why.Count == 0 ? null : $"Role '{roleName}' cannot be given to {holder.Name}: {string.Join(" ", why)}";
+    }
+
+    /// <summary>Refuses (409) giving the role to a user it is not for (<see cref="WhyNotHoldable"/>).</summary>
+    public void RequireHoldable(Role role, UserAccessFacts holder, bool holderIsSystemManager)
+    {
+        if (WhyNotHoldable(role.Name, role.Grants.Select(g => g.FeatureCode), holder, holderIsSystemManager) is { } why)
+            throw new ConflictException(why);
+    }
+
+    /// <summary>
     /// "Grant only what you hold" (issue #6): why the granter may not give the feature at this qualifier (null: they
     /// may). System Administrators, the top tier, are not bound by it.
     /// </summary>
