@@ -56,7 +56,8 @@ public sealed class BootstrapTests(ApiFactory api) : IClassFixture<ApiFactory>
                 .Select(p => (string)p!["code"]!)
                 .ToArray();
         }
-        Assert.Equal(8, (await Rights("bgruber")).Length);
+        // The default BGM role: the eight BGM rights and the two PC rights reserved for administrators elsewhere.
+        Assert.Equal(10, (await Rights("bgruber")).Length);
         Assert.Contains("may-see-commissions", await Rights("aegger"));
         Assert.Equal(
             ["online-store-report-open-orders", "online-store-report-sales-summary"],

@@ -17,6 +17,30 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
     private static readonly FeatureCatalogue Catalogue = new();
 
     [Fact]
+    public async Task A_Business_Group_Manager_may_hold_invoicing_and_cancelling_which_seed_000_reserves_for_them()
+    {
+        // Issue #23, item 3: "in some companies PCs may invoice orders; in others this is reserved for administrators".
+        var admin = await api.CreateTenantAsync();
+        var manager = (string)
+            (await admin.CreateUserAsync(TenantClient.NewUser("Bea", "Boss", type: "BusinessGroupManager")))["id"]!;
+
+        foreach (var code in new[] { "may-save-orders-invoiced", "may-save-orders-cancelled" })
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (await admin.PutAsync($"users/{manager}/grants/{code}", new { })).StatusCode
+            );
+        // Editing invoiced costs and suppliers stay a coordinator's.
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await admin.PutAsync($"users/{manager}/grants/may-edit-invoiced-costs", new { })).StatusCode
+        );
+        Assert.Equal(
+            ["BusinessGroupManager", "ProductionCoordinator"],
+            Catalogue.Find("may-save-orders-cancelled")!.UserTypes!.Order(StringComparer.Ordinal)
+        );
+    }
+
+    [Fact]
     public void Every_feature_seed_001_names_is_in_the_catalogue_once()
     {
         var names = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Roles", "Seed001Names.txt"))
@@ -50,8 +74,11 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(["BusinessGroupManager"], Catalogue.Find("may-define-credit-limits")!.UserTypes);
         Assert.True(Catalogue.Find("manage-order-discounts")!.Qualifier!.IsLimit);
         Assert.Equal(10, Catalogue.Find("can-manage-sales-orders")!.Effects.Max(e => e.FromQualifier));
+        // The eight BGM rights and the four PC rights of seed 000, of which a BGM may also hold invoicing and
+        // cancelling ("reserved for administrators").
         Assert.Equal(8, Catalogue.Features.Count(f => f.UserTypes?.SequenceEqual(["BusinessGroupManager"]) == true));
-        Assert.Equal(4, Catalogue.Features.Count(f => f.UserTypes?.SequenceEqual(["ProductionCoordinator"]) == true));
+        Assert.Equal(4, Catalogue.Features.Count(f => f.UserTypes?.Contains("ProductionCoordinator") == true));
+        Assert.Equal(10, Catalogue.Features.Count(f => f.UserTypes?.Contains("BusinessGroupManager") == true));
         Assert.Equal(6, Catalogue.Features.Count(f => f.Scope != FeatureScope.Tenant));
     }
 

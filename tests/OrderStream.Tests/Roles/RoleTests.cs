@@ -35,7 +35,7 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var bgm = await (
             await admin.GetAsync($"roles/{await admin.RoleIdAsync("Business Group Manager")}")
         ).ReadAsync();
-        Assert.Equal(8, bgm["grants"]!.AsArray().Count);
+        Assert.Equal(10, bgm["grants"]!.AsArray().Count);
     }
 
     [Fact]
