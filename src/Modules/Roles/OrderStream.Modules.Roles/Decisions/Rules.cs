@@ -52,8 +52,28 @@ internal static class Rules
             _ when feature.UserTypes is { } types && (user.Type is null || !types.Contains(user.Type)) =>
                 $"'{feature.Name}' is only for {string.Join(" or ", types)} users; {user.Name} is "
                     + $"{user.Type ?? "of no back-office type"}.",
-            _ => null,
+            _ => WhyNotInProfile(feature, user),
         };
+
+    private const string FullStoreAccess = "online-store-full-access",
+        ReportPrefix = "online-store-report-";
+
+    /// <summary>
+    /// Seed 000: an Online Store Administrator with reports only sees the Reports of their store and nothing else, and
+    /// only the reports their profile lists; the profile limits what roles and grants give (issue #23).
+    /// </summary>
+    private static string? WhyNotInProfile(SecureFeature feature, UserAccessFacts user) =>
+        user is { Type: "OnlineStoreAdministrator", AccessMode: "ReportsOnly" }
+            ? feature.Code switch
+            {
+                FullStoreAccess => $"{user.Name} has reports-only access to their online store (their profile).",
+                var code
+                    when code.StartsWith(ReportPrefix, StringComparison.Ordinal)
+                        && !user.ReportCodes.Contains(code[ReportPrefix.Length..]) =>
+                    $"'{feature.Name}' is not among the reports of {user.Name}'s profile.",
+                _ => null,
+            }
+            : null;
 
     /// <summary>Why the granter may not give the feature (null: they may). Nobody gives past their own tier.</summary>
     public static string? WhyNotGrantable(
