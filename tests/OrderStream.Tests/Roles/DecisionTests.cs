@@ -211,6 +211,32 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task An_effect_may_apply_only_below_a_qualifier_as_the_average_cost_note_does()
+    {
+        // Issue #23, item 3 (seed 001): below qualifier 1 an uploaded average cost is not updated; a note says so.
+        var admin = await api.CreateTenantAsync();
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Bu", "Yer", "buyer")))["id"]!;
+        const string note = "Spreadsheet upload: average cost not updated";
+        async Task<List<string>> EffectsAsync() =>
+            (await (await admin.GetAsync($"users/{user}/effective-permissions")).ReadAsync())["permissions"]!
+                .AsArray()
+                .Single(p => (string)p!["code"]! == "can-see-item-buy-price")!["effects"]!
+                .AsArray()
+                .Select(e => (string)e!["target"]!)
+                .ToList();
+
+        await admin.PutAsync($"users/{user}/grants/can-see-item-buy-price", new { qualifier = 0 });
+        var without = await EffectsAsync();
+        await admin.PutAsync($"users/{user}/grants/can-see-item-buy-price", new { qualifier = 1 });
+        var with = await EffectsAsync();
+
+        Assert.Contains(note, without);
+        Assert.DoesNotContain("Article: Average Cost", without);
+        Assert.DoesNotContain(note, with);
+        Assert.Contains("Article: Average Cost", with);
+    }
+
+    [Fact]
     public async Task Check_many_answers_up_to_a_thousand_checks_and_asking_about_others_needs_a_right()
     {
         var admin = await api.CreateTenantAsync();

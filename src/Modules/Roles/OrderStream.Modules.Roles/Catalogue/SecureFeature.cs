@@ -34,9 +34,11 @@ internal enum EffectKind
 }
 
 /// <summary>
-/// What holding the feature changes on a form, menu or action, from a qualifier on (null: at any qualifier).
+/// What holding the feature changes on a form, menu or action: from a qualifier on (<c>FromQualifier</c>), or only
+/// below one (<c>BelowQualifier</c>: e.g. the note that an average cost was not updated, for holders without the
+/// qualifier that would have updated it); neither: at any qualifier.
 /// </summary>
-internal sealed record Effect(EffectKind Kind, string Target, int? FromQualifier);
+internal sealed record Effect(EffectKind Kind, string Target, int? FromQualifier, int? BelowQualifier = null);
 
 /// <summary>
 /// What the qualifier of a grant means: a threshold effects start from, or a limit (e.g. a maximum discount).
@@ -62,7 +64,7 @@ internal sealed record SecureFeature(
 {
     /// <summary>Whether some effect starts at a qualifier (most do not: their effects hold at any level).</summary>
     [JsonIgnore]
-    public bool HasThresholds { get; } = Effects.Any(e => e.FromQualifier is not null);
+    public bool HasThresholds { get; } = Effects.Any(e => e.FromQualifier is not null || e.BelowQualifier is not null);
 }
 
 /// <summary>

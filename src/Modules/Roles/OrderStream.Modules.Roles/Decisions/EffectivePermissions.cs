@@ -276,11 +276,14 @@ internal static class EffectivePermissions
 
     private static IReadOnlyList<Effect> EffectsAt(SecureFeature feature, Holding holding)
     {
-        if (!feature.HasThresholds || holding.Unlimited)
+        if (!feature.HasThresholds)
             return feature.Effects;
         var effects = new List<Effect>(feature.Effects.Count);
         foreach (var effect in feature.Effects)
-            if (effect.FromQualifier is null || holding.Meets(effect.FromQualifier))
+            if (
+                (effect.FromQualifier is null || holding.Meets(effect.FromQualifier))
+                && (effect.BelowQualifier is not { } below || !holding.Meets(below))
+            )
                 effects.Add(effect);
         return effects;
     }
