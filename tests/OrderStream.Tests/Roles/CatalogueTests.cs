@@ -79,7 +79,7 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(8, Catalogue.Features.Count(f => f.UserTypes?.SequenceEqual(["BusinessGroupManager"]) == true));
         Assert.Equal(4, Catalogue.Features.Count(f => f.UserTypes?.Contains("ProductionCoordinator") == true));
         Assert.Equal(10, Catalogue.Features.Count(f => f.UserTypes?.Contains("BusinessGroupManager") == true));
-        Assert.Equal(6, Catalogue.Features.Count(f => f.Scope != FeatureScope.Tenant));
+        Assert.Equal(7, Catalogue.Features.Count(f => f.Scope != FeatureScope.Tenant));
     }
 
     [Fact]

@@ -211,6 +211,38 @@ public sealed class DecisionTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Confirming_cash_counts_is_decided_at_the_sale_point_the_user_works_at()
+    {
+        // Issue #23, item 3 (seed 001): other people's counts only at the entities the user has access to.
+        var admin = await api.CreateTenantAsync();
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ca", "Sh", "cash")))["id"]!;
+        var (sp1, sp2) = (
+            await OrderStream.Tests.SalePoints.AssignmentTests.SalePointAsync(admin, "SP1"),
+            await OrderStream.Tests.SalePoints.AssignmentTests.SalePointAsync(admin, "SP2")
+        );
+        var role = await RoleAsync(admin, "Counter", ("can-confirm-cash-count", null));
+        await admin.PostAsync($"users/{user}/sale-points", new { salePointId = sp1, roleId = role });
+
+        async Task<JsonObject> At(string salePoint) =>
+            await (
+                await admin.PostAsync(
+                    "authorization/check",
+                    new
+                    {
+                        userId = user,
+                        feature = "can-confirm-cash-count",
+                        salePointId = salePoint,
+                    }
+                )
+            ).ReadAsync();
+
+        Assert.True((bool)(await At(sp1))["allowed"]!);
+        var elsewhere = await At(sp2);
+        Assert.False((bool)elsewhere["allowed"]!);
+        Assert.Equal(["not-assigned"], Codes(elsewhere));
+    }
+
+    [Fact]
     public async Task An_effect_may_apply_only_below_a_qualifier_as_the_average_cost_note_does()
     {
         // Issue #23, item 3 (seed 001): below qualifier 1 an uploaded average cost is not updated; a note says so.
