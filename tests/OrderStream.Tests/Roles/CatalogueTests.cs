@@ -16,6 +16,20 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
 
     private static readonly FeatureCatalogue Catalogue = new();
 
+    [Theory]
+    // Issue #23, item 3: the effects seed 001 lists for these features, which the catalogue lacked.
+    [InlineData("is-sales-manager", 14, "Customer Sales Order: Authorise this Easy3 order, Authorise this 60D order")]
+    [InlineData("is-stock-manager", 10, "Stocktake: create stock from a stocktake")]
+    [InlineData("can-manage-sales-orders", 5, "Manual Parcel Broker: change the courier before Picking")]
+    [InlineData("can-see-item-buy-price", 9, "Repair Symptoms setup: Cost and Sell Price columns")]
+    public void The_effects_seed_001_lists_are_in_the_catalogue(string code, int effects, string target)
+    {
+        var feature = Catalogue.Find(code)!;
+        Assert.Equal(effects, feature.Effects.Count);
+        Assert.Contains(feature.Effects, e => e.Target == target);
+        Assert.Equal(feature.Effects.Count, feature.Effects.Select(e => e.Target).Distinct().Count());
+    }
+
     [Fact]
     public async Task A_Business_Group_Manager_may_hold_invoicing_and_cancelling_which_seed_000_reserves_for_them()
     {
