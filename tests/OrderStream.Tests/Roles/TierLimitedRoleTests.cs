@@ -84,6 +84,22 @@ public sealed class TierLimitedRoleTests(ApiFactory api) : IClassFixture<ApiFact
         var role = await RoleAsync(admin, "Clerk", ("can-move-stock", null));
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"users/{pia}/roles/{role}", new { })).StatusCode);
         var read = await admin.GetAsync($"roles/{role}");
+        var preview = await (
+            await admin.PostAsync(
+                $"roles/{role}/preview",
+                new
+                {
+                    grants = new[]
+                    {
+                        new { featureCode = "can-move-stock" },
+                        new { featureCode = "randomise-all-names" },
+                    },
+                }
+            )
+        ).ReadAsync();
+        var refusal = Assert.Single(preview["refused"]!.AsArray())!;
+        Assert.Equal(pia, (string)refusal["userId"]!);
+        Assert.Contains("limited to System Administrators", (string)refusal["why"]!);
 
         var edited = await admin.PutAsync(
             $"roles/{role}",

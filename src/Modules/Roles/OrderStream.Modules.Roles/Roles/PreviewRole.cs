@@ -32,11 +32,15 @@ internal static class PreviewRole
         IReadOnlyList<Change> Changes
     );
 
+    /// <summary>A holder the role would no longer be for (a feature added past their tier): saving refuses.</summary>
+    public sealed record Refusal(string UserId, string Name, string Why);
+
     public sealed record Result(
         string RoleId,
         string RoleName,
         int Holdings,
         int UsersAffected,
+        IReadOnlyList<Refusal> Refused,
         IReadOnlyList<UserChange> Users
     );
 
@@ -88,6 +92,21 @@ internal static class PreviewRole
                         .SalePoints.Where(s => s.RoleId == role.Id)
                         .Select(s => (located.UserId, (Guid?)s.SalePointId))
                 );
+            // Shown first: the holders for whom saving these grants would be refused (issue #23).
+            var added = grants.Select(g => g.FeatureCode).Except(role.Grants.Select(g => g.FeatureCode)).ToList();
+            var refused = new List<Refusal>();
+            foreach (var userId in added.Count == 0 ? [] : holdings.Select(h => h.Item1).Distinct())
+                if (
+                    await access.UserAsync(engine, userId, ct) is { } holder
+                    && access.WhyNotHoldable(
+                        role.Name,
+                        grants.Select(g => g.FeatureCode),
+                        holder.Facts,
+                        access.IsSystemManager(holder)
+                    )
+                        is { } why
+                )
+                    refused.Add(new Refusal(userId.ToString(), holder.Facts.Name, why));
             var users = new List<UserChange>();
             foreach (var (userId, salePointId) in holdings)
             {
@@ -132,6 +151,7 @@ internal static class PreviewRole
                 role.Name,
                 holdings.Count,
                 users.Select(u => u.UserId).Distinct().Count(),
+                [.. refused.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)],
                 users.OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ThenBy(u => u.SalePointId).ToList()
             );
         }
@@ -163,7 +183,11 @@ internal static class PreviewRole
                 .WithTags("Roles")
                 .WithName("PreviewRoleChange")
                 .WithSummary("Preview a role change")
-                .WithDescription("Which users would gain or lose what if the role were changed so; nothing is written.")
+                .WithDescription(
+                    "Which users would gain or lose what if the role were changed so, and first (`refused`) the "
+                        + "holders for whom the change would be refused (a feature added beyond their tier); nothing "
+                        + "is written."
+                )
                 .Produces<Result>()
                 .RequireFeature(RolesModule.MaintainRoles);
     }
