@@ -55,6 +55,34 @@ public sealed class TierLimitedRoleTests(ApiFactory api) : IClassFixture<ApiFact
     }
 
     [Fact]
+    public async Task A_new_sale_point_given_with_such_a_role_to_everyone_who_had_all_the_others_is_refused()
+    {
+        var admin = await api.CreateTenantAsync();
+        var pia = await PlainUserAsync(admin, "ppia");
+        var cashier = await admin.RoleIdAsync("POS Cashier");
+        var ops = await RoleAsync(admin, "Ops", ("randomise-all-names", null));
+        var first = await AssignmentTests.SalePointAsync(admin, "SP1");
+        await admin.PostAsync($"users/{pia}/sale-points", new { salePointId = first, roleId = cashier });
+
+        var created = await admin.PostAsync(
+            "sale-points",
+            new
+            {
+                code = "SP2",
+                name = "Shop SP2",
+                assign = new { usersWithAllOthers = true, roleId = ops },
+            }
+        );
+
+        Assert.Equal(HttpStatusCode.Conflict, created.StatusCode);
+        Assert.Contains("Pia Plain", (string)(await created.ReadAsync())["detail"]!);
+        var codes = (await (await admin.GetAsync("sale-points")).ReadAsync())["items"]!
+            .AsArray()
+            .Select(s => (string)s!["code"]!);
+        Assert.DoesNotContain("SP2", codes);
+    }
+
+    [Fact]
     public async Task A_role_that_makes_its_holder_a_System_Manager_may_carry_System_Manager_features()
     {
         var admin = await api.CreateTenantAsync();

@@ -71,6 +71,16 @@ internal static class NewLocationAssignments
                 targets.TryAdd(userId, (chosenRole?.RoleId, "chosen when it was created"));
             }
         }
+        // The role chosen for "everyone who had all the others" must be one each of them may hold (issue #23).
+        if (chosenRole is not null && assign?.UsersWithAllOthers == true)
+            await mediator.Send(
+                new OrderStream.Modules.Roles.Contracts.DescribeRole(
+                    chosenRole.RoleId,
+                    null,
+                    [.. targets.Where(t => t.Value.RoleId == chosenRole.RoleId).Select(t => t.Key)]
+                ),
+                ct
+            );
         var at = location.CreatedAt;
         foreach (var (userId, (role, why)) in targets)
         {
