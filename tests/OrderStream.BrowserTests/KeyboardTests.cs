@@ -47,4 +47,49 @@ public sealed class KeyboardTests(ConsoleHost host)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Kay Tast" })).ToBeVisibleAsync();
         Assert.Equal("Kay", (string)(await (await admin.GetAsync($"users/{user["id"]}")).ReadAsync())["firstName"]!);
     }
+
+    [Fact]
+    public async Task Sale_points_and_online_stores_are_created_with_the_keyboard_alone()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+        var menu = page.GetByRole(AriaRole.Navigation);
+
+        await TabToAsync(page, menu.GetByRole(AriaRole.Link, new() { Name = "Sale points" }));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sale points" })).ToBeVisibleAsync();
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "New sale point" }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.Locator("#location-code"));
+        await page.Keyboard.TypeAsync("KB-1");
+        await TabToAsync(page, page.Locator("#location-name"));
+        await page.Keyboard.TypeAsync("Keyboard Corner");
+        await page.Keyboard.PressAsync("Enter"); // the dialog's form submits: "Save changes"
+        await Expect(page.GetByTestId("locations").GetByText("Keyboard Corner")).ToBeVisibleAsync();
+
+        await TabToAsync(page, menu.GetByRole(AriaRole.Link, new() { Name = "Online stores" }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "New online store" }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.Locator("#store-code"));
+        await page.Keyboard.TypeAsync("keys");
+        await TabToAsync(page, page.Locator("#store-name"));
+        await page.Keyboard.TypeAsync("Key Shop");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("Key Shop")).ToBeVisibleAsync();
+
+        var salePoints = await (await admin.GetAsync("sale-points")).ReadAsync();
+        Assert.Equal("Keyboard Corner", (string)salePoints["items"]![0]!["name"]!);
+        var stores = await (await admin.GetAsync("online-stores")).ReadAsync();
+        Assert.Equal("Key Shop", (string)stores["items"]![0]!["name"]!);
+    }
+
+    // Tab, as a keyboard user does, until the element has the focus (at most 80 stops).
+    private static async Task TabToAsync(IPage page, ILocator target)
+    {
+        await Expect(target).ToBeVisibleAsync();
+        for (var i = 0; i < 80 && !await target.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+            await page.Keyboard.PressAsync("Tab");
+        await Expect(target).ToBeFocusedAsync();
+    }
 }
