@@ -198,6 +198,29 @@ public sealed class SaveUserFormTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.False((bool)after["futureStores"]!);
     }
 
+    [Fact]
+    public async Task A_role_for_System_Administrators_is_given_in_the_save_that_makes_the_user_one()
+    {
+        var (admin, id, _) = await SetUpAsync();
+        var ops = (string)
+            (
+                await (
+                    await admin.PostAsync("roles", TenantClient.RoleBody("Ops", ("randomise-all-names", null)))
+                ).ReadAsync()
+            )["id"]!;
+        var (version, _) = await ReadAsync(admin, id);
+
+        var saved = await SaveAsync(
+            admin,
+            id,
+            version,
+            Form(first: "Eva", extra: new() { ["isSystemAdministrator"] = true, ["assignRoles"] = new JsonArray(ops) })
+        );
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.True((bool)(await saved.ReadAsync())["isSystemAdministrator"]!);
+    }
+
     private static async Task<string[]> GrantsAsync(TenantClient admin, string id) =>
         [
             .. (await (await admin.GetAsync($"users/{id}/access")).ReadAsync())["grants"]!

@@ -51,6 +51,12 @@ public sealed record ChangeUserRights(
     /// the same transaction: type-bound grants are judged by it. Null: the type as committed.
     /// </summary>
     public string? UserType { get; init; }
+
+    /// <summary>
+    /// Whether the user is a System Administrator once the sender's transaction commits, when it sets the flag there:
+    /// roles with features limited to System Administrators are judged by it. Null: as committed.
+    /// </summary>
+    public bool? IsSystemAdministrator { get; init; }
 }
 
 /// <summary>A feature to give one user directly, with its qualifier, optionally time-boxed.</summary>

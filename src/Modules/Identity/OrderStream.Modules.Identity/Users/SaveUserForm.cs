@@ -126,6 +126,7 @@ internal static class SaveUserForm
                 Revoke = f.RevokeFeatures ?? [],
                 // The type this very save gives decides which type-bound rights the user may hold.
                 UserType = f.Type?.ToString() ?? "",
+                IsSystemAdministrator = f.IsSystemAdministrator,
             };
             if (rights is not { Give: [], Take: [], Grant: [], Revoke: [] })
                 await mediator.Send(rights, ct);

@@ -140,9 +140,11 @@ internal sealed class ChangeUserRightsHandler(
             access.RequireGivable(role, granter, onlyWhatYouHold.Value);
             // A user created in the same transaction (an imported row) is not in the engine yet: no tier of theirs.
             var holder = await access.UserAsync(engine, c.UserId, ct);
+            var facts = holder?.Facts
+                ?? new UserAccessFacts(c.UserId, "a new user", true, false, null, [], null, null, []);
             access.RequireHoldable(
                 role,
-                holder?.Facts ?? new UserAccessFacts(c.UserId, "a new user", true, false, null, [], null, null, []),
+                c.IsSystemAdministrator is { } admin ? facts with { IsSystemAdministrator = admin } : facts,
                 holder is not null && access.IsSystemManager(holder)
             );
             stream.AppendOne(
