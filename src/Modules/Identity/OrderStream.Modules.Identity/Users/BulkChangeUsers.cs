@@ -35,8 +35,11 @@ internal static class BulkChangeUsers
         string? Reason
     ) : ICommand<BulkResult>
     {
+        // Worked out from the lists, not sent: kept out of the request's schema.
+        [System.Text.Json.Serialization.JsonIgnore]
         public bool ChangesRoles => AssignRoles is { Count: > 0 } || RemoveRoles is { Count: > 0 };
 
+        [System.Text.Json.Serialization.JsonIgnore]
         public bool ChangesLocations =>
             AddSalePoints is { Count: > 0 }
             || RemoveSalePoints is { Count: > 0 }
