@@ -129,6 +129,14 @@ internal sealed class ChangeUserRightsHandler(
         var changes = new List<string>();
         UserEntry? granter = null;
         bool? onlyWhatYouHold = null;
+        // The user as the engine knows them, looked up once and only when a part of the change needs them.
+        (bool Known, UserEntry? Entry) user = (false, null);
+        async ValueTask<UserEntry?> UserAsync()
+        {
+            if (!user.Known)
+                user = (true, await access.UserAsync(engine, c.UserId, ct));
+            return user.Entry;
+        }
         foreach (var give in c.Give)
         {
             var role = await RoleAsync(give.RoleId, ct);
@@ -138,15 +146,18 @@ internal sealed class ChangeUserRightsHandler(
             granter ??= await access.GranterAsync(engine, caller.UserId, ct);
             onlyWhatYouHold ??= await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct);
             access.RequireGivable(role, granter, onlyWhatYouHold.Value);
-            // A user created in the same transaction (an imported row) is not in the engine yet: no tier of theirs.
-            var holder = await access.UserAsync(engine, c.UserId, ct);
-            var facts = holder?.Facts
-                ?? new UserAccessFacts(c.UserId, "a new user", true, false, null, [], null, null, []);
-            access.RequireHoldable(
-                role,
-                c.IsSystemAdministrator is { } admin ? facts with { IsSystemAdministrator = admin } : facts,
-                holder is not null && access.IsSystemManager(holder)
-            );
+            if (access.AnyTierLimited(role.Grants.Select(g => g.FeatureCode)))
+            {
+                // A user created in the same transaction (an imported row) is not in the engine yet: no tier of theirs.
+                var holder = await UserAsync();
+                var facts = holder?.Facts
+                    ?? new UserAccessFacts(c.UserId, "a new user", true, false, null, [], null, null, []);
+                access.RequireHoldable(
+                    role,
+                    c.IsSystemAdministrator is { } admin ? facts with { IsSystemAdministrator = admin } : facts,
+                    holder is not null && access.IsSystemManager(holder)
+                );
+            }
             stream.AppendOne(
                 new RoleAssigned(
                     c.UserId,
@@ -195,10 +206,14 @@ internal sealed class ChangeUserRightsHandler(
             onlyWhatYouHold ??= await Settings.AccessSettings.GrantOnlyWhatYouHoldAsync(session, ct);
             if (onlyWhatYouHold.Value && access.WhyNotHeldByGranter(granter, feature, grant.Qualifier) is { } notHeld)
                 throw new ForbiddenException(notHeld);
-            var user = await access.UserAsync(engine, c.UserId, ct)
-                ?? throw new NotFoundException("User", c.UserId.ToString());
-            var facts = c.UserType is { } type ? user.Facts with { Type = type.Length == 0 ? null : type } : user.Facts;
-            if (Rules.WhyNotHeld(feature, facts, access.IsSystemManager(user)) is { } cannot)
+            var holder = await UserAsync() ?? throw new NotFoundException("User", c.UserId.ToString());
+            var facts = c.UserType is { } type
+                ? holder.Facts with
+                {
+                    Type = type.Length == 0 ? null : type,
+                }
+                : holder.Facts;
+            if (Rules.WhyNotHeld(feature, facts, access.IsSystemManager(holder)) is { } cannot)
                 throw new ConflictException(cannot, "grantFeatures");
             stream.AppendOne(
                 new FeatureGranted(

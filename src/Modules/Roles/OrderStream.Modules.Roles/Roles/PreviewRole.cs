@@ -93,18 +93,13 @@ internal static class PreviewRole
                         .Select(s => (located.UserId, (Guid?)s.SalePointId))
                 );
             // Shown first: the holders for whom saving these grants would be refused (issue #23).
-            var added = grants.Select(g => g.FeatureCode).Except(role.Grants.Select(g => g.FeatureCode)).ToList();
+            var codes = grants.Select(g => g.FeatureCode).ToList();
+            var check = access.EditMayRefuseHolders(role.Grants.Select(g => g.FeatureCode), codes);
             var refused = new List<Refusal>();
-            foreach (var userId in added.Count == 0 ? [] : holdings.Select(h => h.Item1).Distinct())
+            foreach (var userId in check ? holdings.Select(h => h.Item1).Distinct() : [])
                 if (
                     await access.UserAsync(engine, userId, ct) is { } holder
-                    && access.WhyNotHoldable(
-                        role.Name,
-                        grants.Select(g => g.FeatureCode),
-                        holder.Facts,
-                        access.IsSystemManager(holder)
-                    )
-                        is { } why
+                    && access.WhyNotHoldable(role.Name, codes, holder.Facts, access.IsSystemManager(holder)) is { } why
                 )
                     refused.Add(new Refusal(userId.ToString(), holder.Facts.Name, why));
             var users = new List<UserChange>();

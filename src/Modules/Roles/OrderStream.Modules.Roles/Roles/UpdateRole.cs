@@ -52,11 +52,10 @@ internal static class UpdateRole
             CancellationToken ct
         )
         {
-            var added = grants.Select(g => g.FeatureCode).Except(role.Grants.Select(g => g.FeatureCode)).ToList();
-            if (added.Count == 0)
-                return;
             var access = await engine.TenantAsync(tenant.Tenant, ct);
             var codes = grants.Select(g => g.FeatureCode).ToList();
+            if (!access.EditMayRefuseHolders(role.Grants.Select(g => g.FeatureCode), codes))
+                return;
             var refused = (await access.AllUsersAsync(engine, ct))
                 .Where(u =>
                     u.Access.Roles.Any(r => r.RoleId == role.Id) || u.Locations.SalePoints.Any(s => s.RoleId == role.Id)

@@ -294,7 +294,7 @@ internal sealed partial class TenantAccess
         var why = codes
             .Select(Feature)
             .OfType<SecureFeature>()
-            .Where(f => f.Tier is Tier.SystemAdministrator or Tier.SystemManager)
+            .Where(IsTierLimited)
             .Select(f => Rules.WhyNotHeld(f, holder, manager))
             .OfType<string>()
             .ToList();
@@ -307,6 +307,23 @@ internal sealed partial class TenantAccess
         if (WhyNotHoldable(role.Name, role.Grants.Select(g => g.FeatureCode), holder, holderIsSystemManager) is { } why)
             throw new ConflictException(why);
     }
+
+    /// <summary>
+    /// Whether the features include one limited to a tier: only then may a holder not be one a role is for, so only
+    /// then are holders looked up (an imported user, not loaded yet, would cost a round trip each).
+    /// </summary>
+    public bool AnyTierLimited(IEnumerable<string> featureCodes) =>
+        featureCodes.Any(code => Feature(code) is { } feature && IsTierLimited(feature));
+
+    /// <summary>
+    /// Whether a role edit from <paramref name="before"/> to <paramref name="after"/> may leave a holder with a role
+    /// not for them: it adds a feature, and the role then holds one limited to a tier (issue #23).
+    /// </summary>
+    public bool EditMayRefuseHolders(IEnumerable<string> before, IReadOnlyCollection<string> after) =>
+        after.Except(before).Any() && AnyTierLimited(after);
+
+    private static bool IsTierLimited(SecureFeature feature) =>
+        feature.Tier is Tier.SystemAdministrator or Tier.SystemManager;
 
     /// <summary>
     /// "Grant only what you hold" (issue #6): why the granter may not give the feature at this qualifier (null: they
