@@ -194,7 +194,7 @@ public sealed class UserFormState
         {
             FirstName = Edited.FirstName.Trim(),
             LastName = Edited.LastName.Trim(),
-            Email = string.IsNullOrWhiteSpace(Edited.Email) ? null : Edited.Email.Trim(),
+            Email = Trimmed(Edited.Email),
             LoginCode = Edited.LoginCode.Trim(),
             Language = Edited.Language,
             Contact = Contact(),
@@ -252,11 +252,20 @@ public sealed class UserFormState
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    /// <summary>A check box of the form's sets (roles, rights, reports): ticked adds, unticked removes.</summary>
+    public static void Toggle(HashSet<string> set, string value, bool on)
+    {
+        if (on)
+            set.Add(value);
+        else
+            set.Remove(value);
+    }
+
     // The phone as edited; the rest of the contact details as they were (the form does not show them yet).
     private ContactBody? Contact()
     {
         var contact = _user.Contact;
-        var phone = string.IsNullOrWhiteSpace(Edited.Phone) ? null : Edited.Phone.Trim();
+        var phone = Trimmed(Edited.Phone);
         if (phone is null && contact is null)
             return null;
         return new ContactBody

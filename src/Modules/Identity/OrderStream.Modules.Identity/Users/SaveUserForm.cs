@@ -144,13 +144,19 @@ internal static class SaveUserForm
                 StopFutureSalePoints = f.StopFutureSalePoints == true,
                 FutureStores = f.FutureStores,
             };
-            var changesLocations =
-                locations is not { AddSalePoints: [], RemoveSalePoints: [], AddStores: [], RemoveStores: [] }
-                || f.DefaultStoreId is not null
-                || f.FutureSalePointsRoleId is not null
-                || f.StopFutureSalePoints == true
-                || f.FutureStores is not null;
-            if (changesLocations)
+            if (
+                locations
+                is not {
+                    AddSalePoints: [],
+                    RemoveSalePoints: [],
+                    AddStores: [],
+                    RemoveStores: [],
+                    DefaultStoreId: null,
+                    FutureSalePointsRoleId: null,
+                    StopFutureSalePoints: false,
+                    FutureStores: null,
+                }
+            )
                 await mediator.Send(locations, ct);
             // Last, so that a deactivation is judged with everything else of the form already in place.
             if (f.IsActive is { } active && active != user.IsActive)
