@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
 using MudBlazor.Services;
+using OrderStream.AdminConsole.Api;
 using OrderStream.AdminConsole.Shared;
 using OrderStream.AdminConsole.Users;
-using OrderStream.Client;
 using Xunit;
 
 namespace OrderStream.AdminConsole.Tests;

@@ -1,5 +1,5 @@
+using OrderStream.AdminConsole.Api;
 using OrderStream.AdminConsole.Users;
-using OrderStream.Client;
 using Xunit;
 
 namespace OrderStream.AdminConsole.Tests;

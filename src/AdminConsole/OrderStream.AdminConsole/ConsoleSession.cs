@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
-using OrderStream.Client;
+using OrderStream.AdminConsole.Api;
 
 namespace OrderStream.AdminConsole;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrderStream.Client;
+using OrderStream.AdminConsole.Api;
 
 namespace OrderStream.AdminConsole;
 

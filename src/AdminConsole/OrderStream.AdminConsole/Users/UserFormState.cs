@@ -1,4 +1,4 @@
-using OrderStream.Client;
+using OrderStream.AdminConsole.Api;
 
 namespace OrderStream.AdminConsole.Users;
 
