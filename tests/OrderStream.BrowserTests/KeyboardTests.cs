@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace OrderStream.BrowserTests;
 
-/// <summary>The console without a mouse: sign in, reach a user, change them and save, by keys alone.</summary>
+/// <summary>The console without a mouse: every screen reached and its work done by keys alone.</summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class KeyboardTests(ConsoleHost host)
 {
@@ -82,6 +82,63 @@ public sealed class KeyboardTests(ConsoleHost host)
         Assert.Equal("Keyboard Corner", (string)salePoints["items"]![0]!["name"]!);
         var stores = await (await admin.GetAsync("online-stores")).ReadAsync();
         Assert.Equal("Key Shop", (string)stores["items"]![0]!["name"]!);
+    }
+
+    [Fact]
+    public async Task Stores_licenses_and_ones_own_pin_are_handled_with_the_keyboard_alone()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var olga = await admin.CreateUserAsync(TenantClient.NewUser("Olga", "Stein", login: "ostein"));
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+        var menu = page.GetByRole(AriaRole.Navigation);
+
+        await TabToAsync(page, menu.GetByRole(AriaRole.Link, new() { Name = "Stores", Exact = true }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "New store" }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.Locator("#location-code"));
+        await page.Keyboard.TypeAsync("ST-9");
+        await TabToAsync(page, page.Locator("#location-name"));
+        await page.Keyboard.TypeAsync("Keyboard Depot");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("locations").GetByText("Keyboard Depot")).ToBeVisibleAsync();
+
+        await TabToAsync(page, menu.GetByRole(AriaRole.Link, new() { Name = "Licenses" }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.GetByLabel("Licenses to buy"));
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("2");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Buy" }));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("license-figure").First).ToHaveTextAsync("2");
+        // The user list opens with Enter, moves with the arrows and takes the highlighted user with Enter.
+        var user = page.GetByLabel("User", new() { Exact = true });
+        await TabToAsync(page, user);
+        await page.Keyboard.PressAsync("Enter");
+        var olgaOption = page.GetByRole(AriaRole.Option, new() { Name = "Olga Stein (ostein)" });
+        await Expect(olgaOption).ToBeVisibleAsync();
+        for (var i = 0; i < 5 && await olgaOption.GetAttributeAsync("aria-selected") != "true"; i++)
+            await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(olgaOption).ToBeHiddenAsync();
+        await TabToAsync(page, page.Locator("#license-email"));
+        var address = $"olga.{Guid.NewGuid():N}@example.com";
+        await page.Keyboard.TypeAsync(address);
+        await page.Keyboard.PressAsync("Enter"); // the form's submit: "Link and send confirmation"
+        await Expect(page.GetByTestId("license-mail")).ToContainTextAsync(address);
+
+        await TabToAsync(page, menu.GetByRole(AriaRole.Link, new() { Name = "My account" }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.Locator("#my-pin"));
+        await page.Keyboard.TypeAsync("4711");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("Your PIN is changed.")).ToBeVisibleAsync();
+
+        var stores = await (await admin.GetAsync("stores")).ReadAsync();
+        Assert.Equal("Keyboard Depot", (string)stores["items"]![0]!["name"]!);
+        var licenses = await (await admin.GetAsync("licenses")).ReadAsync();
+        Assert.Contains(licenses["licenses"]!.AsArray(), l => (string?)l!["userId"] == (string?)olga["id"]);
+        Assert.True((bool)(await (await admin.GetAsync($"users/{admin.UserId}")).ReadAsync())["hasPin"]!);
     }
 
     // Tab, as a keyboard user does, until the element has the focus (at most 80 stops).
