@@ -91,6 +91,8 @@ for (var i = 0; i < trials; i++)
 }
 Report("search as you type, result on screen after the typing pause", searches);
 
+// A person reads the list before choosing a name: the list's own loading (filters, roles) is not the form's time.
+const int Reading = 500;
 var opens = new List<double>();
 await search.FillAsync("");
 for (var i = 0; i < trials; i++)
@@ -98,13 +100,26 @@ for (var i = 0; i < trials; i++)
     await list.GotoAsync($"/{tenant}/users");
     var link = list.GetByTestId("user-list").Locator("a.user-name").Nth(i % 20);
     await link.WaitForAsync();
-    var clicked = Stopwatch.StartNew();
-    await link.ClickAsync();
-    await list.Locator("#first-name").WaitForAsync();
-    await list.WaitForFunctionAsync("() => document.querySelector('#first-name').value.length > 0");
-    opens.Add(clicked.Elapsed.TotalMilliseconds);
+    await list.WaitForTimeoutAsync(Reading);
+    opens.Add((await OpenAsync(link)).Shown);
 }
-Report("opening a user form from the list, until its fields show the user", opens);
+Report("opening a user form from a freshly loaded list, until its fields show the user", opens);
+
+// As an administrator works through users: back to the list by the console's own link, no page load between.
+var working = new List<double>();
+var answered = new List<double>();
+for (var i = 0; i < trials; i++)
+{
+    await list.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).First.ClickAsync();
+    var link = list.GetByTestId("user-list").Locator("a.user-name").Nth(i % 20);
+    await link.WaitForAsync();
+    await list.WaitForTimeoutAsync(Reading);
+    var (shown, lastAnswer) = await OpenAsync(link);
+    working.Add(shown);
+    answered.Add(lastAnswer);
+}
+Report("opening a user form from the list within a session, until its fields show the user", working);
+Report("  of which until the form's last API answer had arrived", answered);
 return 0;
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -116,4 +131,35 @@ static void Report(string what, List<double> samples)
     Console.WriteLine(
         $"{what}: p50 {At(0.50):F0} ms, p95 {At(0.95):F0} ms, max {sorted[^1]:F0} ms ({samples.Count} trials)"
     );
+}
+
+// Timed in the page, from the click event to the first frame whose name field shows the user, and until the form's
+// last API answer arrived (resource timing): Playwright's checks before it clicks are not the administrator's wait.
+async Task<(double Shown, double Answered)> OpenAsync(ILocator link)
+{
+    await list.EvaluateAsync(
+        """
+        () => {
+          window.__clicked = null;
+          performance.clearResourceTimings();
+          const clicked = () => window.__clicked ??= performance.now();
+          document.addEventListener('click', clicked, { capture: true, once: true });
+        }
+        """
+    );
+    await link.ClickAsync();
+    var shown = await list.WaitForFunctionAsync(
+        """
+        () => window.__clicked != null && document.querySelector('#first-name')?.value.length > 0
+          ? performance.now() - window.__clicked : null
+        """
+    );
+    var answers = await list.EvaluateAsync<double>(
+        """
+        () => Math.max(0, ...performance.getEntriesByType('resource')
+          .filter(e => e.name.includes('/api/') && e.startTime >= window.__clicked)
+          .map(e => e.responseEnd - window.__clicked))
+        """
+    );
+    return (await shown.JsonValueAsync<double>(), answers);
 }
