@@ -12,7 +12,8 @@ using OrderStream.Modules.Identity.Authentication;
 // salepoints - sale-point filter and POS login timetravel - asOf decisions and permissions at random past instants, who
 // held a feature then, the permission matrix (issue #6) matrix N   - brings the catalogue to N features with the
 // tenant's own (some given through roles), then the permission matrix (issue #6) bulk N     - imports N users from CSV
-// (dry run, then for real), then changes them in bulk and deactivates them (issue #6)
+// (dry run, then for real), then changes them in bulk and deactivates them (issue #6) freshness N - N changes, each
+// timed from the answer until another module's read model shows it (issue #23)
 if (args.Length < 5)
 {
     Console.Error.WriteLine("usage: <url> <tenant> <login> <password> create|list|hash [count]");
@@ -280,6 +281,63 @@ if (scenario == "billing")
         (await http.GetAsync($"/api/tenants/{tenant}/{queries[0]}")).EnsureSuccessStatusCode()
     );
     Console.WriteLine($"first statement after one account changed: {changed:F0} ms");
+    return 0;
+}
+
+if (scenario == "freshness")
+{
+    // Issue #23 item 8: how soon a committed change shows in another module's read model, one change at a time on an
+    // idle service (the daemon then polls at its slowest). Identity: a sale point given to a user in the user list's
+    // sale-point filter; Billing: a deactivated user in this month's statement.
+    var api = $"/api/tenants/{tenant}";
+    var code = "F" + Guid.NewGuid().ToString("N")[..6];
+    var salePoint = await (
+        await http.PostAsJsonAsync($"{api}/sale-points", new { code, name = $"Freshness {code}" })
+    ).Content.ReadFromJsonAsync<JsonObject>();
+    var role = (await http.GetFromJsonAsync<JsonObject>($"{api}/roles"))!["items"]![0]!["id"]!.ToString();
+    var month = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    var billing = new List<double>();
+    var filter = new List<double>();
+    for (var i = 0; i < count; i++)
+    {
+        var user = await (
+            await http.PostAsJsonAsync(
+                $"{api}/users",
+                new
+                {
+                    firstName = "Fresh",
+                    lastName = "Fresh " + new string((char)('a' + i % 26), 1 + i / 26), // letters only
+                    loginCode = $"{code}-{i}",
+                }
+            )
+        ).Content.ReadFromJsonAsync<JsonObject>();
+        var id = (string)user!["id"]!;
+
+        await Task.Delay(1_500);
+        var added = await http.PostAsJsonAsync(
+            $"{api}/users/{id}/sale-points",
+            new { salePointId = (string)salePoint!["id"]!, roleId = role }
+        );
+        added.EnsureSuccessStatusCode();
+        var listed = $"{api}/users?salePointId={salePoint["id"]}&search={code}-{i}";
+        var given = Stopwatch.StartNew();
+        while ((int)(await http.GetFromJsonAsync<JsonObject>(listed))!["total"]! == 0)
+            if (given.Elapsed > TimeSpan.FromSeconds(30))
+                throw new TimeoutException($"user {id} not in the sale-point filter after 30 s");
+        filter.Add(given.Elapsed.TotalMilliseconds);
+
+        // Created this month, a user is billed only once deactivated in it (ADR 0008).
+        await Task.Delay(1_500);
+        var deactivated = await http.PostAsJsonAsync($"{api}/users/{id}/deactivate", new { reason = "left" });
+        deactivated.EnsureSuccessStatusCode();
+        var billed = Stopwatch.StartNew();
+        while (!(await http.GetStringAsync($"{api}/billing/statements/{month}")).Contains(id))
+            if (billed.Elapsed > TimeSpan.FromSeconds(30))
+                throw new TimeoutException($"user {id} not in the statement after 30 s");
+        billing.Add(billed.Elapsed.TotalMilliseconds);
+    }
+    Report("a sale point given to a user, in the user list's sale-point filter, after the answer", filter);
+    Report("a deactivated user in this month's billing statement, after the answer", billing);
     return 0;
 }
 

@@ -78,6 +78,7 @@ public static class MartenSetup
             (sp, opts) =>
             {
                 opts.Listeners.Add(sp.GetRequiredService<CommittedStreams>());
+                opts.Projections.Wakeup = new CommitWakeup(sp.GetRequiredService<CommittedStreams>());
                 opts.Logger(
                     new RedactedMartenLogger(
                         sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Marten")
