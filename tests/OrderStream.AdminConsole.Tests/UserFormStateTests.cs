@@ -14,7 +14,7 @@ public sealed class UserFormStateTests
     internal const string Depot = "55555555-5555-5555-5555-555555555555";
     internal const string Warehouse = "66666666-6666-6666-6666-666666666666";
 
-    internal static UserFormState Loaded(bool active = true) =>
+    internal static UserFormState Loaded(bool active = true, bool administrator = false) =>
         UserFormState.From(
             new UserResponse
             {
@@ -25,6 +25,7 @@ public sealed class UserFormStateTests
                 LoginCode = "eberger",
                 Language = "en",
                 IsActive = active,
+                IsSystemAdministrator = administrator,
                 AllowLogin = true,
             },
             new UserAccessResponse { Roles = [new RoleAssignment { RoleId = Guid.Parse(Manager) }] },
@@ -151,6 +152,26 @@ public sealed class UserFormStateTests
         form.Reset();
         form.Edited.IsActive = false;
         Assert.True(form.LocksOut(me));
+    }
+
+    [Fact]
+    public void Only_deactivating_an_active_system_administrator_or_clearing_their_flag_takes_one_away()
+    {
+        var administrator = Loaded(administrator: true);
+        administrator.Edited.FirstName = "Evelyn";
+        Assert.False(administrator.RemovesActiveAdministrator);
+        administrator.Edited.IsActive = false;
+        Assert.True(administrator.RemovesActiveAdministrator);
+        administrator.Reset();
+        administrator.Edited.IsSystemAdministrator = false;
+        Assert.True(administrator.RemovesActiveAdministrator);
+
+        var inactive = Loaded(active: false, administrator: true);
+        inactive.Edited.IsSystemAdministrator = false;
+        Assert.False(inactive.RemovesActiveAdministrator);
+        var other = Loaded();
+        other.Edited.IsActive = false;
+        Assert.False(other.RemovesActiveAdministrator);
     }
 
     [Fact]

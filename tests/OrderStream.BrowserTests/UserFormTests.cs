@@ -89,6 +89,34 @@ public sealed class UserFormTests(ConsoleHost host)
     }
 
     [Fact]
+    public async Task Taking_away_the_last_active_system_administrator_is_warned_of_before_saving()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var other = await admin.CreateUserAsync(TenantClient.NewUser("Sara", "Vogt", login: "svogt"));
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+        await page.GotoAsync($"/{admin.Tenant}/users/{admin.UserId}");
+        var administrator = page.GetByLabel("System Administrator");
+        var warning = page.GetByTestId("last-administrator");
+        await Expect(administrator).ToBeCheckedAsync();
+
+        await administrator.UncheckAsync();
+        await Expect(warning).ToContainTextAsync("no other active System Administrator");
+        await Screens.CheckAsync(page, "user-form-last-administrator");
+        await administrator.CheckAsync();
+        await Expect(warning).ToBeHiddenAsync();
+
+        // With a second active System Administrator, nobody is the last one.
+        (
+            await admin.PutAsync($"users/{other["id"]}/system-administrator", new { value = true })
+        ).EnsureSuccessStatusCode();
+        await page.ReloadAsync();
+        await Expect(administrator).ToBeCheckedAsync();
+        await administrator.UncheckAsync();
+        await Expect(administrator).Not.ToBeCheckedAsync();
+        await Expect(warning).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task Leaving_with_unsaved_changes_asks_first()
     {
         var admin = await host.Api.CreateTenantAsync();

@@ -35,6 +35,26 @@ public sealed class ListUsersTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task The_list_filters_the_system_administrators()
+    {
+        var admin = await api.CreateTenantAsync();
+        var second = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Sara", "Admin", "sadmin")))["id"]!;
+        await admin.CreateUserAsync(TenantClient.NewUser("Otto", "Normal", "onormal"));
+        var made = await admin.PutAsync($"users/{second}/system-administrator", new { value = true });
+        Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+
+        async Task<string[]> Logins(string query) =>
+            (await (await admin.GetAsync($"users?{query}")).ReadAsync())["items"]!
+                .AsArray()
+                .Select(i => (string)i!["loginCode"]!)
+                .Order()
+                .ToArray();
+        Assert.Equal(["admin", "sadmin"], await Logins("systemAdministrator=true"));
+        Assert.Equal(["onormal"], await Logins("systemAdministrator=false"));
+        Assert.Equal(["admin", "onormal", "sadmin"], await Logins(""));
+    }
+
+    [Fact]
     public async Task The_list_filters_by_status_and_type_sorts_and_pages_with_the_total()
     {
         var admin = await api.CreateTenantAsync();

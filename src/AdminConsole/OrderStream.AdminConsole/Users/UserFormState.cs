@@ -151,6 +151,10 @@ public sealed class UserFormState
     /// Whether saving would take from the signed-in user their own way in: deactivating themselves, forbidding their
     /// own login, or giving up their own System Administrator flag.
     /// </summary>
+    /// <summary>The save takes an active System Administrator away: deactivates them or clears their flag.</summary>
+    public bool RemovesActiveAdministrator =>
+        _loaded.IsActive && _loaded.IsSystemAdministrator && !(Edited.IsActive && Edited.IsSystemAdministrator);
+
     public bool LocksOut(string signedInUserId) =>
         _user.Id == signedInUserId
         && (

@@ -31,7 +31,8 @@ internal static class ListUsers
         bool Descending,
         int Page,
         int PageSize,
-        Guid? SalePointId = null
+        Guid? SalePointId = null,
+        bool? SystemAdministrator = null
     ) : IQuery<PagedList<UserListItem>>;
 
     /// <summary>
@@ -87,6 +88,7 @@ internal static class ListUsers
                 && term.Length == 0
                 && q.Type is null
                 && q.NeedsAssignment is null
+                && q.SystemAdministrator is null
                 && q.Sort == SortBy.LastName
             )
             {
@@ -270,6 +272,8 @@ internal static class ListUsers
                 users = users.Where(u => u.Type == type);
             if (q.NeedsAssignment is { } needs)
                 users = users.Where(u => u.NeedsAssignment == needs);
+            if (q.SystemAdministrator is { } administrator)
+                users = users.Where(u => u.IsSystemAdministrator == administrator);
             // Users at a sale point, with other filters or orders (the plain case takes AtSalePointAsync's shorter
             // way).
             if (q.SalePointId is { } salePoint)
@@ -327,6 +331,7 @@ internal static class ListUsers
                         int? page,
                         int? pageSize,
                         Guid? salePointId,
+                        bool? systemAdministrator,
                         IMediator mediator,
                         CancellationToken ct
                     ) =>
@@ -340,7 +345,8 @@ internal static class ListUsers
                                 QueryValues.Parse(order, Order.Asc, "order") == Order.Desc,
                                 page ?? 1,
                                 pageSize ?? 50,
-                                salePointId
+                                salePointId,
+                                systemAdministrator
                             ),
                             ct
                         )
@@ -350,7 +356,8 @@ internal static class ListUsers
                 .WithSummary("List users")
                 .WithDescription(
                     "Search, filter by status, type, role, sale point or store, sort and page the users "
-                        + "of the tenant."
+                        + "of the tenant. `systemAdministrator=true` lists the System Administrators (the console "
+                        + "warns before a change would leave the tenant without an active one)."
                 )
                 .RequireFeature(IdentityModule.ManageUsers);
     }
