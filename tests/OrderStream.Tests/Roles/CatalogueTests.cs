@@ -19,7 +19,8 @@ public sealed class CatalogueTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Theory]
     // Issue #23, item 3: the effects seed 001 lists for these features, which the catalogue lacked.
     [InlineData("is-sales-manager", 14, "Customer Sales Order: Authorise this Easy3 order, Authorise this 60D order")]
-    [InlineData("is-stock-manager", 10, "Stocktake: create stock from a stocktake")]
+    // Version 3 split "Use By, Quantity": the quantity hangs on a setting (item 4).
+    [InlineData("is-stock-manager", 11, "Stocktake: create stock from a stocktake")]
     [InlineData("can-manage-sales-orders", 5, "Manual Parcel Broker: change the courier before Picking")]
     [InlineData("can-see-item-buy-price", 9, "Repair Symptoms setup: Cost and Sell Price columns")]
     public void The_effects_seed_001_lists_are_in_the_catalogue(string code, int effects, string target)

@@ -74,6 +74,8 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
     {
         ["GetAccessSettings"] = Roles,
         ["ChangeAccessSettings"] = Roles,
+        ["GetFeatureSettings"] = Roles,
+        ["ChangeFeatureSettings"] = Roles,
         ["ListAuditEntries"] = ["can-view-audit-log"],
         ["ListSetAsideEvents"] = ["can-view-audit-log"],
         ["RedeliverSetAsideEvent"] = ["can-view-audit-log"],
@@ -447,6 +449,14 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
             ["GetAccessSettings"] = _ => Get("access-settings"),
             ["ChangeAccessSettings"] = _ =>
                 Task.FromResult(Put("access-settings", new { grantOnlyWhatYouHold = false })),
+            ["GetFeatureSettings"] = _ => Get("feature-settings"),
+            ["ChangeFeatureSettings"] = _ =>
+                Task.FromResult(
+                    Put(
+                        "feature-settings",
+                        new { values = new Dictionary<string, bool> { ["channel-advisor-api"] = false } }
+                    )
+                ),
             ["ListAuditEntries"] = _ => Get("audit"),
             ["ListSetAsideEvents"] = _ => Get("integration-events/set-aside"),
             ["RedeliverSetAsideEvent"] = async _ =>

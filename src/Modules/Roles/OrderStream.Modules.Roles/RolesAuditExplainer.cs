@@ -35,6 +35,8 @@ internal sealed class RolesAuditExplainer(FeatureCatalogue catalogue) : IAuditEx
                     + $"{At(d, "At")}.",
             "access_settings_changed" =>
                 $"'Grant only what you hold': {OnOff(d.Flag("Previous"))} → {OnOff(d.Flag("GrantOnlyWhatYouHold"))}.",
+            "feature_setting_changed" => $"Setting '{Setting(d.Text("Code"))}': {OnOff(d.Flag("Previous"))} → "
+                + $"{OnOff(d.Flag("On"))}.",
             "user_change_refused" => $"Change refused ({d.Text("What")}): {d.Text("Rule")}",
             "custom_feature_added" =>
                 $"Custom secure feature '{d.Text("Name")}' ({d.Text("Code")}) added in area {d.Text("Area")}.",
@@ -42,6 +44,8 @@ internal sealed class RolesAuditExplainer(FeatureCatalogue catalogue) : IAuditEx
         };
 
     private string Name(string? code) => code is null ? "?" : catalogue.Find(code)?.Name ?? code;
+
+    private string Setting(string? code) => catalogue.Settings.FirstOrDefault(s => s.Code == code)?.Name ?? code ?? "?";
 
     private static string Q(int? qualifier) => qualifier is { } q ? $"qualifier {q}" : "no qualifier";
 

@@ -60,6 +60,8 @@ public sealed class RolesModule : IModule
             opts.Schema.For<UserAccess>().DatabaseSchemaName(Schema).MultiTenanted().Duplicate(u => u.NextLapse);
             opts.Projections.Snapshot<Settings.AccessSettings>(SnapshotLifecycle.Inline);
             opts.Schema.For<Settings.AccessSettings>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Projections.Snapshot<Settings.FeatureSettings>(SnapshotLifecycle.Inline);
+            opts.Schema.For<Settings.FeatureSettings>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<CustomFeature>(SnapshotLifecycle.Inline);
             opts.Schema.For<CustomFeature>()
                 .DatabaseSchemaName(Schema)

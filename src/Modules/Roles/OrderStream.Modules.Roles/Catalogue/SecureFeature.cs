@@ -36,9 +36,20 @@ internal enum EffectKind
 /// <summary>
 /// What holding the feature changes on a form, menu or action: from a qualifier on (<c>FromQualifier</c>), or only
 /// below one (<c>BelowQualifier</c>: e.g. the note that an average cost was not updated, for holders without the
-/// qualifier that would have updated it); neither: at any qualifier.
+/// qualifier that would have updated it); neither: at any qualifier. <c>WhenSetting</c>: only while that tenant
+/// setting is on; <c>RequiresAlso</c>: only for holders of that feature too (ADR 0028).
 /// </summary>
-internal sealed record Effect(EffectKind Kind, string Target, int? FromQualifier, int? BelowQualifier = null);
+internal sealed record Effect(
+    EffectKind Kind,
+    string Target,
+    int? FromQualifier,
+    int? BelowQualifier = null,
+    string? WhenSetting = null,
+    string? RequiresAlso = null
+);
+
+/// <summary>A host company setting that effects depend on (seed 001: "if ... is ticked"), off at first.</summary>
+internal sealed record FeatureSetting(string Code, string Name, string Description);
 
 /// <summary>
 /// What the qualifier of a grant means: a threshold effects start from, or a limit (e.g. a maximum discount).
@@ -65,6 +76,10 @@ internal sealed record SecureFeature(
     /// <summary>Whether some effect starts at a qualifier (most do not: their effects hold at any level).</summary>
     [JsonIgnore]
     public bool HasThresholds { get; } = Effects.Any(e => e.FromQualifier is not null || e.BelowQualifier is not null);
+
+    /// <summary>Whether some effect hangs on a tenant setting or on a second feature.</summary>
+    [JsonIgnore]
+    public bool HasConditions { get; } = Effects.Any(e => e.WhenSetting is not null || e.RequiresAlso is not null);
 }
 
 /// <summary>
@@ -77,10 +92,15 @@ internal sealed class FeatureCatalogue
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private sealed record File(int Version, IReadOnlyList<SecureFeature> Features);
+    private sealed record File(
+        int Version,
+        IReadOnlyList<FeatureSetting> Settings,
+        IReadOnlyList<SecureFeature> Features
+    );
 
     public int Version { get; }
     public IReadOnlyList<SecureFeature> Features { get; }
+    public IReadOnlyList<FeatureSetting> Settings { get; }
     private readonly Dictionary<string, SecureFeature> _byCode;
 
     public FeatureCatalogue()
@@ -91,6 +111,7 @@ internal sealed class FeatureCatalogue
             ?? throw new InvalidOperationException("The catalogue is empty.");
         Version = file.Version;
         Features = file.Features;
+        Settings = file.Settings;
         _byCode = file.Features.ToDictionary(f => f.Code, StringComparer.Ordinal);
     }
 

@@ -84,7 +84,11 @@ internal static class EffectivePermissions
                     await access.RequireLocationAsync(engine, here, false, "salePointId", ct)
                 );
             }
-            var permissions = List(access, user, q.SalePointId, worksHere);
+            var permissions = Conditioned(
+                List(access, user, q.SalePointId, worksHere),
+                await access.SettingsOnAsync(engine, ct),
+                access
+            );
             return new Result(
                 user.Facts.UserId.ToString(),
                 user.Facts.IsActive,
@@ -265,6 +269,36 @@ internal static class EffectivePermissions
         found[count] = who;
         found[count + 1] = position;
         return count + 2;
+    }
+
+    /// <summary>
+    /// Effects that hang on a tenant setting or on a second feature (ADR 0028) are kept only where those hold: the
+    /// setting on, the other feature among the user's.
+    /// </summary>
+    internal static IReadOnlyList<Permission> Conditioned(
+        IReadOnlyList<Permission> permissions,
+        IReadOnlySet<string> settingsOn,
+        TenantAccess access
+    )
+    {
+        List<Permission>? changed = null;
+        for (var i = 0; i < permissions.Count; i++)
+        {
+            var permission = permissions[i];
+            if (access.Feature(permission.Code) is not { HasConditions: true })
+                continue;
+            var effects = permission
+                .Effects.Where(e =>
+                    (e.WhenSetting is null || settingsOn.Contains(e.WhenSetting))
+                    && (e.RequiresAlso is null || permissions.Any(p => p.Code == e.RequiresAlso))
+                )
+                .ToList();
+            if (effects.Count == permission.Effects.Count)
+                continue;
+            changed ??= [.. permissions];
+            changed[i] = permission with { Effects = effects };
+        }
+        return changed ?? permissions;
     }
 
     internal static Permission Listing(

@@ -195,6 +195,20 @@ internal sealed class AccessEngine
         return loaded;
     }
 
+    /// <summary>The tenant's feature settings that are on, now or as of a past instant (ADR 0028).</summary>
+    internal async Task<IReadOnlySet<string>> SettingsOnAsync(string tenant, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        await using var session = _store.QuerySession(tenant);
+        var settings = asOf is { } at
+            ? await session.Events.AggregateStreamAsync<Settings.FeatureSettings>(
+                Settings.FeatureSettings.StreamId,
+                timestamp: at,
+                token: ct
+            )
+            : await session.LoadAsync<Settings.FeatureSettings>(Settings.FeatureSettings.StreamId, ct);
+        return (settings?.On ?? []).ToFrozenSet(StringComparer.Ordinal);
+    }
+
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string tenant, Func<IQuerySession, Task<IReadOnlyList<T>>> read)
     {
         await using var session = _store.QuerySession(tenant);

@@ -346,8 +346,29 @@ internal sealed partial class TenantAccess
         return null;
     }
 
+    // The tenant's feature settings that are on (ADR 0028): read when first needed, again after a commit to them.
+    private IReadOnlySet<string>? _settingsOn;
+    private int _settingsChanges;
+
+    public async ValueTask<IReadOnlySet<string>> SettingsOnAsync(AccessEngine engine, CancellationToken ct)
+    {
+        if (_settingsOn is { } known)
+            return known;
+        var changes = Volatile.Read(ref _settingsChanges);
+        var on = await engine.SettingsOnAsync(Tenant, AsOf, ct);
+        // A commit to the settings while they were read leaves them to be read again, never the older answer kept.
+        if (changes == Volatile.Read(ref _settingsChanges))
+            _settingsOn = on;
+        return on;
+    }
+
     public void MarkStale(IReadOnlyList<Guid> streams)
     {
+        if (streams.Contains(Settings.FeatureSettings.StreamId))
+        {
+            Interlocked.Increment(ref _settingsChanges);
+            _settingsOn = null;
+        }
         // Streams the engine does not know (other modules' records, users never asked about) cost nothing: unknown
         // users are loaded when first asked about, unknown roles when a known user's grants name them.
         foreach (var id in streams)
