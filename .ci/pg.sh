@@ -19,10 +19,10 @@ pg_start() {
   if [ ! -f "$PGROOT/data/PG_VERSION" ]; then
     su postgres -s /bin/sh -c "'$PGBIN/initdb' -D '$PGROOT/data' -U postgres -A trust -E UTF8 --no-locale" >/dev/null || return 1
   fi
-  # A throwaway cluster may lose its data in a crash, and runs faster for it; a kept one (PGDATA_KEEP: the run script's
-  # real data, the benches) keeps PostgreSQL's durable defaults.
+  # A throwaway cluster for tests may lose its data in a crash, and runs faster for it; a kept one (PGDATA_KEEP: the run
+  # script's real data) and the benches' (PG_DURABLE=1, so figures are a durable PostgreSQL's) keep the durable defaults.
   local fast=""
-  [ -n "${PGDATA_KEEP:-}" ] || fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ -n "${PGDATA_KEEP:-}${PG_DURABLE:-}" ] || fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   su postgres -s /bin/sh -c "'$PGBIN/pg_ctl' -D '$PGROOT/data' -l '$PGROOT/server.log' -w -t 60 start -o \"-p $PGPORT -k '$PGROOT' -c listen_addresses=127.0.0.1 -c max_connections=300 $fast\"" >/dev/null \
     || { cat "$PGROOT/server.log"; return 1; }
   for _ in $(seq 1 60); do "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && break; sleep 0.5; done

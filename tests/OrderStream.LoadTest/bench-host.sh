@@ -1,6 +1,8 @@
 # Sourced by the bench scripts: a throwaway PostgreSQL (PGDATA_KEEP keeps it), the service published as run.sh runs it (ReadyToRun, ADR 0017) and run in
 # Production mode on http://127.0.0.1:5099, the load client as $load, and helpers. Everything stays on loopback.
 source .ci/pg.sh
+# Figures are a durable PostgreSQL's (fsync and synchronous commit on), as in production, even on a throwaway cluster.
+export PG_DURABLE="${PG_DURABLE-1}"
 source .ci/service.sh
 trap 'kill ${host:-} ${bare:-} 2>/dev/null || true; wait 2>/dev/null || true; pg_stop' EXIT
 export ASPNETCORE_ENVIRONMENT=Production Jwt__SigningKey="bench-only-signing-key-0123456789-abcdefghijklmnop" Logging__LogLevel__Default=Warning

@@ -32,7 +32,18 @@ public sealed class CommitWakeup : IDaemonWakeup
         }
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken token) => await _signal.WaitAsync(timeout, token);
+    // Under a stream of commits the agent would poll back to back: at most one look per interval keeps it cheap.
+    private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(50);
+    private long _lastWake;
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken token)
+    {
+        var since = System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastWake));
+        if (since < Spacing)
+            await Task.Delay(Spacing - since, token);
+        await _signal.WaitAsync(timeout, token);
+        Interlocked.Exchange(ref _lastWake, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
 
     // The semaphore holds no wait handle (AvailableWaitHandle is never asked for): stopping the wakes is enough.
     public void Dispose() => _streams.Committed -= Pulse;
