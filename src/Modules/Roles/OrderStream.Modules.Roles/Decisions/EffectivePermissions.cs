@@ -84,11 +84,7 @@ internal static class EffectivePermissions
                     await access.RequireLocationAsync(engine, here, false, "salePointId", ct)
                 );
             }
-            var permissions = Conditioned(
-                List(access, user, q.SalePointId, worksHere),
-                await access.SettingsOnAsync(engine, ct),
-                access
-            );
+            var permissions = await ConditionedAsync(List(access, user, q.SalePointId, worksHere), access, engine, ct);
             return new Result(
                 user.Facts.UserId.ToString(),
                 user.Facts.IsActive,
@@ -273,20 +269,23 @@ internal static class EffectivePermissions
 
     /// <summary>
     /// Effects that hang on a tenant setting or on a second feature (ADR 0028) are kept only where those hold: the
-    /// setting on, the other feature among the user's.
+    /// setting on, the other feature among the user's. The settings are read only when such a feature is listed.
     /// </summary>
-    internal static IReadOnlyList<Permission> Conditioned(
+    private static async Task<IReadOnlyList<Permission>> ConditionedAsync(
         IReadOnlyList<Permission> permissions,
-        IReadOnlySet<string> settingsOn,
-        TenantAccess access
+        TenantAccess access,
+        AccessEngine engine,
+        CancellationToken ct
     )
     {
         List<Permission>? changed = null;
+        IReadOnlySet<string>? settingsOn = null;
         for (var i = 0; i < permissions.Count; i++)
         {
             var permission = permissions[i];
             if (access.Feature(permission.Code) is not { HasConditions: true })
                 continue;
+            settingsOn ??= await access.SettingsOnAsync(engine, ct);
             var effects = permission
                 .Effects.Where(e =>
                     (e.WhenSetting is null || settingsOn.Contains(e.WhenSetting))
