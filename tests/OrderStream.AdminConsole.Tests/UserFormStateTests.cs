@@ -15,43 +15,48 @@ public sealed class UserFormStateTests
     internal const string Warehouse = "66666666-6666-6666-6666-666666666666";
 
     internal static UserFormState Loaded(bool active = true, bool administrator = false) =>
-        UserFormState.From(
-            new UserResponse
-            {
-                Id = Guid.NewGuid().ToString(),
-                Version = 7,
-                FirstName = "Eva",
-                LastName = "Berger",
-                LoginCode = "eberger",
-                Language = "en",
-                IsActive = active,
-                IsSystemAdministrator = administrator,
-                AllowLogin = true,
-            },
-            new UserAccessResponse { Roles = [new RoleAssignment { RoleId = Guid.Parse(Manager) }] },
-            new UserLocationsResponse
-            {
-                SalePoints =
-                [
-                    new UserSalePointItem
-                    {
-                        SalePointId = Vienna,
-                        RoleId = Cashier,
-                        Name = "Vienna",
-                    },
-                ],
-                Stores =
-                [
-                    new UserStoreItem
-                    {
-                        StoreId = Depot,
-                        Name = "Depot",
-                        IsDefault = true,
-                    },
-                ],
-                DefaultStoreId = Depot,
-            }
-        );
+        UserFormState.From(User(active, administrator), Access(), Locations());
+
+    internal static UserResponse User(bool active = true, bool administrator = false) =>
+        new()
+        {
+            Id = Guid.NewGuid().ToString(),
+            Version = 7,
+            FirstName = "Eva",
+            LastName = "Berger",
+            LoginCode = "eberger",
+            Language = "en",
+            IsActive = active,
+            IsSystemAdministrator = administrator,
+            AllowLogin = true,
+        };
+
+    internal static UserAccessResponse Access() =>
+        new() { Roles = [new RoleAssignment { RoleId = Guid.Parse(Manager) }] };
+
+    internal static UserLocationsResponse Locations() =>
+        new()
+        {
+            SalePoints =
+            [
+                new UserSalePointItem
+                {
+                    SalePointId = Vienna,
+                    RoleId = Cashier,
+                    Name = "Vienna",
+                },
+            ],
+            Stores =
+            [
+                new UserStoreItem
+                {
+                    StoreId = Depot,
+                    Name = "Depot",
+                    IsDefault = true,
+                },
+            ],
+            DefaultStoreId = Depot,
+        };
 
     [Fact]
     public void A_form_as_loaded_is_clean_and_sends_no_difference()
