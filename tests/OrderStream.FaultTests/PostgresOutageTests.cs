@@ -27,6 +27,18 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
     {
         await using var pg = await OwnPostgres.StartAsync();
         await using var api = new ApiFactory(pg.ConnectionString, null, RealTime);
+        // What an operator's dashboard hears: every 503 counted as the database not answering.
+        long unavailable = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "orderstream.requests.unavailable")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref unavailable, value));
+        listener.Start();
         var admin = await api.CreateTenantAsync();
         var acknowledged = new ConcurrentBag<string>();
         var statuses = new ConcurrentDictionary<int, int>();
@@ -83,6 +95,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         );
         Assert.DoesNotContain(statuses.Keys, s => s >= 500 && s != 503);
         Assert.True(statuses.ContainsKey(503), "the outage was never answered 503");
+        Assert.True(Interlocked.Read(ref unavailable) >= statuses[503], $"{unavailable} 503s counted");
         Assert.True(recovery < TimeSpan.FromSeconds(5), $"recovered after {recovery}");
         // The first search after the restart: its pool's connections died idle, and must not fail the request.
         Assert.Equal(HttpStatusCode.OK, searchAfter.StatusCode);

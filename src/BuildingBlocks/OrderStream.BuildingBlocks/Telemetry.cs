@@ -42,6 +42,17 @@ public static class Telemetry
         description: "Times delivery waited for the database to answer"
     );
 
+    public static readonly Histogram<double> DeliveryDelay = Meter.CreateHistogram<double>(
+        "orderstream.events.delivery.delay",
+        "ms",
+        "Time from an integration event's commit to its delivery to the other modules"
+    );
+
+    public static readonly Counter<long> RequestsShed = Meter.CreateCounter<long>(
+        "orderstream.requests.unavailable",
+        description: "Requests answered 503 because the database did not answer or no pooled connection came free"
+    );
+
     private static readonly List<WeakReference<Persistence.CommittedStreams>> Listeners = [];
 
     /// <summary>

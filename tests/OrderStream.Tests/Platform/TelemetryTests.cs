@@ -46,5 +46,6 @@ public sealed class TelemetryTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.True(heard.GetValueOrDefault("orderstream.engine.load.duration") >= 1);
         Assert.True(heard.GetValueOrDefault("orderstream.logins.lockouts") >= 1);
         Assert.True(heard.GetValueOrDefault("orderstream.events.delivered") >= 1);
+        Assert.True(heard.GetValueOrDefault("orderstream.events.delivery.delay") >= 1);
     }
 }

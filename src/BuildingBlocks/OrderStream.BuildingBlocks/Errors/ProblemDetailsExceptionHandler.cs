@@ -32,6 +32,7 @@ public sealed class ProblemDetailsExceptionHandler(
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             http.Response.Headers.RetryAfter = "5";
+            Telemetry.RequestsShed.Add(1);
             logger.LogWarning("The database did not answer, correlation id {CorrelationId}", http.TraceIdentifier);
         }
         // A version found stale at commit: with If-Match the client named the version it expected, so 412 as at once.

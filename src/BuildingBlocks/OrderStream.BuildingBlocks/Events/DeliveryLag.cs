@@ -1,5 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OrderStream.BuildingBlocks.Persistence;
 
 namespace OrderStream.BuildingBlocks.Events;
 
@@ -7,7 +9,7 @@ namespace OrderStream.BuildingBlocks.Events;
 /// Readiness reports how far event delivery is behind the event store (issue #22): degraded, still ready, from
 /// <see cref="FallingBehind"/> events, when other modules' read models (billing, the user list's sale points) lag.
 /// </summary>
-public sealed class DeliveryLag(IDocumentStore store) : IHealthCheck
+public sealed class DeliveryLag(IDocumentStore store, NpgsqlDataSource db) : IHealthCheck
 {
     public const long FallingBehind = 10_000;
 
@@ -15,7 +17,12 @@ public sealed class DeliveryLag(IDocumentStore store) : IHealthCheck
     {
         try
         {
-            var stored = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
+            // The last event's number, not the sequence's: a write that rolled back took a number and left no event
+            // (and the store's statistics count every event and stream, which grows slow with them).
+            await using var last = db.CreateCommand(
+                $"select coalesce(max(seq_id), 0) from {MartenSetup.EventsSchema}.mt_events"
+            );
+            var stored = (long)(await last.ExecuteScalarAsync(ct))!;
             var delivered = (await store.Advanced.AllProjectionProgress(token: ct))
                 .Where(p => p.ShardName.StartsWith("integration-events", StringComparison.Ordinal))
                 .Select(p => p.Sequence)

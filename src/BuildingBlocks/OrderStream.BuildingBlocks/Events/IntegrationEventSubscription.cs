@@ -131,6 +131,9 @@ internal sealed class IntegrationEventSubscription : SubscriptionBase
                 }
             }
         );
+        var delivered = TimeProvider.System.GetUtcNow(); // the commit was stamped by a real clock, not a tenant's
+        foreach (var (stored, _) in published)
+            Telemetry.DeliveryDelay.Record((delivered - stored.Timestamp).TotalMilliseconds);
         foreach (var record in undelivered)
         {
             _logger.LogError(
