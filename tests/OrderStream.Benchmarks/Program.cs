@@ -180,7 +180,19 @@ internal sealed record Tenant(TenantAccess Access, Guid[] Users, string[] Featur
             .ToList();
         var all = catalogue.Features.Select(f => f.Code).ToArray();
         return new Tenant(
-            new TenantAccess("bench", catalogue, [], roleList, access, facts, [], [], null, TimeProvider.System),
+            new TenantAccess(
+                "bench",
+                catalogue,
+                [],
+                new Dictionary<string, Tier>(),
+                roleList,
+                access,
+                facts,
+                [],
+                [],
+                null,
+                TimeProvider.System
+            ),
             facts.Select(f => f.UserId).ToArray(),
             all
         );

@@ -76,6 +76,10 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["ChangeAccessSettings"] = Roles,
         ["GetFeatureSettings"] = Roles,
         ["ChangeFeatureSettings"] = Roles,
+        ["GetFeatureTiers"] = Roles,
+        ["ChangeFeatureTiers"] = Roles,
+        ["UpdateCustomFeature"] = Roles,
+        ["RemoveCustomFeature"] = Roles,
         ["ListAuditEntries"] = ["can-view-audit-log"],
         ["ListSetAsideEvents"] = ["can-view-audit-log"],
         ["RedeliverSetAsideEvent"] = ["can-view-audit-log"],
@@ -421,6 +425,21 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
 
     private Task<string> RoleAsync() => CreatedAsync("roles", TenantClient.RoleBody($"Role {++_n}"));
 
+    private async Task<string> CustomFeatureAsync()
+    {
+        var code = $"custom-{++_n}";
+        await _admin.PostAsync(
+            "secure-features",
+            new
+            {
+                code,
+                name = "Custom",
+                area = "custom",
+            }
+        );
+        return code;
+    }
+
     private string PastMonth() => api.Clock.GetUtcNow().AddMonths(-(++_n + 1)).ToString("yyyy-MM");
 
     private async Task<string> LinkedLicenseAsync(string user)
@@ -457,6 +476,28 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                         new { values = new Dictionary<string, bool> { ["channel-advisor-api"] = false } }
                     )
                 ),
+            ["GetFeatureTiers"] = _ => Get("feature-tiers"),
+            ["ChangeFeatureTiers"] = async a =>
+            {
+                // Only a System Administrator changes tiers: the caller is one here (FeatureTierTests has the refusal).
+                if (a.Feature.Length > 0)
+                    await _admin.PutAsync($"users/{a.Id}/system-administrator", new { value = true });
+                return Put(
+                    "feature-tiers",
+                    new { tiers = new Dictionary<string, string> { ["can-move-stock"] = "None" } }
+                );
+            },
+            ["UpdateCustomFeature"] = async _ =>
+                Put(
+                    $"secure-features/{await CustomFeatureAsync()}",
+                    new
+                    {
+                        name = "Custom",
+                        area = "custom",
+                        active = true,
+                    }
+                ),
+            ["RemoveCustomFeature"] = async _ => Delete($"secure-features/{await CustomFeatureAsync()}"),
             ["ListAuditEntries"] = _ => Get("audit"),
             ["ListSetAsideEvents"] = _ => Get("integration-events/set-aside"),
             ["RedeliverSetAsideEvent"] = async _ =>

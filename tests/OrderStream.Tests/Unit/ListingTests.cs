@@ -148,7 +148,18 @@ public sealed class ListingTests
                     .ToList(),
             })
             .ToList();
-        return new TenantAccess("listing", catalogue, [], roles, access, facts, [], [], now);
+        return new TenantAccess(
+            "listing",
+            catalogue,
+            [],
+            new Dictionary<string, Tier>(),
+            roles,
+            access,
+            facts,
+            [],
+            [],
+            now
+        );
     }
 
     private static string[] Describe(IReadOnlyList<EffectivePermissions.Permission> permissions) =>

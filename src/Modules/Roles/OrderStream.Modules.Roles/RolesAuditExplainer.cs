@@ -40,6 +40,18 @@ internal sealed class RolesAuditExplainer(FeatureCatalogue catalogue) : IAuditEx
             "user_change_refused" => $"Change refused ({d.Text("What")}): {d.Text("Rule")}",
             "custom_feature_added" =>
                 $"Custom secure feature '{d.Text("Name")}' ({d.Text("Code")}) added in area {d.Text("Area")}.",
+            "custom_feature_edited" => $"Custom secure feature '{d.Text("PreviousName")}' ({d.Text("Code")}) edited: "
+                + string.Join(
+                    "; ",
+                    new[] { "Name", "Area", "Description" }
+                        .Where(f => d.Text("Previous" + f) != d.Text(f))
+                        .Select(f => $"{f.ToLowerInvariant()} '{d.Text("Previous" + f)}' → '{d.Text(f)}'")
+                )
+                + ".",
+            "custom_feature_active_changed" => $"Custom secure feature '{d.Text("Name")}' ({d.Text("Code")}) "
+                + (d.Flag("Active") ? "activated again." : "deactivated: it gives nothing to its holders."),
+            "custom_feature_removed" => $"Custom secure feature '{d.Text("Name")}' ({d.Text("Code")}) removed.",
+            "feature_tier_changed" => $"Tier of {Name(d.Text("Code"))}: {d.Text("Previous")} → {d.Text("Tier")}.",
             _ => null,
         };
 

@@ -62,6 +62,8 @@ public sealed class RolesModule : IModule
             opts.Schema.For<Settings.AccessSettings>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<Settings.FeatureSettings>(SnapshotLifecycle.Inline);
             opts.Schema.For<Settings.FeatureSettings>().DatabaseSchemaName(Schema).MultiTenanted();
+            opts.Projections.Snapshot<FeatureTiers>(SnapshotLifecycle.Inline);
+            opts.Schema.For<FeatureTiers>().DatabaseSchemaName(Schema).MultiTenanted();
             opts.Projections.Snapshot<CustomFeature>(SnapshotLifecycle.Inline);
             opts.Schema.For<CustomFeature>()
                 .DatabaseSchemaName(Schema)

@@ -148,13 +148,20 @@ internal sealed class AccessEngine
                 .Distinct()
                 .ToList();
         var roles = (await StreamHistory.AsOfAsync<Role>(session, roleIds, asOf, ct)).Values.Where(r => !r.IsDeleted);
-        // The tenant's own features as the live state knows them (they are never removed): the same feature index, no
-        // reread.
-        var custom = (await TenantAsync(tenant, ct)).Features.Skip(_catalogue.Features.Count);
+        // The tenant's own features as the live state knows them, so the feature index is the same, each as it was then
+        // where it existed (one made later was held by nobody then); the tiers as they were then.
+        var live = (await TenantAsync(tenant, ct)).Custom;
+        var then = await StreamHistory.AsOfAsync<CustomFeature>(session, [.. live.Select(c => c.Id)], asOf, ct);
+        var tiers = await session.Events.AggregateStreamAsync<FeatureTiers>(
+            FeatureTiers.StreamId,
+            timestamp: asOf,
+            token: ct
+        );
         return new TenantAccess(
             tenant,
             _catalogue,
-            custom,
+            [.. live.Select(c => then.GetValueOrDefault(c.Id) ?? c)],
+            tiers?.Tiers ?? [],
             roles,
             access,
             await facts,
@@ -175,11 +182,13 @@ internal sealed class AccessEngine
         var roles = ReadAsync(tenant, s => s.Query<Role>().Where(r => !r.IsDeleted).ToListAsync());
         var access = ReadAsync(tenant, s => s.Query<UserAccess>().ToListAsync());
         var custom = ReadAsync(tenant, s => s.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync());
+        var tiers = TiersAsync(tenant);
         var loaded = slot.Loaded(
             new TenantAccess(
                 tenant,
                 _catalogue,
-                (await custom).Select(c => c.ToFeature()),
+                await custom,
+                await tiers ?? new Dictionary<string, Tier>(),
                 await roles,
                 await access,
                 await facts,
@@ -209,6 +218,12 @@ internal sealed class AccessEngine
         return (settings?.On ?? []).ToFrozenSet(StringComparer.Ordinal);
     }
 
+    private async Task<IReadOnlyDictionary<string, Tier>?> TiersAsync(string tenant)
+    {
+        await using var session = _store.QuerySession(tenant);
+        return (await session.LoadAsync<FeatureTiers>(FeatureTiers.StreamId))?.Tiers;
+    }
+
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string tenant, Func<IQuerySession, Task<IReadOnlyList<T>>> read)
     {
         await using var session = _store.QuerySession(tenant);
@@ -226,11 +241,13 @@ internal sealed class AccessEngine
     internal async Task<(
         IReadOnlyList<Role> Roles,
         IReadOnlyList<UserAccess> Access,
-        IReadOnlyList<CustomFeature> Custom
+        IReadOnlyList<CustomFeature> Custom,
+        IReadOnlyDictionary<string, Tier>? Tiers
     )> ReloadAsync(
         string tenant,
         IReadOnlyCollection<Guid> roleIds,
         IReadOnlyCollection<Guid> accessIds,
+        bool tiers,
         CancellationToken ct
     )
     {
@@ -238,6 +255,7 @@ internal sealed class AccessEngine
         var roles = roleIds.Count == 0 ? [] : await session.LoadManyAsync<Role>(ct, roleIds);
         var access = accessIds.Count == 0 ? [] : await session.LoadManyAsync<UserAccess>(ct, accessIds);
         var custom = await session.Query<CustomFeature>().OrderBy(c => c.Id).ToListAsync(ct);
-        return (roles, access, custom);
+        var given = tiers ? (await session.LoadAsync<FeatureTiers>(FeatureTiers.StreamId, ct))?.Tiers ?? [] : null;
+        return (roles, access, custom, given);
     }
 }

@@ -22,8 +22,12 @@ internal sealed partial class TenantAccess
     private readonly object _write = new();
     private readonly FeatureCatalogue _catalogue;
 
-    // The tenant's features: the catalogue, then its own in order of creation, so an index only ever grows.
+    // The tenant's features: the catalogue, then its own in order of creation, so an index only ever grows (a removed
+    // one was held by nobody). Tiers are the catalogue's unless the tenant raised them (ADR 0029).
     private SecureFeature[] _features = [];
+    private IReadOnlyList<CustomFeature> _custom = [];
+    private IReadOnlyDictionary<string, Tier> _tiers = FrozenDictionary<string, Tier>.Empty;
+    private FrozenSet<Guid> _customIds = FrozenSet<Guid>.Empty;
     private FrozenDictionary<string, int> _index = FrozenDictionary<string, int>.Empty;
     private int _systemManagerIndex = -2;
 
@@ -57,7 +61,8 @@ internal sealed partial class TenantAccess
     public TenantAccess(
         string tenant,
         FeatureCatalogue catalogue,
-        IEnumerable<SecureFeature> custom,
+        IReadOnlyList<CustomFeature> custom,
+        IReadOnlyDictionary<string, Tier> tiers,
         IEnumerable<Role> roles,
         IEnumerable<UserAccess> access,
         IEnumerable<UserAccessFacts> facts,
@@ -71,6 +76,7 @@ internal sealed partial class TenantAccess
         AsOf = asOf;
         _clock = clock;
         _catalogue = catalogue;
+        _tiers = tiers;
         Index(custom);
         _locations = locations.ToFrozenDictionary(l => l.Id);
         foreach (var role in roles)
@@ -166,15 +172,31 @@ internal sealed partial class TenantAccess
 
     public IEnumerable<SecureFeature> Features => _features;
 
+    /// <summary>The tenant's own features as stored (a past state takes them from the live one).</summary>
+    public IReadOnlyList<CustomFeature> Custom => _custom;
+
     /// <summary>
-    /// Rebuilds the feature index; true when a known feature moved, so compiled holdings must be rebuilt.
+    /// Rebuilds the feature index; true when a known feature moved or changed its tier or activity, so compiled
+    /// holdings must be rebuilt.
     /// </summary>
-    private bool Index(IEnumerable<SecureFeature> custom)
+    private bool Index(IReadOnlyList<CustomFeature> custom)
     {
-        var features = _catalogue.Features.Concat(custom).ToArray();
+        _custom = custom;
+        _customIds = custom.Select(c => c.Id).ToFrozenSet();
+        var features = _catalogue
+            .Features.Select(f =>
+                _tiers.TryGetValue(f.Code, out var tier) && tier > f.Tier ? f with { Tier = tier } : f
+            )
+            .Concat(custom.Where(c => !c.Removed).Select(c => c.ToFeature(_tiers.GetValueOrDefault(c.Code))))
+            .ToArray();
         var moved = _features
             .Select((f, i) => (f, i))
-            .Any(x => x.i >= features.Length || features[x.i].Code != x.f.Code);
+            .Any(x =>
+                x.i >= features.Length
+                || features[x.i].Code != x.f.Code
+                || features[x.i].Tier != x.f.Tier
+                || features[x.i].Active != x.f.Active
+            );
         _index = features.Select((f, i) => KeyValuePair.Create(f.Code, i)).ToFrozenDictionary();
         _features = features;
         _systemManagerIndex = _index.GetValueOrDefault(RolesModule.SystemManager, -2);
@@ -364,6 +386,9 @@ internal sealed partial class TenantAccess
 
     public void MarkStale(IReadOnlyList<Guid> streams)
     {
+        // A tier given or a custom feature changed: the features are read again at the next decision.
+        if (streams.Any(id => id == FeatureTiers.StreamId || _customIds.Contains(id)))
+            _stale[FeatureTiers.StreamId] = 0;
         if (streams.Contains(Settings.FeatureSettings.StreamId))
         {
             Interlocked.Increment(ref _settingsChanges);
@@ -413,9 +438,9 @@ internal sealed partial class TenantAccess
     {
         if (Feature(code) is { } known)
             return known;
-        var (_, _, custom) = await engine.ReloadAsync(Tenant, [], [], ct);
+        var (_, _, custom, _) = await engine.ReloadAsync(Tenant, [], [], false, ct);
         lock (_write)
-            if (Index(custom.Select(c => c.ToFeature())))
+            if (Index(custom))
                 foreach (var user in _users.Values)
                     Put(user.Facts, user.Access, user.Locations);
         return Feature(code);
@@ -450,10 +475,11 @@ internal sealed partial class TenantAccess
     {
         // Any id may be a role, a user-access stream or a user: each kind of lookup ignores ids that are not its kind.
         var userIds = ids.Select(id => _streamToUser.TryGetValue(id, out var user) ? user : id).Distinct().ToList();
-        var (roles, access, custom) = await engine.ReloadAsync(
+        var (roles, access, custom, tiers) = await engine.ReloadAsync(
             Tenant,
             ids,
             userIds.Select(UserAccess.StreamId).ToList(),
+            ids.Contains(FeatureTiers.StreamId),
             ct
         );
         var userLocations = await engine.AskAsync(Tenant, new GetUserLocations(userIds), ct);
@@ -465,7 +491,7 @@ internal sealed partial class TenantAccess
             .Distinct()
             .ToList();
         if (missing.Count > 0)
-            roles = [.. roles, .. (await engine.ReloadAsync(Tenant, missing, [], ct)).Roles];
+            roles = [.. roles, .. (await engine.ReloadAsync(Tenant, missing, [], false, ct)).Roles];
         // Locations are few: a change to one, or an assignment naming one not known yet, rereads them all.
         if (
             ids.Any(_locations.ContainsKey)
@@ -478,7 +504,8 @@ internal sealed partial class TenantAccess
         var facts = await engine.AskAsync(Tenant, new GetUserAccessFacts(userIds), ct);
         lock (_write)
         {
-            var recompile = Index(custom.Select(c => c.ToFeature())) ? _users.Keys.ToHashSet() : [];
+            _tiers = tiers ?? _tiers;
+            var recompile = Index(custom) ? _users.Keys.ToHashSet() : [];
             foreach (var role in roles)
             {
                 if (role.IsDeleted)
