@@ -70,6 +70,65 @@ public sealed class TwoInstanceTests
     }
 
     /// <summary>
+    /// Issue #23, item 5: a custom feature deactivated and a tier raised on one instance are in force on the other
+    /// within a second (their streams are not a user's or a role's, and were once not heard at all).
+    /// </summary>
+    [Fact]
+    public async Task A_custom_feature_deactivated_and_a_tier_raised_on_one_instance_reach_the_other_within_a_second()
+    {
+        var database = Database.Create();
+        await using var one = new ApiFactory(database, null, null);
+        await using var two = new ApiFactory(database, null, null);
+        var admin = await one.CreateTenantAsync();
+        await admin.PostAsync(
+            "secure-features",
+            new
+            {
+                code = "can-approve-refunds",
+                name = "Can Approve Refunds",
+                area = "sales",
+            }
+        );
+        var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Ulla", "User")))["id"]!;
+        await admin.PutAsync($"users/{user}/grants/can-approve-refunds", new { });
+        var other = new TenantClient(two.CreateClient(), admin.Tenant);
+        await other.LogInAsync("admin", TenantClient.AdminPassword);
+        async Task<bool> Allowed() =>
+            (bool)
+                (
+                    await (
+                        await other.PostAsync(
+                            "authorization/check",
+                            new { userId = user, feature = "can-approve-refunds" }
+                        )
+                    ).ReadAsync()
+                )["allowed"]!;
+        async Task<string> TierOnTheOther() =>
+            (string)
+                (await (await other.GetAsync("secure-features?search=can-move-stock")).ReadAsync())["items"]![0]![
+                    "tier"
+                ]!;
+        Assert.True(await Allowed());
+        Assert.Equal("None", await TierOnTheOther());
+
+        await admin.PutAsync(
+            "secure-features/can-approve-refunds",
+            new
+            {
+                name = "Can Approve Refunds",
+                area = "sales",
+                active = false,
+            }
+        );
+        Assert.True(await UntilAsync(async () => !await Allowed()) < TimeSpan.FromSeconds(1));
+        await admin.PutAsync(
+            "feature-tiers",
+            new { tiers = new Dictionary<string, string> { ["can-move-stock"] = "SystemManager" } }
+        );
+        Assert.True(await UntilAsync(async () => await TierOnTheOther() == "SystemManager") < TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>
     /// Issue #22: a role changed on one instance while the other loads the tenant into its engine (at start-up, and
     /// after every reconnect of its listener) was dropped by the other, which kept the old answer until the role
     /// changed again. Here the second instance's load is held after its reads began, the role changes, then the load
