@@ -646,6 +646,19 @@ if (scenario == "bulk")
     var imported = await Send(() => Import(false));
     Print("POST /users/import", imported);
     var ids = imported.Result["results"]!.AsArray().Select(r => (string)r!["userId"]!).ToArray();
+    // Issue #22: the first decisions about users the engine has not loaded yet (imported a moment ago), then again.
+    var checks = new { checks = ids.Select(id => new { userId = id, feature = "manage-order-discounts" }).ToArray() };
+    foreach (var pass in new[] { "first", "again" })
+    {
+        var ms = await TimeAsync(async () =>
+            (
+                await http.PostAsJsonAsync($"/api/tenants/{tenant}/authorization/check-many", checks)
+            ).EnsureSuccessStatusCode()
+        );
+        Console.WriteLine(
+            $"POST /authorization/check-many, {ids.Length} checks of the imported users, {pass}: {ms:F0} ms"
+        );
+    }
     object Change(bool dryRun) =>
         new
         {

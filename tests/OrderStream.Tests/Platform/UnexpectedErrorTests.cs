@@ -14,7 +14,8 @@ public sealed class UnexpectedErrorTests
         public Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct) =>
             throw new InvalidOperationException("connection string Password=hunter2 leaked");
 
-        public Task<bool> IsActiveAsync(CurrentUser user, CancellationToken ct) => Task.FromResult(true);
+        public Task<TokenStanding> StandingAsync(CurrentUser user, CancellationToken ct) =>
+            Task.FromResult(TokenStanding.Good);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["GetMyPermissions"] = "self-service: the caller's own permissions",
         ["GetUserListPreferences"] = "self-service: the caller's own layout of the user list",
         ["SaveUserListPreferences"] = "self-service: the caller's own layout of the user list",
+        ["ChangeOwnPassword"] = "self-service: the caller's own password, the current one given",
         ["ListSecureFeatures"] = "the catalogue of features, the same for every user of the tenant",
         ["SetPin"] = "self-service; another user's PIN is decided in the handler",
         ["CheckAuthorization"] = "about oneself; about others decided in the handler",

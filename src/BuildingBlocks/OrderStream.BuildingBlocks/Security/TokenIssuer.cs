@@ -19,6 +19,7 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
         string tenant,
         string name,
         string channel,
+        int generation,
         IEnumerable<Claim>? extra = null
     )
     {
@@ -30,6 +31,8 @@ public sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
             new(CurrentUser.TenantClaim, tenant),
             new(CurrentUser.NameClaim, name),
             new(CurrentUser.ChannelClaim, channel),
+            // The user's sessions so far: a password change ends those of an earlier generation (issue #23).
+            new(CurrentUser.GenerationClaim, generation.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             // Two logins in one second are two sessions, each with an anti-forgery token of its own (ADR 0027).
             new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };

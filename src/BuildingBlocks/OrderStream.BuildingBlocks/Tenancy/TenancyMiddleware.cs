@@ -71,11 +71,11 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
             return;
         }
         context.Set(code);
-        if (
-            actor.User is { } caller
-            && http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
-            && !await decider.IsActiveAsync(caller, http.RequestAborted)
-        )
+        var standing =
+            actor.User is { } caller && http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
+                ? await decider.StandingAsync(caller, http.RequestAborted)
+                : TokenStanding.Good;
+        if (standing == TokenStanding.UserInactive)
         {
             await Refuse(
                 http,
@@ -83,6 +83,18 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
                 StatusCodes.Status403Forbidden,
                 "Forbidden",
                 "This user is inactive: their tokens no longer work."
+            );
+            return;
+        }
+        if (standing == TokenStanding.Ended)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await Refuse(
+                http,
+                problems,
+                StatusCodes.Status401Unauthorized,
+                "Unauthorized",
+                "This session was ended when the password changed: log in again."
             );
             return;
         }

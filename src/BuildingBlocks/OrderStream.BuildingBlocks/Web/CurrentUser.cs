@@ -12,7 +12,8 @@ public sealed record CurrentUser(
     string Tenant,
     string Name,
     string Channel = Channels.WebOffice,
-    Guid? SalePointId = null
+    Guid? SalePointId = null,
+    int Generation = 0
 )
 {
     public const string TenantClaim = "tenant";
@@ -20,6 +21,7 @@ public sealed record CurrentUser(
     public const string NameClaim = "name";
     public const string SalePointClaim = "salePointId";
     public const string ChannelClaim = "channel";
+    public const string GenerationClaim = "gen";
 
     public bool IsPos => Channel == Channels.Pos;
 
@@ -42,7 +44,16 @@ public sealed record CurrentUser(
         // Tokens issued before channels were written down: a sale point made it a POS token.
         var channel = principal.FindFirst(ChannelClaim)?.Value
             ?? (salePoint is null ? Channels.WebOffice : Channels.Pos);
-        return new CurrentUser(userId, tenant, principal.FindFirst(NameClaim)?.Value ?? "", channel, salePoint);
+        // Tokens issued before generations were written down are of the first.
+        var generation = int.TryParse(principal.FindFirst(GenerationClaim)?.Value, out var g) ? g : 0;
+        return new CurrentUser(
+            userId,
+            tenant,
+            principal.FindFirst(NameClaim)?.Value ?? "",
+            channel,
+            salePoint,
+            generation
+        );
     }
 }
 

@@ -13,9 +13,17 @@ public interface IFeatureDecider
     Task<bool> HoldsAnyAsync(CurrentUser user, IReadOnlyList<string> features, CancellationToken ct);
 
     /// <summary>
-    /// Whether the user is active: an inactive user's tokens no longer work, not even for themselves.
+    /// Whether the caller's token still works: an inactive user's tokens do not, not even for themselves, and a
+    /// password change ends the tokens issued before it.
     /// </summary>
-    Task<bool> IsActiveAsync(CurrentUser user, CancellationToken ct);
+    Task<TokenStanding> StandingAsync(CurrentUser user, CancellationToken ct);
+}
+
+public enum TokenStanding
+{
+    Good,
+    UserInactive,
+    Ended,
 }
 
 /// <summary>

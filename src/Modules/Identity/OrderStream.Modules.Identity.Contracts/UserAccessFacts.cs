@@ -23,7 +23,8 @@ public sealed record UserAccessFacts(
     IReadOnlyList<Guid> CounterpartIds,
     Guid? OnlineStoreId,
     string? AccessMode,
-    IReadOnlyList<string> ReportCodes
+    IReadOnlyList<string> ReportCodes,
+    int TokenGeneration = 0
 );
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 
 namespace OrderStream.Modules.Identity.Authentication;
@@ -58,6 +59,49 @@ internal sealed class CredentialHasher(int iterations, int? pinIterations = null
             expected.Length
         );
         return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+}
+
+/// <summary>
+/// A password: 10 to 128 characters, not the login code or the name with digits or signs around them (the first
+/// things a guesser tries: "ppeters-2026!"), and not one of the common passwords shipped with the service
+/// (common-passwords.LICENSE.txt says where they come from). Compared without regard to case.
+/// </summary>
+internal static class PasswordRules
+{
+    public const int MinLength = 10,
+        MaxLength = 128;
+
+    private static readonly FrozenSet<string> Common = ReadCommon();
+
+    public static string? WhyWeak(string? password, string? loginCode, string? firstName, string? lastName)
+    {
+        if (password is null || password.Length is < MinLength or > MaxLength)
+            return $"Password must be {MinLength} to {MaxLength} characters long.";
+        var letters = Letters(password);
+        if (letters.Length > 0 && letters == Letters(loginCode))
+            return "Password must not be the login code: it is among the first a guesser tries.";
+        if (
+            letters.Length > 0
+            && (letters == Letters(firstName + lastName) || letters == Letters(lastName + firstName))
+        )
+            return "Password must not be the user's name: it is among the first a guesser tries.";
+        if (Common.Contains(password))
+            return "Password is among the most common passwords, which guessers try first: choose another.";
+        return null;
+    }
+
+    private static string Letters(string? text) =>
+        new((text ?? "").Where(char.IsLetter).Select(char.ToLowerInvariant).ToArray());
+
+    private static FrozenSet<string> ReadCommon()
+    {
+        using var stream = typeof(PasswordRules).Assembly.GetManifestResourceStream("common-passwords.txt")!;
+        using var reader = new StreamReader(stream);
+        var words = new List<string>();
+        while (reader.ReadLine() is { Length: > 0 } line)
+            words.Add(line);
+        return words.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 }
 

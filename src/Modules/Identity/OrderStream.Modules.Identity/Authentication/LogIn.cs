@@ -62,7 +62,13 @@ internal static class LogIn
             )
                 await LoginGuard.RefuseAsync(session, guard, user.Id, now, Channel, address, license.Refusal!, ct);
             guard.AppendOne(new LoginSucceeded(user.Id, now, Channel, address));
-            var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), Channels.WebOffice);
+            var (token, expires) = tokens.Issue(
+                user.Id,
+                tenant.Tenant,
+                user.EmployeeName(),
+                Channels.WebOffice,
+                user.TokenGeneration
+            );
             return new Response(token, expires, user.Id.ToString());
         }
     }

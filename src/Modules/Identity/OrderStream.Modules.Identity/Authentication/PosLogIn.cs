@@ -91,7 +91,14 @@ internal static class PosLogIn
                 claims.Add(new Claim(RoleClaim, role.ToString()));
             if (pos.DefaultStoreId is { } store)
                 claims.Add(new Claim(DefaultStoreClaim, store.ToString()));
-            var (token, expires) = tokens.Issue(user.Id, tenant.Tenant, user.EmployeeName(), Channel, claims);
+            var (token, expires) = tokens.Issue(
+                user.Id,
+                tenant.Tenant,
+                user.EmployeeName(),
+                Channel,
+                user.TokenGeneration,
+                claims
+            );
             return new Response(
                 token,
                 expires,

@@ -25,7 +25,8 @@ internal sealed class AnswerUserAccessFacts(IQuerySession session, NpgsqlDataSou
                     [.. u.CounterpartIds],
                     u.Profile.OnlineStoreId,
                     u.Profile.AccessMode?.ToString(),
-                    u.Profile.ReportCodes ?? []
+                    u.Profile.ReportCodes ?? [],
+                    u.TokenGeneration
                 ))
                 .ToList();
         }
@@ -40,7 +41,8 @@ internal sealed class AnswerUserAccessFacts(IQuerySession session, NpgsqlDataSou
                    (d.data ->> 'IsSystemAdministrator')::boolean, d.data -> 'Profile' ->> 'Type',
                    (select array_agg(x::uuid) from jsonb_array_elements_text(d.data -> 'CounterpartIds') x),
                    (d.data -> 'Profile' ->> 'OnlineStoreId')::uuid, d.data -> 'Profile' ->> 'AccessMode',
-                   (select array_agg(x) from jsonb_array_elements_text(d.data -> 'Profile' -> 'ReportCodes') x)
+                   (select array_agg(x) from jsonb_array_elements_text(d.data -> 'Profile' -> 'ReportCodes') x),
+                   coalesce((d.data ->> 'TokenGeneration')::int, 0)
             from {table} d where d.tenant_id = $1 {(query.UserIds is null ? "" : "and d.id = any($2)")}
             """
         );
@@ -60,7 +62,8 @@ internal sealed class AnswerUserAccessFacts(IQuerySession session, NpgsqlDataSou
                     reader.IsDBNull(6) ? [] : reader.GetFieldValue<Guid[]>(6),
                     reader.IsDBNull(7) ? null : reader.GetGuid(7),
                     Text(8),
-                    reader.IsDBNull(9) ? [] : reader.GetFieldValue<string[]>(9)
+                    reader.IsDBNull(9) ? [] : reader.GetFieldValue<string[]>(9),
+                    reader.GetInt32(10)
                 )
             );
         return facts;

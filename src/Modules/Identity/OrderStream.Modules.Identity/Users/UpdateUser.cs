@@ -120,6 +120,7 @@ internal static class UpdateUser
                 {
                     credentials.PasswordHash = hasher.Hash(c.Password);
                     stream.AppendOne(new PasswordChanged(user.Id, at));
+                    stream.AppendOne(new SessionsEnded(user.Id, at, "password set by an administrator"));
                 }
                 if (c.Pin is not null)
                 {

@@ -130,6 +130,9 @@ internal sealed record CounterpartUnlinked(Guid UserId, Guid CounterpartId, Date
 
 internal sealed record PasswordChanged(Guid UserId, DateTimeOffset At);
 
+/// <summary>The user's tokens issued so far no longer work (their password changed): <c>Why</c> says how.</summary>
+internal sealed record SessionsEnded(Guid UserId, DateTimeOffset At, string Why);
+
 internal sealed record PinChanged(Guid UserId, DateTimeOffset At);
 
 internal sealed record SystemAdministratorFlagChanged(Guid UserId, DateTimeOffset At, bool Value);
@@ -168,6 +171,9 @@ internal sealed class User
     public Profile Profile { get; set; } = Profile.None;
     public List<Guid> CounterpartIds { get; set; } = [];
     public bool HasPassword { get; set; }
+
+    /// <summary>Tokens carry the generation they were issued in; one older than this no longer works.</summary>
+    public int TokenGeneration { get; set; }
     public bool HasPin { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastStatusChangeAt { get; set; }
@@ -242,6 +248,8 @@ internal sealed class User
     }
 
     public void Apply(PasswordChanged _) => HasPassword = true;
+
+    public void Apply(SessionsEnded _) => TokenGeneration++;
 
     public void Apply(PinChanged _) => HasPin = true;
 

@@ -124,7 +124,10 @@ internal class UserFieldsValidator<T> : AbstractValidator<T>
         RuleFor(u => u.Language)
             .Must(l => l is null || Catalogues.Languages.Contains(l))
             .WithMessage($"Language must be one of: {string.Join(", ", Catalogues.Languages)}.");
-        RuleFor(u => u.Password).Length(10, 128).When(u => u.Password is not null);
+        RuleFor(u => u.Password)
+            .Must((u, password) => PasswordRules.WhyWeak(password, u.LoginCode, u.FirstName, u.LastName) is null)
+            .WithMessage((u, password) => PasswordRules.WhyWeak(password, u.LoginCode, u.FirstName, u.LastName))
+            .When(u => u.Password is not null);
         RuleFor(u => u.Pin!).Pin().When(u => u.Pin is not null);
         When(
             u => u.Contact is not null,

@@ -18,9 +18,14 @@ internal sealed class EngineDecider(AccessEngine engine, TenantContext tenant) :
         return false;
     }
 
-    public async Task<bool> IsActiveAsync(CurrentUser user, CancellationToken ct)
+    public async Task<TokenStanding> StandingAsync(CurrentUser user, CancellationToken ct)
     {
         var access = await engine.TenantAsync(tenant.Tenant, ct);
-        return (await access.UserAsync(engine, user.UserId, ct))?.Facts.IsActive == true;
+        return (await access.UserAsync(engine, user.UserId, ct))?.Facts switch
+        {
+            not { IsActive: true } => TokenStanding.UserInactive,
+            { TokenGeneration: var current } when user.Generation < current => TokenStanding.Ended,
+            _ => TokenStanding.Good,
+        };
     }
 }
