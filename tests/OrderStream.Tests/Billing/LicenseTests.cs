@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using OrderStream.BuildingBlocks.Mail;
 using OrderStream.Modules.Billing.Licenses;
 using OrderStream.Tests.TestKit;
 using Xunit;

@@ -37,6 +37,8 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["GetUserListPreferences"] = "self-service: the caller's own layout of the user list",
         ["SaveUserListPreferences"] = "self-service: the caller's own layout of the user list",
         ["ChangeOwnPassword"] = "self-service: the caller's own password, the current one given",
+        ["RequestPasswordReset"] = "anonymous: tells nothing, the link goes to the account's own address",
+        ["ResetPassword"] = "anonymous: the mail's one-time token is the proof",
         ["ListSecureFeatures"] = "the catalogue of features, the same for every user of the tenant",
         ["SetPin"] = "self-service; another user's PIN is decided in the handler",
         ["CheckAuthorization"] = "about oneself; about others decided in the handler",
@@ -131,6 +133,7 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
         ["RegisterUser"] = Users,
         ["GetUser"] = Users,
         ["UpdateUser"] = Users,
+        ["SendPasswordReset"] = Users,
         ["SaveUserForm"] = Users,
         ["GetUserAccess"] = Rights,
         ["DeactivateUser"] = Users,
@@ -626,6 +629,11 @@ public sealed class EndpointProtectionTests(ApiFactory api) : IClassFixture<ApiF
                 ),
             ["GetUser"] = async a => new Call(HttpMethod.Get, $"users/{await UserAsync(a.Type)}"),
             // The login code stays as it is: changing it needs can-maintain-employee-data besides the endpoint's gate.
+            ["SendPasswordReset"] = async a =>
+            {
+                var user = TenantClient.NewUser(login: $"r{++_n}", email: $"reset{_n}@example.com", type: a.Type);
+                return Post($"users/{(string)(await _admin.CreateUserAsync(user))["id"]!}/password-reset");
+            },
             ["UpdateUser"] = async a =>
             {
                 var id = await UserAsync(a.Type);

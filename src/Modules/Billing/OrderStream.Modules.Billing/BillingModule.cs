@@ -1,7 +1,9 @@
 using JasperFx.Events.Projections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OrderStream.BuildingBlocks.Mail;
 using OrderStream.BuildingBlocks.Modules;
 using OrderStream.Modules.Billing.Accounts;
 using OrderStream.Modules.Billing.Licenses;
@@ -32,7 +34,7 @@ public sealed class BillingModule : IModule
     public void Register(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton<BillingAccountsCache>();
-        services.AddSingleton(configuration.GetSection("Mail").Get<MailSettings>() ?? new MailSettings());
+        services.TryAddSingleton(configuration.GetSection("Mail").Get<MailSettings>() ?? new MailSettings());
         if (configuration.GetValue("Mail:Send", true))
             services.AddHostedService<LicenseMailSender>();
         services.AddHostedService<BillingCacheWarmUp>();

@@ -25,6 +25,7 @@ internal sealed class IdentityAuditExplainer : IAuditExplainer
             "counterpart_linked" => $"Linked to user {d.Text("CounterpartId")}.",
             "counterpart_unlinked" => $"Unlinked from user {d.Text("CounterpartId")}.",
             "password_changed" => "Password changed.",
+            "password_reset_link_sent" => $"A link to set the password was sent to {d.Text("To")}.",
             "sessions_ended" => $"Sessions ended ({d.Text("Why")}): tokens issued before no longer work.",
             "pin_changed" => "PIN changed.",
             "system_administrator_flag_changed" =>

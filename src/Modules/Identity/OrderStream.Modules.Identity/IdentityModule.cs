@@ -4,7 +4,9 @@ using Marten.Schema;
 using Marten.Schema.Indexing.Unique;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OrderStream.BuildingBlocks.Mail;
 using OrderStream.BuildingBlocks.Modules;
 using OrderStream.Modules.Billing.Contracts;
 using OrderStream.Modules.Identity.Authentication;
@@ -68,6 +70,9 @@ public sealed class IdentityModule : IModule
                 configuration.GetValue("Security:PinHashIterations", CredentialHasher.DefaultPinIterations)
             )
         );
+        services.TryAddSingleton(configuration.GetSection("Mail").Get<MailSettings>() ?? new MailSettings());
+        if (configuration.GetValue("Mail:Send", true))
+            services.AddHostedService<PasswordResetMailSender>();
         services.ConfigureMarten(
             (sp, opts) =>
             {
@@ -132,6 +137,11 @@ public sealed class IdentityModule : IModule
                 opts.Projections.Snapshot<LoginGuard>(SnapshotLifecycle.Inline);
                 opts.Schema.For<LoginGuard>().DatabaseSchemaName(Schema).MultiTenanted();
                 opts.Schema.For<UserCredentials>().DatabaseSchemaName(Schema).MultiTenanted();
+                opts.Schema.For<PasswordResetMail>().DatabaseSchemaName(Schema).MultiTenanted();
+                opts.Schema.For<PasswordResetToken>()
+                    .DatabaseSchemaName(Schema)
+                    .MultiTenanted()
+                    .Duplicate(t => t.TokenHash);
                 opts.Schema.For<UserListPreferences>().DatabaseSchemaName(Schema).MultiTenanted();
             }
         );

@@ -1,30 +1,7 @@
-using System.Security.Cryptography;
-using MailKit.Net.Smtp;
-using MailKit.Security;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using MimeKit;
-using OrderStream.BuildingBlocks.Tenancy;
+using OrderStream.BuildingBlocks.Mail;
 
 namespace OrderStream.Modules.Billing.Licenses;
-
-/// <summary>
-/// Where mail goes. A singleton read at every attempt, so a fixed address takes effect without a restart.
-/// </summary>
-internal sealed class MailSettings
-{
-    public string Host { get; set; } = "127.0.0.1";
-    public int Port { get; set; } = 1025;
-    public string? User { get; set; }
-    public string? Password { get; set; }
-    public bool StartTls { get; set; }
-    public string From { get; set; } = "OrderStream <no-reply@orderstream.local>";
-
-    /// <summary>The front end's page that posts the token to <c>/licenses/confirm</c>.</summary>
-    public string ConfirmUrl { get; set; } = "http://localhost:5080/confirm-license";
-    public int PollMilliseconds { get; set; } = 1000;
-}
 
 /// <summary>
 /// A confirmation mail waiting to go, or gone: the outbox, written in the transaction that links the license, so no
@@ -124,10 +101,6 @@ internal static class LicenseMail
 
     private static TooManyRequestsException TooMany(string why, TimeSpan wait) =>
         new($"{why} Try again after {wait.TotalSeconds:0} seconds.", wait);
-
-    /// <summary>Waits longer after each failure (2 s, 4 s, ... up to 5 minutes), and never gives up.</summary>
-    public static TimeSpan Backoff(int attempts) =>
-        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 9))));
 }
 
 /// <summary>
@@ -141,44 +114,17 @@ internal sealed class LicenseMailSender(
     MailSettings settings,
     TimeProvider clock,
     ILogger<LicenseMailSender> logger
-) : BackgroundService
+) : OutboxPoller(settings, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task SendDueAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SendDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(
-                    OrderStream.BuildingBlocks.Errors.LoggedException.Safe(e),
-                    "Reading the mail outbox failed; trying again shortly"
-                );
-            }
-            // Real time, not the injected clock: tests move that clock, and the poll must keep running meanwhile.
-            try
-            {
-                await Task.Delay(settings.PollMilliseconds, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    internal async Task SendDueAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
+        var dueBy = DueBy(clock.GetUtcNow());
         List<OutboxMail> due;
         await using (var query = store.QuerySession())
             due = (
                 await query
                     .Query<OutboxMail>()
-                    .Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= now)
+                    .Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= dueBy)
                     .OrderBy(m => m.NextAttemptAt)
                     .Take(50)
                     .ToListAsync(ct)
@@ -209,11 +155,7 @@ internal sealed class LicenseMailSender(
             await session.SaveChangesAsync(ct);
             return;
         }
-        var token = Convert
-            .ToBase64String(RandomNumberGenerator.GetBytes(32))
-            .TrimEnd('=')
-            .Replace('+', '-')
-            .Replace('/', '_');
+        var token = OneTimeTokens.New();
         pool.AppendOne(
             new LicenseConfirmationIssued(
                 license.Id,
@@ -224,7 +166,7 @@ internal sealed class LicenseMailSender(
             )
         );
         mail.Attempts++;
-        mail.NextAttemptAt = now + LicenseMail.Backoff(mail.Attempts);
+        mail.NextAttemptAt = now + Smtp.Backoff(mail.Attempts);
         session.Store(mail);
         await session.SaveChangesAsync(ct);
         try
@@ -246,29 +188,14 @@ internal sealed class LicenseMailSender(
         await session.SaveChangesAsync(ct);
     }
 
-    private async Task DeliverAsync(OutboxMail mail, string token, CancellationToken ct)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(settings.From));
-        message.To.Add(MailboxAddress.Parse(mail.To));
-        message.Subject = "Confirm your OrderStream web office license";
-        var link = $"{settings.ConfirmUrl}?tenant={Uri.EscapeDataString(mail.Tenant)}&token={token}";
-        message.Body = new TextPart("plain")
-        {
-            Text =
-                $"A web office license of OrderStream was linked to you.\n\nConfirm it within 48 hours: {link}\n\n"
+    private Task DeliverAsync(OutboxMail mail, string token, CancellationToken ct) =>
+        Smtp.SendAsync(
+            Settings,
+            mail.To,
+            "Confirm your OrderStream web office license",
+            $"A web office license of OrderStream was linked to you.\n\nConfirm it within 48 hours: "
+                + $"{Settings.ConfirmUrl}?tenant={Uri.EscapeDataString(mail.Tenant)}&token={token}\n\n"
                 + $"(Or send this token to POST /api/tenants/{mail.Tenant}/licenses/confirm: {token})\n",
-        };
-        using var smtp = new SmtpClient { Timeout = 10_000 };
-        await smtp.ConnectAsync(
-            settings.Host,
-            settings.Port,
-            settings.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None,
             ct
         );
-        if (settings.User is { Length: > 0 } user)
-            await smtp.AuthenticateAsync(user, settings.Password ?? "", ct);
-        await smtp.SendAsync(message, ct);
-        await smtp.DisconnectAsync(true, ct);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OrderStream.BuildingBlocks.Mail;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Billing.Contracts;
 
@@ -78,8 +79,7 @@ internal sealed class LicensePool
         return await session.Events.FetchForWriting<LicensePool>(StreamId(tenant), ct);
     }
 
-    public static string HashToken(string token) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string HashToken(string token) => OneTimeTokens.Hash(token);
 
     /// <summary>The license, or a 404.</summary>
     public License Find(Guid id) =>

@@ -130,6 +130,8 @@ internal sealed record CounterpartUnlinked(Guid UserId, Guid CounterpartId, Date
 
 internal sealed record PasswordChanged(Guid UserId, DateTimeOffset At);
 
+internal sealed record PasswordResetLinkSent(Guid UserId, DateTimeOffset At, string To);
+
 /// <summary>The user's tokens issued so far no longer work (their password changed): <c>Why</c> says how.</summary>
 internal sealed record SessionsEnded(Guid UserId, DateTimeOffset At, string Why);
 
