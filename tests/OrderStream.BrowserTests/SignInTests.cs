@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OrderStream.Tests.TestKit;
 using Xunit;
@@ -75,6 +76,62 @@ public sealed class SignInTests(ConsoleHost host)
         await SignInAsync(page, "admin", TenantClient.AdminPassword);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
         Assert.EndsWith($"/{admin.Tenant}/users", page.Url);
+    }
+
+    /// <summary>
+    /// Issue #23, item 6 in the console: "Forgot your password?" on the sign-in page, the mailed link opening the page
+    /// that sets a new one, and changing it again on one's own account with the session going on.
+    /// </summary>
+    [Fact]
+    public async Task A_forgotten_password_is_set_by_the_mailed_link_and_changed_again_on_my_account()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var address = $"fiona-{admin.Tenant}@example.com";
+        await admin.CreateUserAsync(
+            TenantClient.NewUser("Fiona", "Forgot", "fforgot", email: address, password: "lost-password-9")
+        );
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/{admin.Tenant}/sign-in");
+        await page.GetByTestId("forgot-password").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Forgot your password?" })).ToBeVisibleAsync();
+        await page.GetByLabel("Login code or e-mail address").FillAsync("fforgot");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
+        await Expect(page.GetByTestId("link-on-its-way")).ToBeVisibleAsync();
+        await Screens.CheckAsync(page, "forgot-password");
+
+        var text = (string)Assert.Single(await Mailbox.WaitForAsync(address))["text"]!;
+        var link = new Uri(Regex.Match(text, @"https?://\S+token=[A-Za-z0-9_-]+").Value);
+        Assert.Equal("/reset-password", link.AbsolutePath);
+        await page.GotoAsync(link.PathAndQuery);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Set a new password" })).ToBeVisibleAsync();
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("fforgot-1");
+        await page.GetByLabel("Repeat the new password").FillAsync("fforgot-2");
+        await page.Keyboard.PressAsync("Tab"); // the field's words show once it is left
+        await Expect(page.GetByText("The two passwords differ.")).ToBeVisibleAsync();
+        await page.GetByLabel("Repeat the new password").FillAsync("fforgot-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set a new password" }).ClickAsync();
+        await Expect(page.GetByText("Password must be 10 to 128 characters long.")).ToBeVisibleAsync();
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("found-password-9");
+        await page.GetByLabel("Repeat the new password").FillAsync("found-password-9");
+        await Screens.CheckAsync(page, "reset-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set a new password" }).ClickAsync();
+        await Expect(page.GetByTestId("password-set")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await SignInAsync(page, "fforgot", "found-password-9");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My account" })).ToBeVisibleAsync();
+        await page.GetByLabel("Current password").FillAsync("found-password-9");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("kept-password-10");
+        await page.GetByLabel("Repeat the new password").FillAsync("kept-password-10");
+        await Screens.CheckAsync(page, "my-account-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Expect(page.GetByText("Password changed. Your other sessions have ended.")).ToBeVisibleAsync();
+        // This session goes on, writes included (its anti-forgery token follows the renewed cookie).
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My account" })).ToBeVisibleAsync();
+        await page.GetByLabel("New POS PIN").FillAsync("4719");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set PIN" }).ClickAsync();
+        await Expect(page.GetByText("Your PIN is changed.")).ToBeVisibleAsync();
     }
 
     internal static async Task SignInAsync(IPage page, string loginCode, string password)

@@ -116,6 +116,24 @@ public sealed class UserFormTests(ConsoleHost host)
         await Expect(warning).ToBeHiddenAsync();
     }
 
+    /// <summary>Seed 001's "resend password" (issue #23, item 6): a link to the user's own address.</summary>
+    [Fact]
+    public async Task An_administrator_sends_a_user_a_link_to_set_their_password()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var address = $"lena-{admin.Tenant}@example.com";
+        var created = await admin.CreateUserAsync(TenantClient.NewUser("Lena", "Link", "llink", email: address));
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "admin", TenantClient.AdminPassword);
+        await page.GotoAsync($"/{admin.Tenant}/users/{created["id"]}");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send a link to set the password" }).ClickAsync();
+
+        await Expect(page.GetByText($"A link to set the password went to {address}.")).ToBeVisibleAsync();
+        Assert.Contains("/reset-password?", (string)Assert.Single(await Mailbox.WaitForAsync(address))["text"]!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send a link to set the password" }).ClickAsync();
+        await Expect(page.GetByText("less than a minute ago")).ToBeVisibleAsync();
+    }
+
     [Fact]
     public async Task Leaving_with_unsaved_changes_asks_first()
     {
