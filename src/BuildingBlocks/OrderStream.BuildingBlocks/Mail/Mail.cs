@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MimeKit;
@@ -78,21 +79,55 @@ public static class OneTimeTokens
 }
 
 /// <summary>
-/// Sends a module's outbox of mail: asks it to send what is due, again and again, a failed round logged and tried
-/// again at the next poll. The outbox is written in the transaction of the change, so no mail is lost to a crash.
+/// A mail of a module's outbox, written in the transaction of the change that wants it: waiting to go, gone, or
+/// cancelled, with its attempts. It holds no token: the sender makes one when it sends.
 /// </summary>
-public abstract class OutboxPoller(MailSettings settings, ILogger logger) : BackgroundService
+public abstract class QueuedMail
+{
+    public Guid Id { get; set; }
+    public string Tenant { get; set; } = "";
+    public string To { get; set; } = "";
+    public DateTimeOffset QueuedAt { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>Why it was not sent: the last SMTP error, or why it is no longer wanted.</summary>
+    public string? LastError { get; set; }
+    public bool Cancelled { get; set; }
+}
+
+/// <summary>
+/// Sends a module's outbox of mail, for every tenant (the outbox is written in the transaction of the change, so no
+/// mail is lost to a crash). Each mail is composed as it goes, its one-time token's hash committed with the next
+/// attempt already scheduled before it is sent: the link works the moment it arrives, and a crash mid-send means
+/// another mail later, never none. A failure is recorded on the mail and tried again later, never given up.
+/// </summary>
+public abstract class OutboxSender<TMail>(
+    IDocumentStore store,
+    MailSettings settings,
+    TimeProvider clock,
+    ILogger logger
+) : BackgroundService
+    where TMail : QueuedMail
 {
     protected MailSettings Settings { get; } = settings;
 
-    protected abstract Task SendDueAsync(CancellationToken ct);
+    protected sealed record Letter(string Subject, string Text);
+
+    /// <summary>Who the sender's writes are recorded as.</summary>
+    protected abstract string Actor { get; }
 
     /// <summary>
-    /// The instant a mail must be due by to go now: PostgreSQL rounds the stored 100-ns ticks to microseconds, so a
-    /// mail due this very instant read back up to half a microsecond late and, with a clock standing still, never
-    /// went.
+    /// The mail's words with a fresh token, whose hash is written in <paramref name="session"/>; null with the reason
+    /// when it is no longer wanted (then it is cancelled).
     /// </summary>
-    protected static DateTimeOffset DueBy(DateTimeOffset now) => now.AddMicroseconds(1);
+    protected abstract Task<(Letter? Letter, string? Unwanted)> ComposeAsync(
+        IDocumentSession session,
+        TMail mail,
+        DateTimeOffset now,
+        CancellationToken ct
+    );
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -116,5 +151,59 @@ public abstract class OutboxPoller(MailSettings settings, ILogger logger) : Back
                 return;
             }
         }
+    }
+
+    private async Task SendDueAsync(CancellationToken ct)
+    {
+        // PostgreSQL rounds the stored 100-ns ticks to microseconds: a mail due this very instant read back up to half
+        // a microsecond late and, with a clock standing still, never went.
+        var dueBy = clock.GetUtcNow().AddMicroseconds(1);
+        IReadOnlyList<TMail> due;
+        await using (var query = store.QuerySession())
+            due = await query
+                .Query<TMail>()
+                .Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= dueBy)
+                .OrderBy(m => m.NextAttemptAt)
+                .Take(50)
+                .ToListAsync(ct);
+        foreach (var mail in due)
+            await SendAsync(mail, ct);
+    }
+
+    private async Task SendAsync(TMail mail, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(mail.Tenant);
+        session.LastModifiedBy = Actor;
+        var now = clock.GetUtcNow();
+        var (letter, unwanted) = await ComposeAsync(session, mail, now, ct);
+        if (letter is null)
+        {
+            (mail.Cancelled, mail.LastError) = (true, unwanted);
+            session.Store(mail);
+            await session.SaveChangesAsync(ct);
+            return;
+        }
+        mail.Attempts++;
+        mail.NextAttemptAt = now + Smtp.Backoff(mail.Attempts);
+        session.Store(mail);
+        await session.SaveChangesAsync(ct);
+        try
+        {
+            await Smtp.SendAsync(Settings, mail.To, letter.Subject, letter.Text, ct);
+            (mail.SentAt, mail.LastError) = (now, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            mail.LastError = $"{e.GetType().Name}: {e.Message}";
+            logger.LogWarning(
+                "{Actor} {Mail} not sent (attempt {Attempts}): {Error}",
+                Actor,
+                mail.Id,
+                mail.Attempts,
+                mail.LastError
+            );
+        }
+        session.Store(mail);
+        await session.SaveChangesAsync(ct);
     }
 }

@@ -8,23 +8,10 @@ namespace OrderStream.Modules.Billing.Licenses;
 /// mail is lost to a crash or an SMTP outage. It holds no token: the sender makes one when it sends, and stores only
 /// its hash.
 /// </summary>
-internal sealed class OutboxMail
+internal sealed class OutboxMail : QueuedMail
 {
-    public Guid Id { get; set; }
-    public string Tenant { get; set; } = "";
     public Guid LicenseId { get; set; }
     public Guid UserId { get; set; }
-    public string To { get; set; } = "";
-    public DateTimeOffset QueuedAt { get; set; }
-    public int Attempts { get; set; }
-    public DateTimeOffset NextAttemptAt { get; set; }
-    public DateTimeOffset? SentAt { get; set; }
-
-    /// <summary>
-    /// Why it was not sent: the last SMTP error, or that the license was unlinked or confirmed meanwhile.
-    /// </summary>
-    public string? LastError { get; set; }
-    public bool Cancelled { get; set; }
 }
 
 internal static class LicenseMail
@@ -104,57 +91,33 @@ internal static class LicenseMail
 }
 
 /// <summary>
-/// Sends the outbox's due mails over SMTP (MailKit), for every tenant. Each mail carries a fresh one-time token whose
-/// hash is committed (with the next attempt already scheduled) before the mail goes, so the link works the moment it
-/// arrives and a crash mid-send means another mail later, never none. A failure is recorded on the mail (visible at
-/// <c>GET /licenses/mail</c>) and tried again later; a newer token replaces an older one.
+/// Sends the license confirmations (visible at <c>GET /licenses/mail</c>); a newer token replaces an older one.
 /// </summary>
 internal sealed class LicenseMailSender(
     IDocumentStore store,
     MailSettings settings,
     TimeProvider clock,
     ILogger<LicenseMailSender> logger
-) : OutboxPoller(settings, logger)
+) : OutboxSender<OutboxMail>(store, settings, clock, logger)
 {
-    protected override async Task SendDueAsync(CancellationToken ct)
-    {
-        var dueBy = DueBy(clock.GetUtcNow());
-        List<OutboxMail> due;
-        await using (var query = store.QuerySession())
-            due = (
-                await query
-                    .Query<OutboxMail>()
-                    .Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= dueBy)
-                    .OrderBy(m => m.NextAttemptAt)
-                    .Take(50)
-                    .ToListAsync(ct)
-            ).ToList();
-        foreach (var mail in due)
-            await SendAsync(mail, ct);
-    }
+    protected override string Actor => "license-mail";
 
-    private async Task SendAsync(OutboxMail mail, CancellationToken ct)
+    protected override async Task<(Letter? Letter, string? Unwanted)> ComposeAsync(
+        IDocumentSession session,
+        OutboxMail mail,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        await using var session = store.LightweightSession(mail.Tenant);
-        session.LastModifiedBy = "license-mail";
         var pool = await LicensePool.OpenAsync(session, mail.Tenant, ct);
         var license = pool.Aggregate?.Licenses.FirstOrDefault(l => l.Id == mail.LicenseId);
-        var now = clock.GetUtcNow();
         if (
             license is null
             || license.Status != LicenseStatus.Linked
             || license.UserId != mail.UserId
             || license.Email != mail.To
         )
-        {
-            (mail.Cancelled, mail.LastError) = (
-                true,
-                "The license was unlinked or confirmed before this mail went out."
-            );
-            session.Store(mail);
-            await session.SaveChangesAsync(ct);
-            return;
-        }
+            return (null, "The license was unlinked or confirmed before this mail went out.");
         var token = OneTimeTokens.New();
         pool.AppendOne(
             new LicenseConfirmationIssued(
@@ -165,37 +128,14 @@ internal sealed class LicenseMailSender(
                 now
             )
         );
-        mail.Attempts++;
-        mail.NextAttemptAt = now + Smtp.Backoff(mail.Attempts);
-        session.Store(mail);
-        await session.SaveChangesAsync(ct);
-        try
-        {
-            await DeliverAsync(mail, token, ct);
-            (mail.SentAt, mail.LastError) = (now, null);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            mail.LastError = $"{e.GetType().Name}: {e.Message}";
-            logger.LogWarning(
-                "Confirmation mail {Mail} not sent (attempt {Attempts}): {Error}",
-                mail.Id,
-                mail.Attempts,
-                mail.LastError
-            );
-        }
-        session.Store(mail);
-        await session.SaveChangesAsync(ct);
-    }
-
-    private Task DeliverAsync(OutboxMail mail, string token, CancellationToken ct) =>
-        Smtp.SendAsync(
-            Settings,
-            mail.To,
-            "Confirm your OrderStream web office license",
-            $"A web office license of OrderStream was linked to you.\n\nConfirm it within 48 hours: "
-                + $"{Settings.ConfirmUrl}?tenant={Uri.EscapeDataString(mail.Tenant)}&token={token}\n\n"
-                + $"(Or send this token to POST /api/tenants/{mail.Tenant}/licenses/confirm: {token})\n",
-            ct
+        return (
+            new Letter(
+                "Confirm your OrderStream web office license",
+                $"A web office license of OrderStream was linked to you.\n\nConfirm it within 48 hours: "
+                    + $"{Settings.ConfirmUrl}?tenant={Uri.EscapeDataString(mail.Tenant)}&token={token}\n\n"
+                    + $"(Or send this token to POST /api/tenants/{mail.Tenant}/licenses/confirm: {token})\n"
+            ),
+            null
         );
+    }
 }

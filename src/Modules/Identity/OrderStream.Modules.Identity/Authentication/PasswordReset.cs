@@ -8,18 +8,9 @@ namespace OrderStream.Modules.Identity.Authentication;
 /// A password-reset mail waiting to go, or gone: the outbox, written in the transaction that asks for it, so no mail is
 /// lost to a crash or an SMTP outage. It holds no token: the sender makes one when it sends.
 /// </summary>
-internal sealed class PasswordResetMail
+internal sealed class PasswordResetMail : QueuedMail
 {
-    public Guid Id { get; set; }
-    public string Tenant { get; set; } = "";
     public Guid UserId { get; set; }
-    public string To { get; set; } = "";
-    public DateTimeOffset QueuedAt { get; set; }
-    public int Attempts { get; set; }
-    public DateTimeOffset NextAttemptAt { get; set; }
-    public DateTimeOffset? SentAt { get; set; }
-    public string? LastError { get; set; }
-    public bool Cancelled { get; set; }
 }
 
 /// <summary>
@@ -92,47 +83,25 @@ internal static class PasswordReset
         );
 }
 
-/// <summary>
-/// Sends the due password-reset mails of every tenant. The token's hash is committed (with the next attempt already
-/// scheduled) before the mail goes, so the link works the moment it arrives; a crash mid-send means another mail later.
-/// </summary>
+/// <summary>Sends the password-reset links; one to a user deactivated or re-addressed since is cancelled.</summary>
 internal sealed class PasswordResetMailSender(
     IDocumentStore store,
     MailSettings settings,
     TimeProvider clock,
     ILogger<PasswordResetMailSender> logger
-) : OutboxPoller(settings, logger)
+) : OutboxSender<PasswordResetMail>(store, settings, clock, logger)
 {
-    protected override async Task SendDueAsync(CancellationToken ct)
-    {
-        var dueBy = DueBy(clock.GetUtcNow());
-        List<PasswordResetMail> due;
-        await using (var query = store.QuerySession())
-            due = (
-                await query
-                    .Query<PasswordResetMail>()
-                    .Where(m => m.AnyTenant() && m.SentAt == null && !m.Cancelled && m.NextAttemptAt <= dueBy)
-                    .OrderBy(m => m.NextAttemptAt)
-                    .Take(50)
-                    .ToListAsync(ct)
-            ).ToList();
-        foreach (var mail in due)
-            await SendAsync(mail, ct);
-    }
+    protected override string Actor => "password-reset-mail";
 
-    private async Task SendAsync(PasswordResetMail mail, CancellationToken ct)
+    protected override async Task<(Letter? Letter, string? Unwanted)> ComposeAsync(
+        IDocumentSession session,
+        PasswordResetMail mail,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        await using var session = store.LightweightSession(mail.Tenant);
-        session.LastModifiedBy = "password-reset-mail";
-        var now = clock.GetUtcNow();
-        // Sent to the address the user has now: one changed or a user deactivated since is not mailed.
         if (await session.LoadAsync<User>(mail.UserId, ct) is not { IsActive: true } user || user.Email != mail.To)
-        {
-            (mail.Cancelled, mail.LastError) = (true, "The user was deactivated or their e-mail address changed.");
-            session.Store(mail);
-            await session.SaveChangesAsync(ct);
-            return;
-        }
+            return (null, "The user was deactivated or their e-mail address changed.");
         var token = OneTimeTokens.New();
         session.Store(
             new PasswordResetToken
@@ -142,34 +111,14 @@ internal sealed class PasswordResetMailSender(
                 ExpiresAt = now + PasswordReset.Lifetime,
             }
         );
-        mail.Attempts++;
-        mail.NextAttemptAt = now + Smtp.Backoff(mail.Attempts);
-        session.Store(mail);
-        await session.SaveChangesAsync(ct);
-        try
-        {
-            await Smtp.SendAsync(
-                Settings,
-                mail.To,
+        return (
+            new Letter(
                 "Set your OrderStream password",
                 $"Someone asked to set the password of {user.EmployeeName()} ({user.LoginCode}) in OrderStream.\n\n"
                     + $"Set it within an hour: {Settings.ResetUrl}?tenant={Uri.EscapeDataString(mail.Tenant)}"
-                    + $"&token={token}\n\nIf it was not you, ignore this mail: your password stays as it is.\n",
-                ct
-            );
-            (mail.SentAt, mail.LastError) = (now, null);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            mail.LastError = $"{e.GetType().Name}: {e.Message}";
-            logger.LogWarning(
-                "Password-reset mail {Mail} not sent (attempt {Attempts}): {Error}",
-                mail.Id,
-                mail.Attempts,
-                mail.LastError
-            );
-        }
-        session.Store(mail);
-        await session.SaveChangesAsync(ct);
+                    + $"&token={token}\n\nIf it was not you, ignore this mail: your password stays as it is.\n"
+            ),
+            null
+        );
     }
 }
