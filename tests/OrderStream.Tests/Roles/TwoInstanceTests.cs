@@ -70,6 +70,37 @@ public sealed class TwoInstanceTests
     }
 
     /// <summary>
+    /// Issue #23, item 6: a password changed through one instance ends the user's sessions on the other within a second
+    /// (the other decides from the user's facts it holds, reloaded at the commit).
+    /// </summary>
+    [Fact]
+    public async Task A_password_changed_on_one_instance_ends_the_sessions_on_the_other_within_a_second()
+    {
+        var database = Database.Create();
+        await using var one = new ApiFactory(database, null, null);
+        await using var two = new ApiFactory(database, null, null);
+        var admin = await one.CreateTenantAsync();
+        await admin.CreateUserAsync(TenantClient.NewUser("Otto", "Other", "oother", password: "first-secret-42"));
+        var there = new TenantClient(two.CreateClient(), admin.Tenant);
+        await there.LogInAsync("oother", "first-secret-42");
+        var here = new TenantClient(one.CreateClient(), admin.Tenant);
+        await here.LogInAsync("oother", "first-secret-42");
+        Assert.Equal(HttpStatusCode.OK, (await there.GetAsync("me/permissions")).StatusCode);
+
+        var changed = await here.PutAsync(
+            "me/password",
+            new { currentPassword = "first-secret-42", newPassword = "second-secret-42" }
+        );
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.True(
+            await UntilAsync(async () =>
+                (await there.GetAsync("me/permissions")).StatusCode == HttpStatusCode.Unauthorized
+            ) < TimeSpan.FromSeconds(1)
+        );
+    }
+
+    /// <summary>
     /// Issue #23, item 5: a custom feature deactivated and a tier raised on one instance are in force on the other
     /// within a second (their streams are not a user's or a role's, and were once not heard at all).
     /// </summary>
