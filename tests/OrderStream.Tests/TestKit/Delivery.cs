@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OrderStream.BuildingBlocks.Persistence;
 
 namespace OrderStream.Tests.TestKit;
 
@@ -15,7 +16,9 @@ public static class Delivery
         while (DateTime.UtcNow < until)
         {
             // The last event's number: a rolled-back write takes a sequence number that no event will ever have.
-            await using var last = db.CreateCommand("select coalesce(max(seq_id), 0) from events.mt_events");
+            await using var last = db.CreateCommand(
+                $"select coalesce(max(seq_id), 0) from {MartenSetup.EventsSchema}.mt_events"
+            );
             var stored = (long)(await last.ExecuteScalarAsync())!;
             var progress = await store.Advanced.AllProjectionProgress();
             if (

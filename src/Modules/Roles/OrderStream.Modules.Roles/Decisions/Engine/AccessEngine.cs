@@ -150,13 +150,13 @@ internal sealed class AccessEngine
         var roles = (await StreamHistory.AsOfAsync<Role>(session, roleIds, asOf, ct)).Values.Where(r => !r.IsDeleted);
         // The tenant's own features as the live state knows them, so the feature index is the same, each as it was then
         // where it existed (one made later was held by nobody then); the tiers as they were then.
-        var live = (await TenantAsync(tenant, ct)).Custom;
+        var now = await TenantAsync(tenant, ct);
+        var live = now.Custom;
         var then = await StreamHistory.AsOfAsync<CustomFeature>(session, [.. live.Select(c => c.Id)], asOf, ct);
-        var tiers = await session.Events.AggregateStreamAsync<FeatureTiers>(
-            FeatureTiers.StreamId,
-            timestamp: asOf,
-            token: ct
-        );
+        // A tenant that never gave a tier has no history of them to read (the usual case: no round trip).
+        var tiers = now.TiersGiven
+            ? await session.Events.AggregateStreamAsync<FeatureTiers>(FeatureTiers.StreamId, timestamp: asOf, token: ct)
+            : null;
         return new TenantAccess(
             tenant,
             _catalogue,

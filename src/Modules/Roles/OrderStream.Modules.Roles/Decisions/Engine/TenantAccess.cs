@@ -172,6 +172,9 @@ internal sealed partial class TenantAccess
 
     public IEnumerable<SecureFeature> Features => _features;
 
+    /// <summary>Whether the tenant ever gave a feature a tier (its record of tiers exists).</summary>
+    public bool TiersGiven => _tiers.Count > 0;
+
     /// <summary>The tenant's own features as stored (a past state takes them from the live one).</summary>
     public IReadOnlyList<CustomFeature> Custom => _custom;
 
