@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
@@ -102,5 +103,51 @@ public sealed class ComponentTests
         Assert.Empty(context.Render<FieldProblem>().Markup.Trim());
         var shown = context.Render<FieldProblem>(p => p.Add(c => c.Text, "Each role may be listed once."));
         Assert.Equal("alert", shown.Find("[data-testid=field-problem]").GetAttribute("role"));
+    }
+
+    [Fact]
+    public async Task The_form_tabs_follow_the_arrow_keys_home_and_end_and_count_the_refused_fields()
+    {
+        await using var context = NewContext();
+        var active = 0;
+        IRenderedComponent<FormTabs>? tabs = null;
+        tabs = context.Render<FormTabs>(p =>
+            p.Add(c => c.Id, "f")
+                .Add(c => c.Label, "Ida Roth")
+                .Add(c => c.Tabs, [new("General", 2), new("Roles"), new("Stores")])
+                .Add(c => c.Active, active)
+                .Add(c => c.ActiveChanged, (int to) => tabs!.Render(q => q.Add(c => c.Active, active = to)))
+                .AddChildContent("<p>panel</p>")
+        );
+
+        string[] Selected() =>
+            [
+                .. tabs.FindAll("[role=tab]")
+                    .Select(t => $"{t.GetAttribute("aria-selected")} {t.GetAttribute("tabindex")}"),
+            ];
+        Assert.Equal(["true 0", "false -1", "false -1"], Selected());
+        Assert.Equal("f-tab-0", tabs.Find("[role=tabpanel]").GetAttribute("aria-labelledby"));
+        Assert.Equal("2", tabs.Find("#f-tab-0 .form-tab-badge").TextContent);
+        Assert.Contains("fields to correct: 2", tabs.Find("#f-tab-0").TextContent);
+        Assert.Empty(tabs.FindAll("#f-tab-1 .form-tab-badge"));
+
+        var list = tabs.Find("[role=tablist]");
+        list.KeyDown(new KeyboardEventArgs { Key = "ArrowRight" });
+        Assert.Equal(1, active);
+        list.KeyDown(new KeyboardEventArgs { Key = "End" });
+        Assert.Equal(2, active);
+        list.KeyDown(new KeyboardEventArgs { Key = "ArrowRight" }); // round to the first
+        Assert.Equal(0, active);
+        list.KeyDown(new KeyboardEventArgs { Key = "ArrowLeft" }); // and back to the last
+        Assert.Equal(2, active);
+        list.KeyDown(new KeyboardEventArgs { Key = "Home" });
+        Assert.Equal(0, active);
+        list.KeyDown(new KeyboardEventArgs { Key = "a" });
+        Assert.Equal(0, active);
+        tabs.Find("#f-tab-1").Click();
+        Assert.Equal(["false -1", "true 0", "false -1"], Selected());
+        Assert.Equal("f-tab-1", tabs.Find("[role=tabpanel]").GetAttribute("aria-labelledby"));
+        // The arrow keys move the focus with the selection (a roving tab stop).
+        Assert.Equal(5, context.JSInterop.Invocations.Count(i => i.Identifier == "Blazor._internal.domWrapper.focus"));
     }
 }

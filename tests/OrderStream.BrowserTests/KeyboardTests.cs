@@ -46,6 +46,26 @@ public sealed class KeyboardTests(ConsoleHost host)
         await page.Keyboard.PressAsync("Enter"); // the form's submit: "Save changes"
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Kay Tast" })).ToBeVisibleAsync();
         Assert.Equal("Kay", (string)(await (await admin.GetAsync($"users/{user["id"]}")).ReadAsync())["firstName"]!);
+
+        // The form's tabs are one tab stop before the fields; the arrow keys, Home and End move between them.
+        var general = page.GetByRole(AriaRole.Tab, new() { Name = "General" });
+        await page.Locator("#first-name").FocusAsync();
+        for (var i = 0; i < 10 && !await general.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+            await page.Keyboard.PressAsync("Shift+Tab");
+        await Expect(general).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
+        var salePoints = page.GetByRole(AriaRole.Tab, new() { Name = "Sale points" });
+        await Expect(salePoints).ToBeFocusedAsync();
+        await Expect(salePoints).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(page.GetByTestId("user-sale-points")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("End");
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Stores" })).ToBeFocusedAsync();
+        await Expect(page.GetByTestId("user-stores")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Home");
+        await Expect(general).ToBeFocusedAsync();
+        await Expect(page.Locator("#first-name")).ToHaveValueAsync("Kay");
     }
 
     [Fact]
