@@ -233,4 +233,43 @@ public sealed class UserFormTests(ConsoleHost host)
 
         Assert.Equal("Thomas", (string)(await (await admin.GetAsync($"users/{id}")).ReadAsync())["firstName"]!);
     }
+
+    [Fact]
+    public async Task An_administrator_of_employee_data_alone_opens_a_form_and_is_offered_no_change_of_roles()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var clerks = await (
+            await admin.PostAsync("roles", TenantClient.RoleBody("Clerks", ("can-maintain-employee-data", null)))
+        ).ReadAsync();
+        var clerk = await admin.CreateUserAsync(
+            TenantClient.NewUser("Carl", "Clerk", login: "carl", password: "carl-password-1")
+        );
+        await admin.PutAsync($"users/{clerk["id"]}/roles/{clerks["id"]}", new { });
+        var tom = await admin.CreateUserAsync(TenantClient.NewUser("Tom", "Till", login: "ttill"));
+        var page = await UserListTests.SignedInAsync(host, admin.Tenant, "carl", "carl-password-1");
+
+        // Selected users: deactivating is theirs to do, giving roles is not (GET /roles refuses them too).
+        var list = page.GetByTestId("user-list");
+        await list.GetByRole(AriaRole.Row, new() { Name = "Select row Tom Till ttill" })
+            .GetByRole(AriaRole.Checkbox)
+            .CheckAsync();
+        await page.GetByLabel("Change for all selected", new() { Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = "Deactivate" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = "Assign a role" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = "Add a sale point" })).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("Escape");
+
+        await page.GotoAsync($"/{admin.Tenant}/users/{tom["id"]}");
+        await Expect(page.Locator("#first-name")).ToHaveValueAsync("Tom");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Roles" }).ClickAsync();
+        await Expect(page.GetByText("Giving and taking roles and rights needs “Can Maintain User Roles”."))
+            .ToBeVisibleAsync();
+        await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        await Screens.CheckAsync(page, "user-form-employee-data-only");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "General" }).ClickAsync();
+        await page.Locator("#first-name").FillAsync("Thomas");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        Assert.Equal("Thomas", (string)(await (await admin.GetAsync($"users/{tom["id"]}")).ReadAsync())["firstName"]!);
+    }
 }
