@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OrderStream.Tests.TestKit;
 using Xunit;
@@ -159,6 +160,52 @@ public sealed class KeyboardTests(ConsoleHost host)
         var licenses = await (await admin.GetAsync("licenses")).ReadAsync();
         Assert.Contains(licenses["licenses"]!.AsArray(), l => (string?)l!["userId"] == (string?)olga["id"]);
         Assert.True((bool)(await (await admin.GetAsync($"users/{admin.UserId}")).ReadAsync())["hasPin"]!);
+    }
+
+    [Fact]
+    public async Task A_forgotten_password_is_set_by_the_mailed_link_and_changed_again_with_the_keyboard_alone()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var address = $"kim-{admin.Tenant}@example.com";
+        await admin.CreateUserAsync(
+            TenantClient.NewUser("Kim", "Keys", "kkeys", email: address, password: "lost-password-9")
+        );
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/{admin.Tenant}/sign-in");
+        await TabToAsync(page, page.GetByTestId("forgot-password"));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.GetByLabel("Login code or e-mail address"));
+        await page.Keyboard.TypeAsync("kkeys");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("link-on-its-way")).ToBeVisibleAsync();
+
+        var text = (string)Assert.Single(await Mailbox.WaitForAsync(address))["text"]!;
+        await page.GotoAsync(new Uri(Regex.Match(text, @"https?://\S+token=[A-Za-z0-9_-]+").Value).PathAndQuery);
+        await TabToAsync(page, page.GetByLabel("New password", new() { Exact = true }));
+        await page.Keyboard.TypeAsync("found-password-9");
+        await TabToAsync(page, page.GetByLabel("Repeat the new password"));
+        await page.Keyboard.TypeAsync("found-password-9");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("password-set")).ToBeVisibleAsync();
+
+        await TabToAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, page.GetByLabel("Login code"));
+        await page.Keyboard.TypeAsync("kkeys");
+        await TabToAsync(page, page.GetByLabel("Password"));
+        await page.Keyboard.TypeAsync("found-password-9");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My account" })).ToBeVisibleAsync();
+        await TabToAsync(page, page.GetByLabel("Current password"));
+        await page.Keyboard.TypeAsync("found-password-9");
+        await TabToAsync(page, page.GetByLabel("New password", new() { Exact = true }));
+        await page.Keyboard.TypeAsync("kept-password-10");
+        await TabToAsync(page, page.GetByLabel("Repeat the new password"));
+        await page.Keyboard.TypeAsync("kept-password-10");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("Password changed. Your other sessions have ended.")).ToBeVisibleAsync();
+        // The new password is the one that logs in (a refusal throws).
+        await new TenantClient(host.Api.CreateClient(), admin.Tenant).LogInAsync("kkeys", "kept-password-10");
     }
 
     // Tab, as a keyboard user does, until the element has the focus (at most 80 stops).
