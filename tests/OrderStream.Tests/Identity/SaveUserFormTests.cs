@@ -84,6 +84,34 @@ public sealed class SaveUserFormTests(ApiFactory api) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task A_right_role_or_place_that_does_not_exist_is_a_problem_of_the_field_that_names_it()
+    {
+        var (admin, id, place) = await SetUpAsync();
+        var (version, _) = await ReadAsync(admin, id);
+        var nowhere = Guid.NewGuid().ToString();
+        (string Field, JsonNode Value)[] unknown =
+        [
+            ("grantFeatures", new JsonArray(new JsonObject { ["featureCode"] = "no-such-feature" })),
+            ("revokeFeatures", new JsonArray("no-such-feature")),
+            ("assignRoles", new JsonArray(nowhere)),
+            ("addSalePoints", new JsonArray(new JsonObject { ["salePointId"] = nowhere, ["roleId"] = place.RoleId })),
+            (
+                "addSalePoints",
+                new JsonArray(new JsonObject { ["salePointId"] = place.SalePointId, ["roleId"] = nowhere })
+            ),
+            ("addStores", new JsonArray(nowhere)),
+            ("defaultStoreId", JsonValue.Create(nowhere)),
+        ];
+        foreach (var (field, value) in unknown)
+        {
+            var refused = await SaveAsync(admin, id, version, Form(first: "Eva", extra: new() { [field] = value }));
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{field}: {refused.StatusCode}");
+            Assert.Equal([field], (await refused.ErrorsAsync()).Keys);
+        }
+        Assert.Equal(version, (await ReadAsync(admin, id)).Item1);
+    }
+
+    [Fact]
     public async Task A_stale_form_says_who_changed_the_user_and_writes_nothing()
     {
         var (admin, id, _) = await SetUpAsync();

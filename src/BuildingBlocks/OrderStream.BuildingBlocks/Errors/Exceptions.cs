@@ -11,7 +11,11 @@ public abstract class DomainException(string title, string detail, string? field
 }
 
 public sealed class NotFoundException(string what, string id)
-    : DomainException("Not found", $"{what} '{id}' does not exist.");
+    : DomainException("Not found", $"{what} '{id}' does not exist.")
+{
+    /// <summary>The id or code that named nothing: a command that took it from a field can say which.</summary>
+    public string Id { get; } = id;
+}
 
 public sealed class ConflictException(string detail, string? field = null) : DomainException("Conflict", detail, field);
 

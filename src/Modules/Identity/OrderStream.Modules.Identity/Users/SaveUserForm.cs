@@ -89,6 +89,21 @@ internal static class SaveUserForm
             var user = await session.LoadAsync<User>(c.Id, ct) ?? throw new NotFoundException("User", c.Id.ToString());
             if (user.Version != c.ExpectedVersion)
                 throw new PreconditionFailedException(await WhoChangedAsync(c.Id, c.ExpectedVersion!.Value, ct));
+            try
+            {
+                await ApplyAsync(c, user, ct);
+            }
+            // A role, right or place the form names that does not exist is that field's problem, not a missing page.
+            catch (NotFoundException e) when (FieldNaming(f, e.Id) is { } field)
+            {
+                throw new FieldRuleException(field, e.Message);
+            }
+            return Unit.Value;
+        }
+
+        private async Task ApplyAsync(Command c, User user, CancellationToken ct)
+        {
+            var f = c.Form;
             // The user's own stream first, in one change each: the version checked above is checked again at commit.
             await mediator.Send(
                 new UpdateUser.Command(
@@ -161,7 +176,23 @@ internal static class SaveUserForm
             // Last, so that a deactivation is judged with everything else of the form already in place.
             if (f.IsActive is { } active && active != user.IsActive)
                 await mediator.Send(new ChangeUserStatus.Command(c.Id, active, f.Reason, null), ct);
-            return Unit.Value;
+        }
+
+        private static string? FieldNaming(Body f, string id)
+        {
+            bool Has<T>(IEnumerable<T>? values) =>
+                values?.Any(v => string.Equals(v?.ToString(), id, StringComparison.Ordinal)) == true;
+            return Has(f.GrantFeatures?.Select(g => g.FeatureCode)) ? "grantFeatures"
+                : Has(f.RevokeFeatures) ? "revokeFeatures"
+                : Has(f.AssignRoles) ? "assignRoles"
+                : Has(f.RemoveRoles) ? "removeRoles"
+                : Has(f.AddSalePoints?.SelectMany(p => new[] { p.SalePointId, p.RoleId })) ? "addSalePoints"
+                : Has(f.RemoveSalePoints) ? "removeSalePoints"
+                : Has([f.FutureSalePointsRoleId]) ? "futureSalePointsRoleId"
+                : Has(f.AddStores) ? "addStores"
+                : Has(f.RemoveStores) ? "removeStores"
+                : Has([f.DefaultStoreId]) ? "defaultStoreId"
+                : null;
         }
 
         // Who changed the user since the form was opened, and when: the last event's actor, by name.
