@@ -131,6 +131,49 @@ public sealed partial class LicenseTests(ApiFactory api) : IClassFixture<ApiFact
     }
 
     [Fact]
+    public async Task Confirmation_mails_go_once_a_minute_and_five_an_hour_per_license_and_ten_an_hour_per_address()
+    {
+        var admin = await api.CreateTenantAsync();
+        var address = Address();
+        await admin.PostAsync("licenses/purchase", new { count = 3 });
+        async Task<(HttpResponseMessage Answer, string UserId)> LinkAsync(string login)
+        {
+            var user = (string)(await admin.CreateUserAsync(TenantClient.NewUser("Lena", "Limit", login)))["id"]!;
+            return (await admin.PostAsync("licenses/link", new { userId = user, email = address }), user);
+        }
+
+        // Two licenses, five mails each to one address, a minute apart; a license's sixth and the address's
+        // eleventh wait.
+        for (var license = 0; license < 2; license++)
+        {
+            var (answer, user) = await LinkAsync($"lena{license}");
+            var id = (string)
+                (await answer.ReadAsync())["licenses"]!.AsArray().Single(l => (string?)l!["userId"] == user)!["id"]!;
+            var soon = await admin.PostAsync($"licenses/{id}/resend", null);
+            Assert.Equal(HttpStatusCode.TooManyRequests, soon.StatusCode);
+            Assert.Contains("less than a minute ago", (string)(await soon.ReadAsync())["detail"]!);
+            for (var i = 0; i < 4; i++)
+            {
+                api.Clock.Advance(TimeSpan.FromSeconds(61));
+                Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"licenses/{id}/resend", null)).StatusCode);
+            }
+            api.Clock.Advance(TimeSpan.FromSeconds(61));
+            var sixth = await admin.PostAsync($"licenses/{id}/resend", null);
+            Assert.Equal(HttpStatusCode.TooManyRequests, sixth.StatusCode);
+            Assert.Contains(
+                "This license had 5 confirmation mails in the last hour.",
+                (string)(await sixth.ReadAsync())["detail"]!
+            );
+        }
+        var (eleventh, _) = await LinkAsync("lena2");
+        Assert.Equal(HttpStatusCode.TooManyRequests, eleventh.StatusCode);
+        Assert.Contains(
+            $"{address} had 10 confirmation mails in the last hour.",
+            (string)(await eleventh.ReadAsync())["detail"]!
+        );
+    }
+
+    [Fact]
     public async Task A_resent_link_replaces_the_older_one_while_that_one_is_still_young()
     {
         var admin = await api.CreateTenantAsync();
