@@ -79,6 +79,52 @@ public static class OneTimeTokens
 }
 
 /// <summary>
+/// How often one kind of mail may go, so that it cannot be made to flood an inbox: one a minute and
+/// <paramref name="PerSubjectAnHour"/> an hour about one subject (an account, a license), and
+/// <paramref name="PerAddressAnHour"/> an hour to one address, whatever the subject.
+/// </summary>
+public sealed record MailLimits(int PerSubjectAnHour, int PerAddressAnHour)
+{
+    public static readonly TimeSpan Gap = TimeSpan.FromMinutes(1);
+
+    public enum Limit
+    {
+        Gap,
+        Subject,
+        Address,
+    }
+
+    /// <summary>The limit a mail to <paramref name="to"/> would pass, and the wait (null: none).</summary>
+    public async Task<(Limit Reached, TimeSpan Wait)?> ReachedAsync<TMail>(
+        IQuerySession session,
+        Func<TMail, bool> sameSubject,
+        string to,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
+        where TMail : QueuedMail
+    {
+        var hour = TimeSpan.FromHours(1);
+        var since = now - hour;
+        var recent = await session
+            .Query<TMail>()
+            .Where(m => m.QueuedAt > since)
+            .OrderBy(m => m.QueuedAt)
+            .ToListAsync(ct);
+        var subject = recent.Where(sameSubject).Select(m => m.QueuedAt).ToList();
+        if (subject.Count > 0 && subject[^1] + Gap > now)
+            return (Limit.Gap, subject[^1] + Gap - now);
+        if (subject.Count >= PerSubjectAnHour)
+            return (Limit.Subject, subject[^PerSubjectAnHour] + hour - now);
+        var address = recent
+            .Where(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase))
+            .Select(m => m.QueuedAt)
+            .ToList();
+        return address.Count >= PerAddressAnHour ? (Limit.Address, address[^PerAddressAnHour] + hour - now) : null;
+    }
+}
+
+/// <summary>
 /// A mail of a module's outbox, written in the transaction of the change that wants it: waiting to go, gone, or
 /// cancelled, with its attempts. It holds no token: the sender makes one when it sends.
 /// </summary>

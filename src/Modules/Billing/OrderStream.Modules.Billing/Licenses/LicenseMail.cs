@@ -37,9 +37,7 @@ internal static class LicenseMail
             }
         );
 
-    public static readonly TimeSpan LicenseGap = TimeSpan.FromMinutes(1);
-    public const int PerLicenseAnHour = 5,
-        PerAddressAnHour = 10;
+    private static readonly MailLimits Limits = new(PerSubjectAnHour: 5, PerAddressAnHour: 10);
 
     /// <summary>
     /// Refuses (429, saying when) a mail that would make confirmation mail a way to flood someone's inbox: more than
@@ -55,34 +53,23 @@ internal static class LicenseMail
         CancellationToken ct
     )
     {
-        var hourAgo = now - TimeSpan.FromHours(1);
-        var recent = await session
-            .Query<OutboxMail>()
-            .Where(m => m.QueuedAt > hourAgo)
-            .OrderBy(m => m.QueuedAt)
-            .ToListAsync(ct);
-        var license = recent
-            .Where(m => m.LicenseId == licenseId && m.UserId == userId)
-            .Select(m => m.QueuedAt)
-            .ToList();
-        if (license.Count > 0 && license[^1] + LicenseGap > now)
+        var reached = await Limits.ReachedAsync<OutboxMail>(
+            session,
+            m => m.LicenseId == licenseId && m.UserId == userId,
+            to,
+            now,
+            ct
+        );
+        if (reached is var (limit, wait))
             throw TooMany(
-                "A confirmation mail for this license went out less than a minute ago.",
-                license[^1] + LicenseGap - now
-            );
-        if (license.Count >= PerLicenseAnHour)
-            throw TooMany(
-                $"This license had {PerLicenseAnHour} confirmation mails in the last hour.",
-                license[^PerLicenseAnHour] + TimeSpan.FromHours(1) - now
-            );
-        var address = recent
-            .Where(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase))
-            .Select(m => m.QueuedAt)
-            .ToList();
-        if (address.Count >= PerAddressAnHour)
-            throw TooMany(
-                $"{to} had {PerAddressAnHour} confirmation mails in the last hour.",
-                address[^PerAddressAnHour] + TimeSpan.FromHours(1) - now
+                limit switch
+                {
+                    MailLimits.Limit.Gap => "A confirmation mail for this license went out less than a minute ago.",
+                    MailLimits.Limit.Subject =>
+                        $"This license had {Limits.PerSubjectAnHour} confirmation mails in the last hour.",
+                    _ => $"{to} had {Limits.PerAddressAnHour} confirmation mails in the last hour.",
+                },
+                wait
             );
     }
 

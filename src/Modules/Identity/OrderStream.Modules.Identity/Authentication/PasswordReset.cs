@@ -27,9 +27,7 @@ internal sealed class PasswordResetToken
 internal static class PasswordReset
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
-    public static readonly TimeSpan AccountGap = TimeSpan.FromMinutes(1);
-    public const int PerAccountAnHour = 5,
-        PerAddressAnHour = 10;
+    private static readonly MailLimits Limits = new(PerSubjectAnHour: 5, PerAddressAnHour: 10);
 
     /// <summary>
     /// Why no reset mail may go now (null: it may): one a minute and five an hour per account, ten an hour per address,
@@ -41,33 +39,20 @@ internal static class PasswordReset
         string to,
         DateTimeOffset now,
         CancellationToken ct
-    )
-    {
-        var hourAgo = now - TimeSpan.FromHours(1);
-        var recent = await session
-            .Query<PasswordResetMail>()
-            .Where(m => m.QueuedAt > hourAgo)
-            .OrderBy(m => m.QueuedAt)
-            .ToListAsync(ct);
-        var account = recent.Where(m => m.UserId == userId).Select(m => m.QueuedAt).ToList();
-        if (account.Count > 0 && account[^1] + AccountGap > now)
-            return ("A password-reset mail went to this user less than a minute ago.", account[^1] + AccountGap - now);
-        if (account.Count >= PerAccountAnHour)
-            return (
-                $"This user had {PerAccountAnHour} password-reset mails in the last hour.",
-                account[^PerAccountAnHour] + TimeSpan.FromHours(1) - now
-            );
-        var address = recent
-            .Where(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase))
-            .Select(m => m.QueuedAt)
-            .ToList();
-        if (address.Count >= PerAddressAnHour)
-            return (
-                $"{to} had {PerAddressAnHour} password-reset mails in the last hour.",
-                address[^PerAddressAnHour] + TimeSpan.FromHours(1) - now
-            );
-        return null;
-    }
+    ) =>
+        await Limits.ReachedAsync<PasswordResetMail>(session, m => m.UserId == userId, to, now, ct) switch
+        {
+            null => null,
+            (MailLimits.Limit.Gap, var wait) => (
+                "A password-reset mail went to this user less than a minute ago.",
+                wait
+            ),
+            (MailLimits.Limit.Subject, var wait) => (
+                $"This user had {Limits.PerSubjectAnHour} password-reset mails in the last hour.",
+                wait
+            ),
+            (_, var wait) => ($"{to} had {Limits.PerAddressAnHour} password-reset mails in the last hour.", wait),
+        };
 
     public static void Queue(IDocumentSession session, string tenant, User user, DateTimeOffset now) =>
         session.Store(
