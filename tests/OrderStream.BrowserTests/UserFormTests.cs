@@ -272,4 +272,19 @@ public sealed class UserFormTests(ConsoleHost host)
         await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
         Assert.Equal("Thomas", (string)(await (await admin.GetAsync($"users/{tom["id"]}")).ReadAsync())["firstName"]!);
     }
+
+    [Fact]
+    public async Task The_user_form_works_at_768_pixels_wide()
+    {
+        var admin = await host.Api.CreateTenantAsync();
+        var page = await host.NewPageAsync(768, 1024);
+        await page.GotoAsync($"/{admin.Tenant}/users/{admin.UserId}");
+        await SignInTests.SignInAsync(page, "admin", TenantClient.AdminPassword);
+        await Expect(page.Locator("#first-name")).ToHaveValueAsync("System");
+        // The five tabs wrap rather than scroll: every one is on screen, and the page is no wider than the window.
+        foreach (var tab in await page.GetByRole(AriaRole.Tab).AllAsync())
+            await Expect(tab).ToBeInViewportAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 768"));
+        await Screens.CheckAsync(page, "user-form-768");
+    }
 }
