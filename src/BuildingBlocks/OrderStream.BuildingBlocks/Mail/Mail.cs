@@ -6,6 +6,7 @@ using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MimeKit;
+using OrderStream.BuildingBlocks.Errors;
 
 namespace OrderStream.BuildingBlocks.Mail;
 
@@ -122,6 +123,10 @@ public sealed record MailLimits(int PerSubjectAnHour, int PerAddressAnHour)
             .ToList();
         return address.Count >= PerAddressAnHour ? (Limit.Address, address[^PerAddressAnHour] + hour - now) : null;
     }
+
+    /// <summary>The 429 for a limit reached, saying why and when the mail may go.</summary>
+    public static TooManyRequestsException Refusal(string why, TimeSpan wait) =>
+        new($"{why} Try again after {wait.TotalSeconds:0} seconds.", wait);
 }
 
 /// <summary>

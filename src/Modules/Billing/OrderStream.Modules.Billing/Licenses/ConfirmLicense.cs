@@ -1,3 +1,4 @@
+using OrderStream.BuildingBlocks.Mail;
 using OrderStream.BuildingBlocks.Tenancy;
 
 namespace OrderStream.Modules.Billing.Licenses;
@@ -23,7 +24,7 @@ internal static class ConfirmLicense
         public async Task<Unit> Handle(Command c, CancellationToken ct)
         {
             var stream = await LicensePool.OpenAsync(session, tenant.Tenant, ct);
-            var hash = LicensePool.HashToken(c.Token!.Trim());
+            var hash = OneTimeTokens.Hash(c.Token!.Trim());
             var license = (stream.Aggregate ?? new LicensePool()).Licenses.FirstOrDefault(l =>
                 l.TokenHash == hash && l.Status == LicenseStatus.Linked
             )

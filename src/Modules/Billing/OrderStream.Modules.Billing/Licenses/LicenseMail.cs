@@ -61,7 +61,7 @@ internal static class LicenseMail
             ct
         );
         if (reached is var (limit, wait))
-            throw TooMany(
+            throw MailLimits.Refusal(
                 limit switch
                 {
                     MailLimits.Limit.Gap => "A confirmation mail for this license went out less than a minute ago.",
@@ -72,9 +72,6 @@ internal static class LicenseMail
                 wait
             );
     }
-
-    private static TooManyRequestsException TooMany(string why, TimeSpan wait) =>
-        new($"{why} Try again after {wait.TotalSeconds:0} seconds.", wait);
 }
 
 /// <summary>
@@ -110,7 +107,7 @@ internal sealed class LicenseMailSender(
             new LicenseConfirmationIssued(
                 license.Id,
                 mail.UserId,
-                LicensePool.HashToken(token),
+                OneTimeTokens.Hash(token),
                 now + LicensePool.TokenLifetime,
                 now
             )

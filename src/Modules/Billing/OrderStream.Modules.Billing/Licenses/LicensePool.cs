@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using OrderStream.BuildingBlocks.Mail;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Billing.Contracts;
 
@@ -78,8 +77,6 @@ internal sealed class LicensePool
         );
         return await session.Events.FetchForWriting<LicensePool>(StreamId(tenant), ct);
     }
-
-    public static string HashToken(string token) => OneTimeTokens.Hash(token);
 
     /// <summary>The license, or a 404.</summary>
     public License Find(Guid id) =>

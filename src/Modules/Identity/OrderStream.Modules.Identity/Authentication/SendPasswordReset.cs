@@ -1,3 +1,4 @@
+using OrderStream.BuildingBlocks.Mail;
 using OrderStream.BuildingBlocks.Tenancy;
 using OrderStream.Modules.Identity.Users;
 using OrderStream.Modules.Roles.Contracts;
@@ -31,7 +32,7 @@ internal static class SendPasswordReset
                 throw new ConflictException($"{user.EmployeeName()} has no e-mail address: give them one first.");
             var now = clock.GetUtcNow();
             if (await PasswordReset.OverLimitAsync(session, user.Id, user.Email, now, ct) is var (why, wait))
-                throw new TooManyRequestsException($"{why} Try again after {wait.TotalSeconds:0} seconds.", wait);
+                throw MailLimits.Refusal(why, wait);
             PasswordReset.Queue(session, tenant.Tenant, user, now);
             stream.AppendOne(new PasswordResetLinkSent(user.Id, now, user.Email));
             return new Response(user.Email);
